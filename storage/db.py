@@ -1,0 +1,123 @@
+"""Engine and session factory; where the database is; schema upgrades.
+
+``--db`` (a path or a SQLAlchemy URL), else ``VNFEEDS_DB``, else
+``./var/vnfeeds.sqlite3``. SQLite runs in WAL mode with a busy timeout.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_DB = "var/vnfeeds.sqlite3"
+
+
+def resolve_db_url(db: str | None = None) -> str:
+    """A SQLAlchemy URL from ``--db``, ``VNFEEDS_DB`` or the default path."""
+    value = db or os.environ.get("VNFEEDS_DB") or DEFAULT_DB
+    if "://" in value:
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value[len("postgresql://") :]
+        return value
+    path = Path(value).expanduser().resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the URL; SQLite gets WAL and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic config pointing at the shipped migrations and this engine."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("storage") / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (default: the newest)."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` (``base`` drops everything)."""
+    command.downgrade(alembic_config(engine), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at, or None when it has none."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    """True when the database is behind the newest migration."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    return current_revision(engine) != head
+
+
+class Store:
+    """An engine plus its session factory: what commands and components share."""
+
+    def __init__(self, url: str, *, auto_upgrade: bool = True) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if auto_upgrade and needs_upgrade(self.engine):
+            upgrade(self.engine)
+
+    @classmethod
+    def open(cls, db: str | None = None, *, auto_upgrade: bool = True) -> Store:
+        """Open the store named by ``--db``/``VNFEEDS_DB``/default, upgrading it."""
+        return cls(resolve_db_url(db), auto_upgrade=auto_upgrade)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success and rolled back on error."""
+        s = self.sessions()
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    def table_names(self) -> list[str]:
+        """Tables present in the database."""
+        return sorted(inspect(self.engine).get_table_names())
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

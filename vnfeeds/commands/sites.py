@@ -1,0 +1,71 @@
+"""`vnfeeds sites`: list, show and check the unit data."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from storage.repository import moved_units
+from vnfeeds.context import AppContext, pass_app
+
+
+@click.group()
+def cli() -> None:
+    """Units (publishing bodies) and their sites."""
+
+
+@cli.command("list")
+@click.option("--province", help="Only units of this province (successors include predecessors).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_app
+def list_cmd(app: AppContext, province: str | None, as_json: bool) -> None:
+    """List the units."""
+    reg = app.registry()
+    units = reg.province_units(province) if province else [reg.units[k] for k in sorted(reg.units)]
+    if as_json:
+        click.echo(json.dumps([u.model_dump(mode="json") for u in units], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{len(units)} units")
+    for col in ("id", "name", "province", "platform", "enabled", "schedule"):
+        table.add_column(col)
+    for u in units:
+        sched = u.schedule.cron or f"every {u.schedule.interval_minutes} min"
+        table.add_row(u.id, u.name, u.province, u.platform, "yes" if u.enabled else "no", sched)
+    Console().print(table)
+    if reg.problems:
+        click.echo(f"{len(reg.problems)} problem(s) in the unit data: run 'vnfeeds sites check'", err=True)
+
+
+@cli.command("show")
+@click.argument("unit_id")
+@pass_app
+def show_cmd(app: AppContext, unit_id: str) -> None:
+    """Show one unit as JSON, with the file it comes from."""
+    reg = app.registry()
+    try:
+        unit = reg.unit(unit_id)
+    except KeyError as e:
+        raise click.ClickException(str(e.args[0])) from None
+    data = unit.model_dump(mode="json")
+    data["_file"] = reg.sources.get(f"unit:{unit_id}")
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@cli.command("check")
+@pass_app
+def check_cmd(app: AppContext) -> None:
+    """Validate every unit file; print each problem (file, unit, key) and moved sites."""
+    reg = app.registry()
+    for p in reg.problems:
+        click.echo(f"ERROR {p}")
+    with app.store().session() as s:
+        for row in moved_units(s):
+            when = row.moved_at.date().isoformat() if row.moved_at else "?"
+            click.echo(f"MOVED unit {row.id!r}: {row.homepage} -> {row.moved_to} (seen {when})")
+    n = len(reg.units)
+    if reg.problems:
+        raise click.ClickException(f"{len(reg.problems)} problem(s) in the unit data ({n} units loaded)")
+    click.echo(f"ok: {n} units, {len(reg.provinces)} provinces, {len(reg.topics)} topics")
