@@ -1,0 +1,188 @@
+"""One crawler per unit at a time, across processes and machines.
+
+PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) on a stable
+64-bit hash of the unit id, held on a dedicated connection for the whole crawl; the
+server drops it if the process dies. SQLite: a lease row in ``unit_leases`` with an
+expiry, renewed by a heartbeat thread while held; a dead holder's lease expires after
+``ttl`` seconds and may then be taken over.
+
+Usage (the crawl command and the scheduler's job)::
+
+    with unit_lock(store, "phutho-soct", holder="scheduler@host:123", ttl=3600):
+        crawl()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import Store
+from storage.models import UnitLease, utcnow
+
+log = logging.getLogger("vnfeeds.ops.locks")
+
+DEFAULT_TTL = 3600.0
+
+
+class LockBusy(RuntimeError):
+    """Another process holds the unit's lock."""
+
+    def __init__(self, unit_id: str, holder: str | None = None) -> None:
+        self.unit_id = unit_id
+        self.holder = holder
+        who = f" (held by {holder})" if holder else ""
+        super().__init__(f"unit {unit_id} is being crawled by another process{who}")
+
+
+@dataclass
+class Lock:
+    """A held lock: which unit, who holds it, and how."""
+
+    unit_id: str
+    holder: str
+    kind: str  # "advisory" or "lease"
+
+
+def default_holder(prefix: str = "vnfeeds") -> str:
+    """A holder name unique to this process and call: ``prefix@host:pid:rand``."""
+    return f"{prefix}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def lock_key(unit_id: str) -> int:
+    """A stable signed 64-bit key for ``pg_try_advisory_lock`` (same in every process)."""
+    digest = hashlib.blake2b(f"vnfeeds:unit:{unit_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _is_postgres(store: Store) -> bool:
+    return store.engine.dialect.name == "postgresql"
+
+
+@contextmanager
+def unit_lock(
+    store: Store, unit_id: str, holder: str | None = None, ttl: float = DEFAULT_TTL
+) -> Iterator[Lock]:
+    """Hold the unit's lock for the ``with`` block; raise ``LockBusy`` if taken.
+
+    ``ttl`` only matters on SQLite: how long a lease outlives a holder that died.
+    """
+    who = holder or default_holder()
+    if _is_postgres(store):
+        with _advisory_lock(store, unit_id, who) as lock:
+            yield lock
+    else:
+        with _lease_lock(store, unit_id, who, ttl) as lock:
+            yield lock
+
+
+@contextmanager
+def _advisory_lock(store: Store, unit_id: str, holder: str) -> Iterator[Lock]:
+    key = lock_key(unit_id)
+    conn = store.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+        if not got:
+            raise LockBusy(unit_id)
+        log.debug("unit=%s event=lock_acquired kind=advisory holder=%s", unit_id, holder)
+        try:
+            yield Lock(unit_id, holder, "advisory")
+        finally:
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            except Exception:  # the connection is broken: make sure it is not reused
+                conn.invalidate()
+                raise
+            log.debug("unit=%s event=lock_released kind=advisory holder=%s", unit_id, holder)
+    finally:
+        conn.close()
+
+
+def _take_lease(store: Store, unit_id: str, holder: str, ttl: float) -> bool:
+    now = utcnow()
+    expires = now + timedelta(seconds=ttl)
+    try:
+        with store.session() as s:
+            s.execute(insert(UnitLease).values(unit_id=unit_id, holder=holder, expires_at=expires))
+        return True
+    except IntegrityError:
+        pass
+    with store.session() as s:
+        res = s.execute(
+            update(UnitLease)
+            .where(UnitLease.unit_id == unit_id, UnitLease.expires_at < now)
+            .values(holder=holder, expires_at=expires)
+        )
+        return bool(res.rowcount)  # type: ignore[attr-defined]
+
+
+def _renew_lease(store: Store, unit_id: str, holder: str, ttl: float) -> bool:
+    with store.session() as s:
+        res = s.execute(
+            update(UnitLease)
+            .where(UnitLease.unit_id == unit_id, UnitLease.holder == holder)
+            .values(expires_at=utcnow() + timedelta(seconds=ttl))
+        )
+        return bool(res.rowcount)  # type: ignore[attr-defined]
+
+
+def lease_holder(store: Store, unit_id: str) -> str | None:
+    """Who holds an unexpired lease on the unit (SQLite leases only), else None."""
+    with store.session() as s:
+        row = s.scalar(
+            select(UnitLease).where(UnitLease.unit_id == unit_id, UnitLease.expires_at >= utcnow())
+        )
+        return row.holder if row else None
+
+
+@contextmanager
+def _lease_lock(store: Store, unit_id: str, holder: str, ttl: float) -> Iterator[Lock]:
+    if not _take_lease(store, unit_id, holder, ttl):
+        raise LockBusy(unit_id, lease_holder(store, unit_id))
+    log.debug("unit=%s event=lock_acquired kind=lease holder=%s ttl=%s", unit_id, holder, ttl)
+    stop = threading.Event()
+
+    def heartbeat() -> None:
+        while not stop.wait(max(ttl / 3, 0.05)):
+            try:
+                if not _renew_lease(store, unit_id, holder, ttl):
+                    log.warning("unit=%s event=lease_lost holder=%s", unit_id, holder)
+                    return
+            except Exception as e:  # a busy database must not kill the crawl
+                log.warning("unit=%s event=lease_renew_failed error=%r", unit_id, e)
+
+    beat = threading.Thread(target=heartbeat, name=f"lease-{unit_id}", daemon=True)
+    beat.start()
+    try:
+        yield Lock(unit_id, holder, "lease")
+    finally:
+        stop.set()
+        beat.join(timeout=5)
+        with store.session() as s:
+            s.execute(
+                delete(UnitLease).where(UnitLease.unit_id == unit_id, UnitLease.holder == holder)
+            )
+        log.debug("unit=%s event=lock_released kind=lease holder=%s", unit_id, holder)
+
+
+def is_locked(store: Store, unit_id: str) -> bool:
+    """True when some process holds the unit's lock right now."""
+    if not _is_postgres(store):
+        return lease_holder(store, unit_id) is not None
+    key = lock_key(unit_id)
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+        if got:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+        return not got
