@@ -146,7 +146,9 @@ class Unit(_Strict):
         if self.platform == "selectors":
             missing = [k for k in ("list_links", "title", "body") if not getattr(self.selectors, k)]
             if missing:
-                raise ValueError(f"platform 'selectors' needs selectors.{', selectors.'.join(missing)}")
+                raise ValueError(
+                    f"platform 'selectors' needs selectors.{', selectors.'.join(missing)}"
+                )
         if self.platform == "feed" and not self.feed_url:
             raise ValueError("platform 'feed' needs feed_url")
         return self
@@ -222,7 +224,9 @@ class Registry:
         try:
             return self.units[unit_id]
         except KeyError:
-            raise KeyError(f"unknown unit {unit_id!r} (known: {', '.join(sorted(self.units))})") from None
+            raise KeyError(
+                f"unknown unit {unit_id!r} (known: {', '.join(sorted(self.units))})"
+            ) from None
 
 
 def _key_of(loc: Iterable[Any]) -> str:
@@ -262,7 +266,9 @@ def _load_file(path: Path, reg: Registry) -> None:
     known = {"unit", "province", "topic"}
     for key in data:
         if key not in known:
-            reg.problems.append(Problem(fname, "", key, "unknown top-level key (unit, province, topic)"))
+            reg.problems.append(
+                Problem(fname, "", key, "unknown top-level key (unit, province, topic)")
+            )
     for kind, model, store, ident in (
         ("province", Province, reg.provinces, "id"),
         ("topic", Topic, reg.topics, "slug"),
@@ -274,13 +280,17 @@ def _load_file(path: Path, reg: Registry) -> None:
             continue
         for i, raw in enumerate(entries):
             label = str(raw.get(ident, f"#{i + 1}")) if isinstance(raw, dict) else f"#{i + 1}"
-            rec = _validate(model, raw, fname, label if kind == "unit" else f"{kind} {label}", reg.problems)
+            rec = _validate(
+                model, raw, fname, label if kind == "unit" else f"{kind} {label}", reg.problems
+            )
             if rec is None:
                 continue
             rid = getattr(rec, ident)
             if rid in store:
                 prev = reg.sources.get(f"{kind}:{rid}", "?")
-                reg.problems.append(Problem(fname, rid, ident, f"duplicate {kind} id (also in {prev})"))
+                reg.problems.append(
+                    Problem(fname, rid, ident, f"duplicate {kind} id (also in {prev})")
+                )
                 continue
             store[rid] = rec
             reg.sources[f"{kind}:{rid}"] = fname
@@ -300,7 +310,9 @@ def _cross_check(reg: Registry) -> None:
     for pid, p in reg.provinces.items():
         if p.successor and p.successor not in reg.provinces:
             src = reg.sources.get(f"province:{pid}", "?")
-            reg.problems.append(Problem(src, f"province {pid}", "successor", f"unknown province {p.successor!r}"))
+            reg.problems.append(
+                Problem(src, f"province {pid}", "successor", f"unknown province {p.successor!r}")
+            )
 
 
 def shipped_data_dir() -> Path:

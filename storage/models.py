@@ -7,7 +7,7 @@ pages convert to +07:00 for display.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -58,7 +58,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     """Declarative base of every table."""
 
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Province(Base):
@@ -131,9 +131,7 @@ class Article(Base):
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    topics: Mapped[list[ArticleTopic]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    topics: Mapped[list[ArticleTopic]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
 class ArticleTopic(Base):

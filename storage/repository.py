@@ -39,4 +39,6 @@ def unit_rows(session: Session, ids: list[str] | None = None) -> list[m.Unit]:
 
 def moved_units(session: Session) -> list[m.Unit]:
     """Units whose site answered with a permanent redirect to a new host."""
-    return list(session.scalars(select(m.Unit).where(m.Unit.moved_to.is_not(None)).order_by(m.Unit.id)))
+    return list(
+        session.scalars(select(m.Unit).where(m.Unit.moved_to.is_not(None)).order_by(m.Unit.id))
+    )

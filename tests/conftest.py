@@ -12,12 +12,16 @@ from sqlalchemy import create_engine, text
 
 from storage.db import Store
 
-PG_ADMIN_URL = os.environ.get("VNFEEDS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "VNFEEDS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def _pg_reachable() -> str | None:
     try:
-        eng = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        eng = create_engine(
+            PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
         with eng.connect() as c:
             c.execute(text("select 1"))
         eng.dispose()

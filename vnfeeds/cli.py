@@ -10,25 +10,26 @@ import click
 
 from vnfeeds.context import AppContext, setup_logging
 
-# command name -> module in vnfeeds.commands exposing a click command called ``cli``
-COMMANDS: dict[str, str] = {
-    "sites": "sites",
-    "db": "db",
-    "crawl": "crawl",
-    "extract": "extract",
-    "reparse": "reparse",
-    "dedup": "dedup",
-    "export": "export",
-    "serve": "serve",
-    "schedule": "schedule",
-    "status": "status",
-    "runs": "status",
-    "pause": "status",
-    "resume": "status",
-    "review": "review",
-    "users": "users",
-    "replicas": "replicas",
-    "demo": "demo",
+# command name -> (module in vnfeeds.commands with a click command, one-line help).
+# The help text is listed here so that `vnfeeds --help` imports no command module.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "sites": ("sites", "List, show, check and probe units (the sites we crawl)."),
+    "db": ("db", "Database schema: upgrade, downgrade, current revision."),
+    "crawl": ("crawl", "Crawl units once into the store, incrementally."),
+    "extract": ("extract", "Extract one article page (file or URL) as JSON."),
+    "reparse": ("reparse", "Re-extract stored raw pages with the current parsers."),
+    "dedup": ("dedup", "Near-duplicate detection: run over the store, compare two articles."),
+    "export": ("export", "Write the feed tree as static files."),
+    "serve": ("serve", "Serve feeds, the index, review, status and metrics over HTTP."),
+    "schedule": ("schedule", "Run the crawl scheduler (APScheduler)."),
+    "status": ("status", "Table of units: state, last run, new items, last error, next run."),
+    "runs": ("status", "Crawl run history of one unit."),
+    "pause": ("status", "Pause scheduled crawls of a unit."),
+    "resume": ("status", "Resume scheduled crawls of a unit."),
+    "review": ("review", "The editors' duplicate review queue."),
+    "users": ("users", "Editor accounts: add, list, remove."),
+    "replicas": ("replicas", "Serve the local replica sites and write their units file."),
+    "demo": ("demo", "Replicas, crawl, dedup and feeds: the whole thing, offline."),
 }
 
 
@@ -39,18 +40,25 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        mod_name = COMMANDS.get(cmd_name)
-        if mod_name is None:
+        if cmd_name not in COMMANDS:
             return None
+        mod_name = COMMANDS[cmd_name][0]
         mod = importlib.import_module(f"vnfeeds.commands.{mod_name}")
         attr = "cli" if cmd_name == mod_name else f"{cmd_name}_cli"
         cmd = getattr(mod, attr)
         assert isinstance(cmd, click.Command)
         return cmd
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="VNFEEDS_DB", help="SQLite path or database URL (default var/vnfeeds.sqlite3).")
+@click.option(
+    "--db", envvar="VNFEEDS_DB", help="SQLite path or database URL (default var/vnfeeds.sqlite3)."
+)
 @click.option(
     "--sites",
     type=click.Path(path_type=Path),

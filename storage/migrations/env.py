@@ -13,7 +13,9 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     """Run migrations on the given engine (or one built from the URL)."""
-    engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url") or "")
+    engine = config.attributes.get("engine") or create_engine(
+        config.get_main_option("sqlalchemy.url") or ""
+    )
     with engine.connect() as connection:
         context.configure(
             connection=connection,

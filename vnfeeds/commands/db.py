@@ -20,7 +20,9 @@ def upgrade_cmd(app: AppContext, revision: str) -> None:
     """Upgrade the schema to REVISION (default: the newest)."""
     store = Store(app.db_url, auto_upgrade=False)
     upgrade(store.engine, revision)
-    click.echo(f"{store.engine.url.render_as_string(hide_password=True)}: at {current_revision(store.engine)}")
+    click.echo(
+        f"{store.engine.url.render_as_string(hide_password=True)}: at {current_revision(store.engine)}"
+    )
 
 
 @cli.command("downgrade")

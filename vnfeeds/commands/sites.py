@@ -26,7 +26,9 @@ def list_cmd(app: AppContext, province: str | None, as_json: bool) -> None:
     reg = app.registry()
     units = reg.province_units(province) if province else [reg.units[k] for k in sorted(reg.units)]
     if as_json:
-        click.echo(json.dumps([u.model_dump(mode="json") for u in units], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps([u.model_dump(mode="json") for u in units], ensure_ascii=False, indent=2)
+        )
         return
     table = Table(title=f"{len(units)} units")
     for col in ("id", "name", "province", "platform", "enabled", "schedule"):
@@ -36,7 +38,9 @@ def list_cmd(app: AppContext, province: str | None, as_json: bool) -> None:
         table.add_row(u.id, u.name, u.province, u.platform, "yes" if u.enabled else "no", sched)
     Console().print(table)
     if reg.problems:
-        click.echo(f"{len(reg.problems)} problem(s) in the unit data: run 'vnfeeds sites check'", err=True)
+        click.echo(
+            f"{len(reg.problems)} problem(s) in the unit data: run 'vnfeeds sites check'", err=True
+        )
 
 
 @cli.command("show")
@@ -67,5 +71,7 @@ def check_cmd(app: AppContext) -> None:
             click.echo(f"MOVED unit {row.id!r}: {row.homepage} -> {row.moved_to} (seen {when})")
     n = len(reg.units)
     if reg.problems:
-        raise click.ClickException(f"{len(reg.problems)} problem(s) in the unit data ({n} units loaded)")
+        raise click.ClickException(
+            f"{len(reg.problems)} problem(s) in the unit data ({n} units loaded)"
+        )
     click.echo(f"ok: {n} units, {len(reg.provinces)} provinces, {len(reg.topics)} topics")

@@ -1,0 +1,101 @@
+"""The crawl-run recorder: one CrawlRun row per unit, unit state (moves, last new item)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from storage import models as m
+from storage.db import Store
+
+STAT_KEYS = (
+    "list_pages",
+    "list_not_modified",
+    "entries_seen",
+    "articles_fetched",
+    "missing_fields",
+    "http_errors",
+    "network_errors",
+)
+
+
+class RunRecorder:
+    """Opens a ``running`` CrawlRun per unit and closes it with the counts."""
+
+    def __init__(self, store: Store, stats: StatsCollector) -> None:
+        self.store = store
+        self.stats = stats
+        self.run_ids: dict[str, int] = {}
+        self.hosts: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunRecorder:
+        """Connected to spider_opened/closed and request_reached_downloader."""
+        assert crawler.stats is not None
+        ext = cls(Store(crawler.settings.get("VNFEEDS_DB_URL")), crawler.stats)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.request_reached, signal=signals.request_reached_downloader)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        now = datetime.now(UTC)
+        with self.store.session() as s:
+            for unit in getattr(spider, "units", []):
+                run = m.CrawlRun(unit_id=unit.id, started_at=now, status="running")
+                s.add(run)
+                s.flush()
+                self.run_ids[unit.id] = run.id
+                for url in [unit.homepage, *(st.url for st in unit.start)]:
+                    self.hosts[urlsplit(url).netloc] = unit.id
+
+    def request_reached(self, request: Request, spider: Spider) -> None:
+        unit_id = request.meta.get("unit_id") or self.hosts.get(urlsplit(request.url).netloc)
+        if unit_id:
+            self.stats.inc_value(f"vnfeeds/{unit_id}/requests")
+
+    def _get(self, unit_id: str, key: str) -> Any:
+        return self.stats.get_value(f"vnfeeds/{unit_id}/{key}", 0)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        now = datetime.now(UTC)
+        with self.store.session() as s:
+            for unit_id, run_id in self.run_ids.items():
+                run = s.get(m.CrawlRun, run_id)
+                if run is None:
+                    continue
+                run.finished_at = now
+                run.requests = self._get(unit_id, "requests")
+                run.pages = self._get(unit_id, "list_pages") + self._get(
+                    unit_id, "articles_fetched"
+                )
+                run.new = self._get(unit_id, "new")
+                run.updated = self._get(unit_id, "updated")
+                run.unchanged = self._get(unit_id, "unchanged")
+                run.errors = self._get(unit_id, "errors")
+                run.fallbacks = self._get(unit_id, "fallbacks")
+                moved_to = self.stats.get_value(f"vnfeeds/{unit_id}/moved_to")
+                run.error_text = self.stats.get_value(f"vnfeeds/{unit_id}/last_error")
+                run.stats = {k: self._get(unit_id, k) for k in STAT_KEYS} | {"moved_to": moved_to}
+                fetched = run.pages - self._get(unit_id, "list_not_modified") > 0 or run.new > 0
+                if reason != "finished":
+                    run.status = "failed"
+                    run.error_text = run.error_text or f"unit {unit_id}: crawl stopped: {reason}"
+                elif run.errors and not fetched and not self._get(unit_id, "list_not_modified"):
+                    run.status = "failed"
+                elif run.errors:
+                    run.status = "partial"
+                else:
+                    run.status = "ok"
+                unit = s.get(m.Unit, unit_id)
+                if unit is not None:
+                    if moved_to and unit.moved_to != moved_to:
+                        unit.moved_to, unit.moved_at = moved_to, now
+                    if run.new:
+                        unit.last_new_at = now
+        self.store.dispose()

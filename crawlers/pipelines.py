@@ -1,0 +1,93 @@
+"""Item pipeline: a thin adapter from the spider to the store (and dedup)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+from storage.dedup import DedupEngine
+
+from crawlers.items import Article
+from crawlers.registry import Registry, load_registry
+from crawlers.topics import assign_topics
+from storage.articles import set_topics, store_raw_page, upsert_article
+from storage.db import Store
+
+log = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    """Store each article with its raw page and topics, then run dedup on it."""
+
+    def __init__(
+        self, store: Store, registry: Registry, stats: StatsCollector, dedup: bool
+    ) -> None:
+        self.store = store
+        self.registry = registry
+        self.stats = stats
+        self.dedup = DedupEngine(store) if dedup else None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        """Configured from VNFEEDS_DB_URL, VNFEEDS_SITES and VNFEEDS_DEDUP."""
+        s = crawler.settings
+        assert crawler.stats is not None
+        pipe = cls(
+            Store(s.get("VNFEEDS_DB_URL")),
+            load_registry(s.get("VNFEEDS_SITES") or None),
+            crawler.stats,
+            dedup=s.getbool("VNFEEDS_DEDUP", True),
+        )
+        crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
+        return pipe
+
+    def spider_closed(self, spider: Spider) -> None:
+        self.store.dispose()
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        unit_id: str = item["unit_id"]
+        art: Article = item["article"]
+        unit = self.registry.unit(unit_id)
+        if not art.category:
+            art.category = item.get("list_category", "")
+        if not art.title:
+            self.stats.inc_value(f"vnfeeds/{unit_id}/errors")
+            self.stats.set_value(
+                f"vnfeeds/{unit_id}/last_error",
+                f"unit {unit_id}: {art.url}: no title found on the page",
+            )
+            raise DropItem(f"unit {unit_id}: {art.url}: no title")
+        now = datetime.now(UTC)
+        try:
+            with self.store.session() as s:
+                outcome, row = upsert_article(s, unit_id, art, now)
+                store_raw_page(
+                    s,
+                    unit_id,
+                    art.url,
+                    item["raw"],
+                    status=item["status"],
+                    encoding=item.get("encoding"),
+                    article_id=row.id,
+                    now=now,
+                )
+                set_topics(
+                    s, row, assign_topics(art, unit, self.registry, item.get("list_category", ""))
+                )
+                s.flush()
+                if self.dedup is not None and outcome != "unchanged":
+                    self.dedup.process(s, row)
+        except Exception as e:
+            self.stats.inc_value(f"vnfeeds/{unit_id}/errors")
+            self.stats.set_value(
+                f"vnfeeds/{unit_id}/last_error", f"unit {unit_id}: {art.url}: store failed: {e}"
+            )
+            log.exception("unit %s: %s: store failed", unit_id, art.url)
+            raise DropItem(str(e)) from e
+        self.stats.inc_value(f"vnfeeds/{unit_id}/{outcome}")
+        return item

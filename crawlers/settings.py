@@ -1,0 +1,62 @@
+"""Scrapy settings of vnfeeds: polite by default; store and contact from the environment.
+
+Per-unit politeness (delay, concurrency) is applied per host with DOWNLOAD_SLOTS by
+the runner; everything here can be overridden with ``-s NAME=VALUE`` or the runner.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "vnfeeds"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+
+VNFEEDS_CONTACT_URL = os.environ.get("VNFEEDS_CONTACT_URL", "https://github.com/vnfeeds/vnfeeds")
+USER_AGENT = f"vnfeeds/0.1 (+{VNFEEDS_CONTACT_URL}; news feed aggregator for public agencies)"
+
+# The store: a SQLAlchemy URL (the runner sets it from --db / VNFEEDS_DB).
+VNFEEDS_DB_URL = os.environ.get("VNFEEDS_DB_URL", "")
+# Unit file or folder; empty means the shipped units.
+VNFEEDS_SITES = os.environ.get("VNFEEDS_SITES", "")
+# Re-walk every list page and refetch every article (ignores what is known).
+VNFEEDS_FULL = False
+# First-run backfill: list pages per category to walk when nothing is known yet.
+VNFEEDS_BACKFILL_PAGES = 20
+# List pages to walk on later runs before stopping even if the page still has new items.
+VNFEEDS_MAX_PAGES = 50
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REDIRECT_MAX_TIMES = 5
+DNSCACHE_ENABLED = True
+LOG_LEVEL = os.environ.get("VNFEEDS_SCRAPY_LOG_LEVEL", "WARNING")
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawlers.middlewares.PrivateNetworkGuard": 90,
+    "crawlers.middlewares.ConditionalGetMiddleware": 560,
+}
+ITEM_PIPELINES = {
+    "crawlers.pipelines.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "crawlers.extensions.RunRecorder": 100,
+}

@@ -1,0 +1,207 @@
+"""The one spider family: crawls units of any platform, incrementally.
+
+A unit's platform picks the parser (``crawlers.extract``). List pages are walked
+until a page holds only known articles (or the backfill limit on a first run);
+known articles are not refetched unless the list shows a changed title.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawlers.cleaning.dates import parse_list_date
+from crawlers.cleaning.text import match_form
+from crawlers.extract import extract_list, extract_page
+from crawlers.registry import Registry, Unit, load_registry
+from storage.articles import known_articles, save_validators
+from storage.db import Store
+from storage.urls import canonical_url
+
+
+class UnitsSpider(Spider):
+    """Crawl the given units (ids) once."""
+
+    name = "units"
+
+    def __init__(self, unit_ids: list[str] | str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.unit_ids = unit_ids.split(",") if isinstance(unit_ids, str) else list(unit_ids)
+        self.units: list[Unit] = []
+        self.registry: Registry | None = None
+        self.known: dict[str, dict[str, str]] = {}
+        self.validators: dict[str, dict[str, tuple[str | None, str | None]]] = defaultdict(dict)
+        self.failed_units: set[str] = set()
+        self.full = False
+        self.backfill_pages = 20
+        self.max_pages = 50
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> UnitsSpider:
+        """Units from VNFEEDS_SITES, known articles from VNFEEDS_DB_URL."""
+        spider: UnitsSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.registry = load_registry(settings.get("VNFEEDS_SITES") or None)
+        spider.units = [spider.registry.unit(u) for u in spider.unit_ids]
+        spider.full = settings.getbool("VNFEEDS_FULL")
+        spider.backfill_pages = settings.getint("VNFEEDS_BACKFILL_PAGES")
+        spider.max_pages = settings.getint("VNFEEDS_MAX_PAGES")
+        spider.store = Store(settings.get("VNFEEDS_DB_URL"))
+        with spider.store.session() as s:
+            spider.known = {u.id: known_articles(s, u.id) for u in spider.units}
+        return spider
+
+    def unit(self, unit_id: str) -> Unit:
+        """The unit record of a running crawl."""
+        return next(u for u in self.units if u.id == unit_id)
+
+    def _stat(self, unit_id: str, key: str, n: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"vnfeeds/{unit_id}/{key}", n)
+
+    def _meta(self, unit: Unit, **extra: Any) -> dict[str, Any]:
+        meta: dict[str, Any] = {"unit_id": unit.id, **extra}
+        if unit.politeness.download_delay is not None:
+            meta["autothrottle_dont_adjust_delay"] = True
+        if not unit.politeness.obey_robots:
+            meta["dont_obey_robotstxt"] = True
+        return meta
+
+    def list_request(self, unit: Unit, url: str, category: str, page: int) -> Request:
+        """A list-page request (conditional GET; 304 reaches the spider)."""
+        meta = self._meta(unit, category=category, page=page, vnfeeds_list=True)
+        meta["handle_httpstatus_list"] = [304]
+        return Request(
+            url, callback=self.parse_list, errback=self.on_error, meta=meta, dont_filter=True
+        )
+
+    async def start(self) -> AsyncIterator[Request]:
+        for unit in self.units:
+            for start in unit.start:
+                yield self.list_request(unit, start.url, start.category, 1)
+
+    def _note_redirect(self, unit: Unit, response: Response) -> None:
+        reasons = response.meta.get("redirect_reasons") or []
+        urls = response.meta.get("redirect_urls") or []
+        if not urls or not reasons or reasons[0] not in (301, 308):
+            return
+        old, new = urlsplit(urls[0]), urlsplit(response.url)
+        if old.netloc != new.netloc:
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value(
+                f"vnfeeds/{unit.id}/moved_to", f"{new.scheme}://{new.netloc}/"
+            )
+
+    def parse_list(self, response: Response) -> Iterator[Request]:
+        """Queue unknown (or retitled) articles; follow the next page while it pays."""
+        unit = self.unit(response.meta["unit_id"])
+        category, page_no = response.meta["category"], response.meta["page"]
+        self._stat(unit.id, "list_pages")
+        self._note_redirect(unit, response)
+        if response.status == 304:
+            self._stat(unit.id, "list_not_modified")
+            return
+        if "vnfeeds_validators" in response.meta:
+            self.validators[unit.id][response.request.url if response.request else response.url] = (
+                response.meta["vnfeeds_validators"]
+            )
+        listing = extract_list(
+            response.body,
+            response.url,
+            platform=unit.platform,
+            overrides=unit.selectors.as_dict(),
+            encoding=response.encoding,
+        )
+        self._stat(unit.id, "entries_seen", len(listing.entries))
+        known = self.known[unit.id]
+        first_run = not known
+        fresh = 0
+        since = unit.politeness.backfill_since
+        too_old = 0
+        for entry in listing.entries:
+            canon = canonical_url(entry.url)
+            if since and entry.date_text:
+                parsed = parse_list_date(entry.date_text)
+                if parsed and parsed.value.date() < since:
+                    too_old += 1
+                    continue
+            stored_title = known.get(canon)
+            if not self.full and stored_title is not None:
+                if not entry.title or match_form(entry.title) == stored_title:
+                    self._stat(unit.id, "unchanged")
+                    continue
+            fresh += 1
+            yield Request(
+                entry.url,
+                callback=self.parse_article,
+                errback=self.on_error,
+                meta=self._meta(unit, category=category, list_date=entry.date_text),
+            )
+        limit = self.backfill_pages if first_run else self.max_pages
+        if unit.politeness.backfill_pages and first_run:
+            limit = unit.politeness.backfill_pages
+        keep_going = self.full or fresh > 0
+        if listing.next_url and keep_going and page_no < limit and not (since and too_old):
+            yield self.list_request(unit, listing.next_url, category, page_no + 1)
+
+    def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
+        """Extract the article and hand it to the pipelines with its raw page."""
+        unit = self.unit(response.meta["unit_id"])
+        self._stat(unit.id, "articles_fetched")
+        self._note_redirect(unit, response)
+        article = extract_page(
+            response.body,
+            response.url,
+            platform=None if unit.platform == "feed" else unit.platform,
+            overrides=unit.selectors.as_dict(),
+            encoding=response.encoding,
+        )
+        if article.fallback:
+            self._stat(unit.id, "fallbacks")
+        if article.problems:
+            self._stat(unit.id, "missing_fields")
+        yield {
+            "unit_id": unit.id,
+            "article": article,
+            "list_category": response.meta.get("category", ""),
+            "raw": response.body,
+            "encoding": response.encoding,
+            "status": response.status,
+        }
+
+    def on_error(self, failure: Failure) -> None:
+        """Count and describe a failed request; the other units go on."""
+        request = failure.request  # type: ignore[attr-defined]
+        unit_id = request.meta.get("unit_id", "?")
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            kind, cause = "http_errors", f"HTTP {response.status}"
+        else:
+            kind, cause = "network_errors", f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self._stat(unit_id, kind)
+        self._stat(unit_id, "errors")
+        self.failed_units.add(unit_id)
+        assert self.crawler.stats is not None
+        msg = f"unit {unit_id}: {request.url}: {cause}"
+        self.crawler.stats.set_value(f"vnfeeds/{unit_id}/last_error", msg)
+        self.logger.warning(msg)
+
+    def closed(self, reason: str) -> None:
+        """Save list-page validators of units that ran clean."""
+        now = datetime.now(UTC)
+        with self.store.session() as s:
+            for unit_id, pages in self.validators.items():
+                if unit_id in self.failed_units or reason != "finished":
+                    continue
+                for url, (etag, lm) in pages.items():
+                    save_validators(s, url, unit_id, etag, lm)
+        self.store.dispose()
+        self.logger.debug("closed %s at %s", reason, now.isoformat())

@@ -1,0 +1,38 @@
+"""Topics of an article: the unit's category mapping plus the taxonomy's keyword rules."""
+
+from __future__ import annotations
+
+import re
+
+from crawlers.cleaning.text import match_form
+from crawlers.items import Article
+from crawlers.registry import Registry, Unit
+
+
+def assign_topics(
+    article: Article, unit: Unit, registry: Registry, list_category: str = ""
+) -> dict[str, str]:
+    """``{topic slug: "category" | "keyword"}`` for an article of a unit.
+
+    Category names and keywords are compared on the canonical matching form, so
+    tone placement and case do not matter.
+    """
+    found: dict[str, str] = {}
+    mapping = {match_form(k): v for k, v in unit.topics.items()}
+    for cat in (article.category, list_category):
+        for slug in mapping.get(match_form(cat), []) if cat else []:
+            found[slug] = "category"
+    text = _words(f"{article.title} {article.lead}")
+    for topic in registry.topics.values():
+        if topic.slug in found:
+            continue
+        for kw in topic.keywords:
+            if _words(kw) in text:
+                found[topic.slug] = "keyword"
+                break
+    return found
+
+
+def _words(s: str) -> str:
+    """Matching form with punctuation folded to spaces, padded, for whole-word search."""
+    return " " + " ".join(re.split(r"\W+", match_form(s))).strip() + " "

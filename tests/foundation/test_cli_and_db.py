@@ -1,0 +1,108 @@
+"""The CLI shell, `sites check`, and migrations on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from sqlalchemy import inspect
+
+from storage.db import Store, current_revision, downgrade, resolve_db_url, upgrade
+from vnfeeds.cli import COMMANDS, cli
+
+EXPECTED = {
+    "sites",
+    "db",
+    "crawl",
+    "extract",
+    "export",
+    "serve",
+    "schedule",
+    "status",
+    "review",
+    "users",
+    "replicas",
+    "demo",
+}
+
+
+def test_help_lists_every_command() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "vnfeeds", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for name in EXPECTED:
+        assert f"  {name} " in out, name
+    assert set(COMMANDS) >= EXPECTED
+
+
+def test_sites_check_passes_on_shipped_units(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.sqlite3"), "sites", "check"])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("ok:")
+
+
+def test_sites_check_names_each_problem_and_fails(tmp_path: Path) -> None:
+    d = tmp_path / "units"
+    d.mkdir()
+    (d / "one.toml").write_text('[[unit]]\nid = "x-1"\nname = "X"\n', encoding="utf-8")
+    (d / "two.toml").write_text("not = [toml", encoding="utf-8")
+    res = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "x.sqlite3"), "--sites", str(d), "sites", "check"]
+    )
+    assert res.exit_code != 0
+    assert f"{d / 'one.toml'} unit 'x-1' key 'province'" in res.output
+    assert f"{d / 'one.toml'} unit 'x-1' key 'start'" in res.output
+    assert f"{d / 'two.toml'}: not valid TOML" in res.output
+
+
+def test_main_exits_non_zero_with_one_line(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vnfeeds",
+            "--db",
+            str(tmp_path / "x.sqlite3"),
+            "sites",
+            "show",
+            "nope",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0
+    assert "unknown unit 'nope'" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_db_path_resolution(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("VNFEEDS_DB", raising=False)
+    assert resolve_db_url(str(tmp_path / "a.sqlite3")) == f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    monkeypatch.setenv("VNFEEDS_DB", str(tmp_path / "b.sqlite3"))
+    assert resolve_db_url(None).endswith("b.sqlite3")
+    assert resolve_db_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+
+
+def test_sqlite_runs_in_wal_mode(sqlite_store: Store) -> None:
+    with sqlite_store.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_migrations_upgrade_and_downgrade(store: Store) -> None:
+    assert current_revision(store.engine) is not None
+    assert "articles" in inspect(store.engine).get_table_names()
+    downgrade(store.engine, "base")
+    assert current_revision(store.engine) is None
+    assert "articles" not in inspect(store.engine).get_table_names()
+    upgrade(store.engine)
+    assert "crawl_runs" in inspect(store.engine).get_table_names()
+
+
+def test_db_upgrade_command(tmp_path: Path) -> None:
+    db = tmp_path / "cmd.sqlite3"
+    res = CliRunner().invoke(cli, ["--db", str(db), "db", "upgrade"])
+    assert res.exit_code == 0, res.output
+    assert "at " in res.output
+    assert Store(f"sqlite:///{db}", auto_upgrade=False).table_names()
