@@ -50,7 +50,6 @@ def upsert_article(
     row = session.scalar(
         select(m.Article).where(m.Article.unit_id == unit_id, m.Article.canonical_url == canon)
     )
-    chash = content_hash(art.title, art.body_text)
     outcome: Outcome
     if row is None:
         row = m.Article(
@@ -58,32 +57,55 @@ def upsert_article(
         )
         session.add(row)
         outcome = "new"
-    elif row.content_hash == chash and row.title == art.title and row.published == art.published:
+    elif not diff_fields(row, art):
         row.last_seen = now
         return "unchanged", row
     else:
         outcome = "updated"
-    row.url = art.url
-    row.title = art.title
-    row.published = art.published
-    row.time_unknown = art.time_unknown
-    row.updated = art.updated
-    row.category = art.category
-    row.lead = art.lead
-    row.body_html = art.body_html
-    row.body_text = art.body_text
-    row.images = [asdict(i) for i in art.images]
-    row.attachments = [asdict(a) for a in art.attachments]
-    row.author = art.author
-    row.source = art.source
-    row.language = art.language
-    row.platform = art.platform
-    row.fallback = art.fallback
-    row.content_hash = chash
-    row.last_seen = now
-    row.changed_at = now
+    apply_article(row, art, now)
     session.flush()
     return outcome, row
+
+
+CONTENT_FIELDS = (
+    "url",
+    "title",
+    "published",
+    "time_unknown",
+    "updated",
+    "category",
+    "lead",
+    "body_html",
+    "body_text",
+    "images",
+    "attachments",
+    "author",
+    "source",
+    "language",
+    "platform",
+    "fallback",
+)
+
+
+def _article_value(art: Article, name: str) -> object:
+    value = getattr(art, name)
+    if name in ("images", "attachments"):
+        return [asdict(v) for v in value]
+    return value
+
+
+def diff_fields(row: m.Article, art: Article) -> list[str]:
+    """Names of the content fields where the stored row and the new article differ."""
+    return [f for f in CONTENT_FIELDS if getattr(row, f) != _article_value(art, f)]
+
+
+def apply_article(row: m.Article, art: Article, now: datetime) -> None:
+    """Copy the content fields of a cleaned article onto its row; moves ``changed_at``."""
+    for name in CONTENT_FIELDS:
+        setattr(row, name, _article_value(art, name))
+    row.content_hash = content_hash(art.title, art.body_text)
+    row.last_seen = now
+    row.changed_at = now
 
 
 def set_topics(session: Session, row: m.Article, topics: dict[str, str]) -> None:
