@@ -75,3 +75,35 @@ def check_cmd(app: AppContext) -> None:
             f"{len(reg.problems)} problem(s) in the unit data ({n} units loaded)"
         )
     click.echo(f"ok: {n} units, {len(reg.provinces)} provinces, {len(reg.topics)} topics")
+
+
+@cli.command("probe")
+@click.argument("url")
+@click.option(
+    "--allow-private", is_flag=True, help="Allow loopback/private hosts (local replicas)."
+)
+@click.option(
+    "--samples", default=3, show_default=True, help="Articles to fetch and parse as samples."
+)
+def probe_cmd(url: str, allow_private: bool, samples: int) -> None:
+    """Detect the platform of list page URL and print a ready unit TOML entry."""
+    from crawlers.fetch import FetchError
+    from crawlers.probe import probe, unit_toml
+
+    try:
+        result = probe(url, allow_private=allow_private, samples=samples)
+    except FetchError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(
+        f"# platform: {result.platform} (fingerprints: {', '.join(result.candidates) or 'none'})"
+    )
+    click.echo(
+        f"# list page: {len(result.listing.entries)} article links, next page: {result.listing.next_url or 'none'}"
+    )
+    for entry in result.listing.entries[:5]:
+        click.echo(f"#   {entry.date_text or '?':>18}  {entry.title[:90]}")
+    for art in result.samples:
+        when = art.published.isoformat() if art.published else "no date"
+        flag = " (generic fallback)" if art.fallback else ""
+        click.echo(f"# sample: {when}  {art.title[:80]}{flag}")
+    click.echo(unit_toml(result, allow_private=allow_private))
