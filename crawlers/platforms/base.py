@@ -27,10 +27,14 @@ class ListEntry:
 
 @dataclass
 class ListPage:
-    """The article links of one list page and the next page's URL, if any."""
+    """The article links of one list page and the next page's URL, if any.
+
+    ``follow`` holds further list documents to read (child sitemaps of a sitemap index).
+    """
 
     entries: list[ListEntry] = field(default_factory=list)
     next_url: str | None = None
+    follow: list[str] = field(default_factory=list)
 
 
 class Platform(Protocol):

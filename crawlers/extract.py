@@ -1,0 +1,180 @@
+"""The extraction step every platform shares: page -> platform parser -> cleaned Article.
+
+:func:`extract_page` decodes the page, detects the platform when it is not given,
+reads the raw fields with the platform's selectors, falls back to generic extraction
+(trafilatura) when they find no title or body (``Article.fallback``), and
+:func:`finish` cleans the result. :func:`extract_list` reads list pages and feeds.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import unicodedata
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from crawlers.cleaning.dates import parse_vn_date
+from crawlers.cleaning.encodings import decode_page
+from crawlers.cleaning.html import absolutize, html_to_text, sanitize_html
+from crawlers.cleaning.text import clean_text, xml_safe
+from crawlers.detect import detect_platform
+from crawlers.items import Article, Attachment, Image, RawArticle
+from crawlers.platforms import feed, generic, get_platform
+from crawlers.platforms.base import ListPage
+
+
+def _nfc(s: str) -> str:
+    return xml_safe(unicodedata.normalize("NFC", s))
+
+
+def _images(raw: RawArticle, base_url: str) -> list[Image]:
+    """Absolute, unique images in page order; a later duplicate may supply the caption."""
+    out: dict[str, Image] = {}
+    for img in raw.images:
+        url = absolutize(img.url, base_url)
+        if not url:
+            continue
+        caption = clean_text(img.caption)
+        if url not in out:
+            out[url] = Image(url=url, caption=caption)
+        elif not out[url].caption:
+            out[url].caption = caption
+    return list(out.values())
+
+
+def _attachments(raw: RawArticle, base_url: str) -> list[Attachment]:
+    """Absolute, unique attachments with clean names."""
+    out: dict[str, Attachment] = {}
+    for att in raw.attachments:
+        url = absolutize(att.url, base_url)
+        if url and url not in out:
+            out[url] = Attachment(url=url, name=clean_text(att.name), type=att.type)
+    return list(out.values())
+
+
+def _compose_body(raw_body: str, lead: str, lead_image: Image | None, base_url: str) -> str:
+    """The body as read: the lead (when the body lacks it), the lead image, the body."""
+    body = sanitize_html(raw_body, base_url) if raw_body.strip() else ""
+    text = " ".join(html_to_text(body).split()) if body else ""
+    head = []
+    if lead and " ".join(lead.split()) not in text:
+        head.append(f"<p>{html_lib.escape(lead, quote=False)}</p>")
+    if lead_image is not None and lead_image.url not in body:
+        caption = html_lib.escape(lead_image.caption, quote=False)
+        figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
+        src = html_lib.escape(lead_image.url)
+        head.append(
+            f'<figure><img src="{src}" alt="{html_lib.escape(caption)}">{figcaption}</figure>'
+        )
+    if head:
+        body = sanitize_html("".join(head), base_url) + body
+    return _nfc(body)
+
+
+def finish(raw: RawArticle, *, platform: str, base_url: str) -> Article:
+    """Clean a raw article: text, dates (+07:00), sanitised body, absolute URLs, problems."""
+    published = parse_vn_date(raw.published_text, raw.date_format) if raw.published_text else None
+    updated = parse_vn_date(raw.updated_text, raw.date_format) if raw.updated_text else None
+    images = _images(raw, base_url)
+    lead = clean_text(raw.lead)
+    body_html = _compose_body(raw.body_html, lead, images[0] if images else None, base_url)
+    body_text = _nfc(html_to_text(body_html)) if body_html else ""
+    article = Article(
+        url=raw.url,
+        title=clean_text(raw.title),
+        published=published.value if published else None,
+        time_unknown=published.time_unknown if published else True,
+        category=clean_text(raw.category),
+        lead=lead,
+        body_html=body_html,
+        body_text=body_text,
+        images=images,
+        attachments=_attachments(raw, base_url),
+        author=clean_text(raw.author),
+        source=clean_text(raw.source),
+        updated=updated.value if updated else None,
+        canonical_url=absolutize(raw.canonical_url, base_url) if raw.canonical_url else "",
+        language=raw.language or "vi",
+        platform=platform,
+    )
+    if not article.title:
+        article.problems.append("missing title")
+    if published is None:
+        problem = f"unparsed date {raw.published_text!r}" if raw.published_text else "missing date"
+        article.problems.append(problem)
+    if not body_text.strip():
+        article.problems.append("missing body")
+    return article
+
+
+def _selector(page: str | bytes, encoding: str | None) -> Selector:
+    text = decode_page(page, encoding) if isinstance(page, bytes) else page
+    return Selector(text=_nfc(text))
+
+
+def _base(sel: Selector, url: str) -> str:
+    """The page's address for resolving links (honours ``<base href>``)."""
+    base = sel.css("base::attr(href)").get()
+    return urljoin(url, base.strip()) if base and base.strip() else url
+
+
+def _merge_generic(raw: RawArticle, sel: Selector, url: str) -> RawArticle:
+    """Fill what the platform's selectors missed from generic extraction."""
+    gen = generic.parse_article(sel, url, {})
+    raw.title = raw.title or gen.title
+    raw.published_text = raw.published_text or gen.published_text
+    if not html_to_text(sanitize_html(raw.body_html, url)).strip():
+        raw.body_html = gen.body_html
+        raw.images = raw.images[:1] + gen.images
+        raw.attachments = raw.attachments or gen.attachments
+    raw.author = raw.author or gen.author
+    raw.missing = [k for k in ("title", "published_text", "body_html") if not getattr(raw, k)]
+    return raw
+
+
+def extract_page(
+    html: str | bytes,
+    url: str,
+    *,
+    platform: str | None = None,
+    overrides: dict[str, str] | None = None,
+    encoding: str | None = None,
+) -> Article:
+    """Extract one article page; ``platform`` None (or ``feed``) means detect it."""
+    sel = _selector(html, encoding)
+    name = platform if platform and platform != "feed" else detect_platform(sel, url)
+    base = _base(sel, url)
+    raw = get_platform(name).parse_article(sel, base, overrides or {})
+    raw.url = url
+    fallback = False
+    if name != "generic":
+        body_text = (
+            html_to_text(sanitize_html(raw.body_html, base)).strip() if raw.body_html else ""
+        )
+        if not raw.title or not body_text:
+            raw = _merge_generic(raw, sel, base)
+            fallback = True
+    article = finish(raw, platform=name, base_url=base)
+    article.fallback = fallback
+    if fallback:
+        article.problems.append(
+            "fallback: generic extraction (platform selectors found no title or body)"
+        )
+    return article
+
+
+def extract_list(
+    html: str | bytes,
+    url: str,
+    *,
+    platform: str | None = None,
+    overrides: dict[str, str] | None = None,
+    encoding: str | None = None,
+) -> ListPage:
+    """Article links and next page of a list page, feed or sitemap (absolute URLs)."""
+    sel = _selector(html, encoding)
+    if platform == "feed" or feed.detect(sel, url):
+        return feed.parse_list(sel, url, overrides or {})
+    name = platform or detect_platform(sel, url)
+    return get_platform(name).parse_list(sel, _base(sel, url), overrides or {})

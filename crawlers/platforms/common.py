@@ -1,0 +1,405 @@
+"""The selector engine every platform module shares.
+
+A platform is a dict of selectors (CSS by default, or ``css:…`` / ``xpath:…``;
+``a || b`` falls back to ``b`` when ``a`` matches nothing) keyed like a unit's ``selectors`` table, plus a few platform-only keys:
+
+- article: ``title``, ``date``, ``date_format``, ``updated``, ``lead``, ``body``,
+  ``images`` (elements holding the lead image and body images, in order),
+  ``caption`` (caption elements next to an image), ``category``, ``author``,
+  ``source``, ``attachments`` (links), ``remove`` (chrome inside the body);
+- list: ``list_links`` (the article anchors, or items holding one), ``list_date``
+  (relative to the item), ``next_page``.
+
+A unit's overrides replace a platform's keys one by one (:func:`merged`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import parse_qs, parse_qsl, unquote, urljoin, urlsplit
+
+from lxml import etree
+from parsel import Selector, SelectorList
+
+from crawlers.items import Attachment, Image, RawArticle
+from crawlers.platforms.base import ListEntry, ListPage
+
+ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "odt")
+_EXT_RE = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTS) + r")$", re.IGNORECASE)
+DATE_RE = re.compile(
+    r"(?:\d{1,2}:\d{2}(?:\s*[AP]M)?,?\s*)?\b\d{1,2}[/-]\d{1,2}[/-]\d{4}\b"
+    r"(?:\s*\|?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?)?",
+    re.IGNORECASE,
+)
+# Chrome that no article body needs, on any platform.
+COMMON_REMOVE = (
+    "script, style, noscript, form, iframe, button, "
+    ".share, .social, .social-share, .addthis_toolbox, .fb-like, .zalo-share-button, "
+    ".font-size, .fontsize, .text-size, .print, .btn-print, .back, .go-back, "
+    ".tool-bar, .toolbar, .other-news, .related, .related-news, .tin-lien-quan"
+)
+_VN_DATE_RE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
+_LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src")
+_SESSION_RE = re.compile(r";(?:jsessionid|phpsessid)=[^/?#;]*", re.IGNORECASE)
+
+
+def clean_href(href: str) -> str:
+    """A link as a fetchable address: ``&amp;`` damage repaired, session ids dropped."""
+    href = re.sub(r"[\r\n\t]", "", href).strip()
+    while "&amp;" in href.lower():
+        href = re.sub("&amp;", "&", href, flags=re.IGNORECASE)
+    return _SESSION_RE.sub("", href)
+
+
+def merged(defaults: Mapping[str, str], overrides: Mapping[str, str] | None) -> dict[str, str]:
+    """The platform's selectors with the unit's overrides replacing keys one by one."""
+    out = dict(defaults)
+    out.update({k: v for k, v in (overrides or {}).items() if v})
+    return out
+
+
+def select(sel: Selector | SelectorList, spec: str | None) -> SelectorList:
+    """Elements matching ``spec`` (CSS, ``css:…`` or ``xpath:…``); empty when no spec.
+
+    ``a || b`` tries ``a`` first and ``b`` only when ``a`` matches nothing.
+    """
+    if not spec:
+        return SelectorList([])
+    if "||" in spec:
+        for alternative in spec.split("||"):
+            hits = select(sel, alternative.strip())
+            if hits:
+                return hits
+        return SelectorList([])
+    if spec.startswith("xpath:"):
+        return sel.xpath(spec[6:].strip())
+    if spec.startswith("css:"):
+        spec = spec[4:]
+    return sel.css(spec.strip())
+
+
+def text_of(node: Selector) -> str:
+    """The text of one element (or a text/attribute node), whitespace collapsed."""
+    root = node.root
+    if isinstance(root, str):
+        raw = root
+    else:
+        raw = " ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall())
+    return " ".join(raw.split())
+
+
+def first_text(sel: Selector, spec: str | None) -> str:
+    """Text of the first element matching ``spec`` that has any text ('' when none)."""
+    for node in select(sel, spec):
+        text = text_of(node)
+        if text:
+            return text
+    return ""
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element but keep its tail text."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _unlazy(root: etree._Element) -> None:
+    """Give lazy-loaded images their real ``src``."""
+    for img in root.iter("img"):
+        lazy = next((img.get(a) for a in _LAZY_ATTRS if img.get(a)), None)
+        src = img.get("src") or ""
+        if lazy and (not src or src.startswith("data:") or "blank" in src or "loading" in src):
+            img.set("src", lazy)
+
+
+def inner_html(node: Selector, remove: Iterable[str] = ()) -> str:
+    """Inner HTML of ``node`` with the ``remove`` selectors' elements dropped."""
+    root = copy.deepcopy(node.root)
+    scoped = Selector(root=root)
+    for spec in remove:
+        for hit in select(scoped, spec):
+            if hit.root is not root:
+                _drop(hit.root)
+    _unlazy(root)
+    parts = [root.text or ""]
+    parts += [etree.tostring(child, encoding="unicode", method="html") for child in root]
+    return "".join(parts).strip()
+
+
+def body_html(sel: Selector, spec: str | None, remove: Iterable[str] = ()) -> str:
+    """Inner HTML of the first element matching ``spec`` ('' when none)."""
+    nodes = select(sel, spec)
+    return inner_html(nodes[0], remove) if nodes else ""
+
+
+def img_src(img: Selector) -> str:
+    """The real address of an image, preferring lazy-load attributes over placeholders."""
+    src = clean_href(img.attrib.get("src") or "")
+    for attr in _LAZY_ATTRS:
+        lazy = clean_href(img.attrib.get(attr) or "")
+        if lazy and (not src or src.startswith("data:") or "blank" in src or "loading" in src):
+            return lazy
+    return src
+
+
+def _is_caption(el: etree._Element, captions: set[etree._Element]) -> bool:
+    """A caption element, or a short italic line (``<em>…</em>`` or ``<p><em>…</em></p>``)."""
+    if el in captions:
+        return True
+    if el.tag in ("p", "div") and len(el) == 1 and not (el.text or "").strip():
+        inner = el[0]
+        if (inner.tail or "").strip():
+            return False
+        el = inner
+    if el.tag in ("em", "i"):
+        text = "".join(el.itertext()).strip()
+        return 0 < len(text) <= 300 and el.find(".//img") is None
+    return False
+
+
+def caption_for(img: Selector, captions: set[etree._Element]) -> str:
+    """Caption of an image: its figure's figcaption, or a caption element right after it."""
+    fig = img.xpath("ancestor::figure[1]/figcaption")
+    if fig:
+        return text_of(fig[0])
+    el = img.root
+    for _ in range(3):  # the image, then up to two wrapping elements (a, p, div)
+        nxt = el.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if nxt is not None and not (el.tail or "").strip() and _is_caption(nxt, captions):
+            return " ".join("".join(nxt.itertext()).split())
+        parent = el.getparent()
+        if parent is None or nxt is not None or (el.tail or "").strip():
+            break
+        el = parent
+    return ""
+
+
+def images_of(sel: Selector, spec: str | None, caption_spec: str | None) -> list[Image]:
+    """Images (address as written, caption) of the elements ``spec`` selects, in order."""
+    captions = {c.root for c in select(sel, caption_spec) if not isinstance(c.root, str)}
+    out: list[Image] = []
+    for node in select(sel, spec):
+        imgs = [node] if node.root.tag == "img" else node.css("img")
+        for img in imgs:
+            src = img_src(img)
+            if src and not src.startswith("data:"):
+                caption = " ".join(caption_for(img, captions).split())
+                out.append(Image(url=src, caption=caption))
+    return out
+
+
+def file_type(url: str, name: str = "") -> str:
+    """Attachment type from the file name, the URL path or a query hint (``ext=pdf``)."""
+    parts = urlsplit(url)
+    for segment in [name, *reversed(unquote(parts.path).split("/"))]:
+        m = _EXT_RE.search(segment.strip())
+        if m:
+            return m.group(1).lower()
+    for key, values in parse_qs(parts.query).items():
+        for value in values:
+            v = value.lower().lstrip(".")
+            if key.lower() in ("ext", "extension", "type") and v in ATTACHMENT_EXTS:
+                return v
+            m = _EXT_RE.search(v)
+            if m:
+                return m.group(1).lower()
+    return "file"
+
+
+def is_attachment(href: str) -> bool:
+    """True for links to office files, archives, PDFs or Liferay's document library."""
+    if "/document_library/get_file" in href or "/documents/" in href:
+        return True
+    return file_type(href) != "file"
+
+
+def attachments_of(sel: Selector, spec: str | None) -> list[Attachment]:
+    """Attachment links among the elements ``spec`` selects (anchors or their containers)."""
+    out: list[Attachment] = []
+    for node in select(sel, spec):
+        anchors = [node] if node.root.tag == "a" else node.css("a[href]")
+        for a in anchors:
+            href = clean_href(a.attrib.get("href") or "")
+            if not href or not is_attachment(href):
+                continue
+            name = text_of(a) or (a.attrib.get("title") or "").strip()
+            if not name:
+                name = unquote(urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1])
+            out.append(Attachment(url=href, name=name, type=file_type(href, name)))
+    return out
+
+
+def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | None) -> str:
+    """The first date-looking text between the article's title and its body.
+
+    Never the header's today-date (before the title) nor a related list's date
+    (after the body).
+    """
+    titles = select(sel, title_spec)
+    if not titles or isinstance(titles[0].root, str):
+        return ""
+    bodies = select(sel, body_spec)
+    body = bodies[0].root if bodies and not isinstance(bodies[0].root, str) else None
+    for i, text in enumerate(titles[0].root.xpath("following::text()")):
+        parent = text.getparent()
+        if i > 60 or (body is not None and (parent is body or body in parent.iterancestors())):
+            break
+        if parent.tag in ("script", "style"):
+            continue
+        m = DATE_RE.search(text) or _VN_DATE_RE.search(text)
+        if m:
+            clean = " ".join(text.split())
+            return clean if len(clean) <= 80 else m.group(0)
+    return ""
+
+
+def parse_article_with(
+    defaults: Mapping[str, str], sel: Selector, url: str, overrides: Mapping[str, str] | None
+) -> RawArticle:
+    """Read an article page with a platform's selectors (overridden per unit)."""
+    s = merged(defaults, overrides)
+    remove = [COMMON_REMOVE] + ([s["remove"]] if s.get("remove") else [])
+    raw = RawArticle(
+        url=url,
+        title=first_text(sel, s.get("title")),
+        published_text=first_text(sel, s.get("date")),
+        updated_text=first_text(sel, s.get("updated")),
+        category=first_text(sel, s.get("category")),
+        lead=first_text(sel, s.get("lead")),
+        body_html=body_html(sel, s.get("body"), remove),
+        images=images_of(sel, s.get("images"), s.get("caption")),
+        attachments=attachments_of(sel, s.get("attachments")),
+        author=first_text(sel, s.get("author")),
+        source=first_text(sel, s.get("source")),
+        canonical_url=sel.css('link[rel="canonical"]::attr(href)').get("").strip(),
+        date_format=s.get("date_format") or None,
+    )
+    if not raw.published_text:
+        raw.published_text = date_after_title(sel, s.get("title"), s.get("body"))
+    raw.missing = [k for k in ("title", "published_text", "body_html") if not getattr(raw, k)]
+    return raw
+
+
+def _entry_date(item: Selector, spec: str | None) -> str:
+    """The date an item shows: its date element, else the first date-like text near it."""
+    if spec:
+        text = first_text(item, spec)
+        if text:
+            return text
+    for node in (item, *item.xpath("..")):
+        m = DATE_RE.search(text_of(node))
+        if m:
+            return m.group(0)
+    return ""
+
+
+def _anchor(item: Selector, spec: str | None) -> Selector | None:
+    """The article link of a list item: the item itself, ``spec`` in it, or its first titled link."""
+    if item.root.tag == "a":
+        return item
+    anchors = select(item, spec) if spec else item.css("a[href]")
+    for a in anchors:
+        if a.root.tag != "a":
+            a = a.xpath("ancestor-or-self::a[1] | .//a[@href]")[:1]
+            if not a:
+                continue
+            a = a[0]
+        if text_of(a) or a.attrib.get("title"):
+            return a
+    return anchors[0] if anchors and anchors[0].root.tag == "a" else None
+
+
+_NEXT_WORDS = {"sau", "tiếp", "trang sau", "tiếp theo", "next", "»", "›", ">", ">>"}
+_PAGE_PARAM = re.compile(r"(?:^|_)(cur|page|p|trang|pageindex|pagenum)$", re.IGNORECASE)
+_PAGE_PATH = re.compile(r"/page-(\d+)/?$")
+
+
+def _page_no(url: str) -> tuple[str, int]:
+    """(the URL without its page number, the page number: 1 when absent)."""
+    parts = urlsplit(url)
+    m = _PAGE_PATH.search(parts.path)
+    base_path = parts.path[: m.start()] + "/" if m else parts.path
+    number = int(m.group(1)) if m else 1
+    query = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if _PAGE_PARAM.search(key) and value.isdigit():
+            number = int(value)
+        elif not key.lower().endswith("delta"):
+            query.append((key, value))
+    return f"{parts.netloc}{base_path.rstrip('/')}?{sorted(query)}", number
+
+
+def find_next(sel: Selector, url: str) -> str | None:
+    """The next list page: ``rel=next``, a "Sau"/"»" link, or the link to page n+1."""
+    rel = sel.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').get()
+    if rel:
+        return urljoin(url, clean_href(rel))
+    base, number = _page_no(url)
+    by_word = None
+    for a in sel.css("a[href]"):
+        href = clean_href(a.attrib["href"])
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        link = urljoin(url, href)
+        other_base, other_no = _page_no(link)
+        if other_base == base and other_no == number + 1:
+            return link
+        label = (text_of(a) or a.attrib.get("title", "")).lower()
+        if by_word is None and label in _NEXT_WORDS:
+            by_word = link
+    return by_word
+
+
+def parse_list_with(
+    defaults: Mapping[str, str], sel: Selector, url: str, overrides: Mapping[str, str] | None
+) -> ListPage:
+    """Read a list page: article links (absolute, unique, in order) and the next page."""
+    s = merged(defaults, overrides)
+    seen: set[str] = set()
+    entries: list[ListEntry] = []
+    for item in select(sel, s.get("list_links")):
+        anchor = _anchor(item, s.get("list_link"))
+        if anchor is None:
+            continue
+        href = clean_href(anchor.attrib.get("href") or "")
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        link = urljoin(url, href)
+        if link in seen:
+            continue
+        seen.add(link)
+        title = text_of(anchor) or (anchor.attrib.get("title") or "").strip()
+        date = _entry_date(item, s.get("list_date"))
+        entries.append(ListEntry(url=link, title=title, date_text=date))
+    next_url = None
+    for node in select(sel, s.get("next_page")):
+        href = node.root if isinstance(node.root, str) else node.attrib.get("href")
+        href = clean_href(href or "")
+        if href and not href.startswith(("#", "javascript:")):
+            next_url = urljoin(url, href)
+            break
+    if next_url is None and entries:
+        next_url = find_next(sel, url)
+    return ListPage(entries=entries, next_url=next_url)
+
+
+def has(sel: Selector, *specs: str) -> bool:
+    """True when any of the selectors matches."""
+    return any(select(sel, spec) for spec in specs)
+
+
+def meta_generator(sel: Selector) -> str:
+    """The page's ``<meta name="generator">`` content, lower-cased."""
+    return " ".join(sel.css('meta[name="generator" i]::attr(content)').getall()).lower()

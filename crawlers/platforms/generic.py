@@ -1,0 +1,115 @@
+"""Generic main-content extraction (trafilatura) for pages no platform selector reads.
+
+The title comes from the page's first ``h1`` (then ``og:title``; never a CMS
+placeholder such as ``DetailController``); the date from the first date text after
+the title (never the header's today-date nor related lists), then date meta tags;
+trafilatura's own date guess is not used (it happily takes a related list's date).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import trafilatura
+from lxml import html as lxml_html
+from parsel import Selector
+
+from crawlers.items import Attachment, Image, RawArticle
+from crawlers.platforms import common
+from crawlers.platforms.base import ListEntry, ListPage
+
+NAME = "generic"
+
+_BOGUS_TITLE = re.compile(r"^(\w*Controller|Trang chủ|Home|Untitled|Default)$", re.IGNORECASE)
+_DATE_META = (
+    'meta[property="article:published_time"]::attr(content), '
+    'meta[name="pubdate"]::attr(content), meta[name="publishdate"]::attr(content), '
+    'meta[itemprop="datePublished"]::attr(content), meta[name="date"]::attr(content)'
+)
+_TITLE_META = 'meta[property="og:title"]::attr(content), meta[name="title"]::attr(content)'
+
+
+def detect(sel: Selector, url: str) -> bool:
+    """Every page can be read generically; detection never picks it first."""
+    return False
+
+
+def _title(sel: Selector, fallback: str) -> str:
+    for candidate in [
+        common.first_text(sel, "h1"),
+        sel.css(_TITLE_META).get("").strip(),
+        fallback,
+    ]:
+        candidate = " ".join(candidate.split())
+        if candidate and not _BOGUS_TITLE.match(candidate):
+            return candidate
+    return ""
+
+
+def _body(html: str, url: str) -> str:
+    """The main content as HTML (inner of trafilatura's ``<body>``)."""
+    out = trafilatura.extract(
+        html,
+        url=url,
+        output_format="html",
+        include_images=True,
+        include_links=True,
+        include_tables=True,
+        include_formatting=True,
+        include_comments=False,
+    )
+    if not out:
+        return ""
+    body = lxml_html.fromstring(out).find(".//body")
+    if body is None:
+        return ""
+    return common.inner_html(Selector(root=body))
+
+
+def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:
+    """Title, date, body, images and attachments of any article page."""
+    html = sel.get()
+    meta = trafilatura.bare_extraction(html, url=url, with_metadata=True, only_with_metadata=False)
+    body = _body(html, url)
+    body_sel = Selector(text=f"<div>{body}</div>") if body else None
+    caption_els = {c.root for c in common.select(sel, "figcaption, .img-title, .caption")}
+    captions = {
+        urljoin(url, common.img_src(img)): common.caption_for(img, caption_els)
+        for img in sel.css("img")
+    }
+    images = []
+    attachments: list[Attachment] = []
+    if body_sel is not None:
+        for src in body_sel.css("img::attr(src)").getall():
+            images.append(Image(url=src, caption=" ".join(captions.get(src, "").split())))
+        attachments = common.attachments_of(body_sel, "a[href]")
+    raw = RawArticle(
+        url=url,
+        title=_title(sel, getattr(meta, "title", "") or ""),
+        published_text=common.date_after_title(sel, "h1", None)
+        or sel.css(_DATE_META).get("").strip(),  # not trafilatura's: it takes related dates
+        body_html=body,
+        images=images,
+        attachments=attachments,
+        author=getattr(meta, "author", "") or "",
+        canonical_url=sel.css('link[rel="canonical"]::attr(href)').get("").strip(),
+    )
+    raw.missing = [k for k in ("title", "published_text", "body_html") if not getattr(raw, k)]
+    return raw
+
+
+def parse_list(sel: Selector, url: str, overrides: dict[str, str]) -> ListPage:
+    """Links whose text reads like a headline (at least five words), in page order."""
+    seen: set[str] = set()
+    entries = []
+    for a in sel.css("a[href]"):
+        title = common.text_of(a)
+        href = common.clean_href(a.attrib["href"])
+        if len(title.split()) < 5 or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        link = urljoin(url, href)
+        if link not in seen:
+            seen.add(link)
+            entries.append(ListEntry(url=link, title=title))
+    return ListPage(entries=entries, next_url=common.find_next(sel, url) if entries else None)

@@ -1,0 +1,70 @@
+"""Liferay 6.2 Asset Publisher (many older department sites).
+
+Lists: ``div.asset-abstract`` with ``h3.asset-title a``, a date block such as
+``29/09/2012 | 12:00 AM`` and ``div.asset-summary``; paging by ``_101_cur`` inside
+``div.lfr-pagination``. Articles: ``/<page>/-/view_content/<id>-<slug>`` (or
+``…/extAssetPublisher/content/<id>/<slug>.html;jsessionid=…``), shown in
+``div.asset-full-content``.
+"""
+
+from __future__ import annotations
+
+from parsel import Selector
+
+from crawlers.items import RawArticle
+from crawlers.platforms import common
+from crawlers.platforms.base import ListPage
+
+NAME = "liferay62"
+
+_FULL = ".asset-full-content"
+SELECTORS: dict[str, str] = {
+    "list_links": "div.asset-abstract",
+    "list_link": "h3.asset-title a, .asset-title a",
+    "list_date": ".asset-date, .metadata-publish-date, .date, .metadata-entry",
+    "next_page": (
+        "div.lfr-pagination li.next:not(.disabled) a, div.lfr-pagination a.next, "
+        "ul.pager li.next:not(.disabled) a"
+    ),
+    "title": (
+        f"{_FULL} h1.asset-title, {_FULL} h3.header-title, h1.header-title, "
+        "h3.header-title span, h1.asset-title"
+    ),
+    "date": f"{_FULL} .asset-date, {_FULL} .metadata-publish-date, {_FULL} .date",
+    "category": ".portlet-title-text, .breadcrumb li.active, .asset-category",
+    "lead": f"{_FULL} .asset-summary, {_FULL} .summary",
+    "body": f"{_FULL} .journal-content-article, {_FULL} .asset-content, .journal-content-article",
+    "images": f"{_FULL} .asset-content img, {_FULL} .journal-content-article img",
+    "caption": "figcaption, .image-caption, p.caption, em",
+    "attachments": f"{_FULL} a[href], .asset-attachments a[href]",
+    "author": f"{_FULL} .asset-author, {_FULL} .author",
+    "source": f"{_FULL} .asset-source, {_FULL} .source",
+    "remove": (
+        ".taglib-social-bookmarks, .asset-links, .asset-ratings, .taglib-ratings, "
+        ".print-action, .taglib-icon-list, .asset-related-assets, .asset-metadata"
+    ),
+}
+
+
+def detect(sel: Selector, url: str) -> bool:
+    """Asset Publisher markup (``_101_`` ids, ``asset-abstract``) or its article URLs."""
+    return (
+        "/-/view_content/" in url
+        or "/extAssetPublisher/" in url
+        or "_101_" in url
+        or common.has(
+            sel,
+            "div.asset-abstract, div.asset-full-content",
+            "xpath://*[starts-with(@id, 'p_p_id_101_')] | //a[contains(@href, '_101_')]",
+        )
+    )
+
+
+def parse_list(sel: Selector, url: str, overrides: dict[str, str]) -> ListPage:
+    """Article links of an asset list; paging by ``_101_cur``."""
+    return common.parse_list_with(SELECTORS, sel, url, overrides)
+
+
+def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:
+    """Raw fields of an article page."""
+    return common.parse_article_with(SELECTORS, sel, url, overrides)

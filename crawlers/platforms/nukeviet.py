@@ -1,0 +1,71 @@
+"""NukeViet 4.x (open source; many provinces after the 2025 merger).
+
+Articles at ``/news/<category>/<slug>-<id>.html``: ``h1.title``, time in
+``span.h5`` (``Thứ năm - 07/10/2022 08:15``), lead ``div.hometext``, image
+``figure.article`` + ``figcaption``, body ``div#news-bodyhtml``, attachments in
+``div.news-download-file``, author after "Tác giả:". Lists: ``div.panel-body > h3 > a``
+with the time after a clock icon; paging ``/page-N/``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsel import Selector
+
+from crawlers.items import RawArticle
+from crawlers.platforms import common
+from crawlers.platforms.base import ListPage
+
+NAME = "nukeviet"
+
+
+def _labelled(label: str) -> str:
+    """XPath of the element holding ``label: value`` (the label may sit in a ``strong``)."""
+    inline = "self::strong or self::b or self::span or self::em or self::label"
+    return (
+        f"//*[contains(text(), '{label}')][not({inline})]"
+        f" | //*[{inline}][contains(text(), '{label}')]/.."
+    )
+
+
+_TITLE = "(//h1[contains(@class, 'title')])[1]"
+SELECTORS: dict[str, str] = {
+    "list_links": "div.panel-body, div.news_column li, div.viewcat_list li",
+    "list_link": "h3 a, h2 a, a.show, a",
+    "list_date": "xpath:.//*[contains(@class, 'fa-clock')]/.. || .time, .date",
+    "title": "h1.title, .news_column h1",
+    "date": f"xpath:({_TITLE}/following::span[contains(@class, 'h5')])[1]",
+    "category": ".breadcrumbs li:last-child a span, .breadcrumbs li:last-child a",
+    "lead": "div.hometext",
+    "body": "div#news-bodyhtml, div.bodytext",
+    "images": "figure.article, div#news-bodyhtml img",
+    "caption": "figcaption, p.image-caption",
+    "attachments": "div.news-download-file a[href], div#news-bodyhtml a[href]",
+    "author": "xpath:" + _labelled("Tác giả"),
+    "source": "xpath:" + _labelled("Nguồn tin"),
+    "remove": ".news-download-file, .socialicon, .fb-share-button",
+}
+_LABEL = re.compile(r"^\s*(tác giả|nguồn tin)\s*:?\s*", re.IGNORECASE)
+
+
+def detect(sel: Selector, url: str) -> bool:
+    """NukeViet generator meta, its body ids or its ``nv_`` scripts."""
+    return "nukeviet" in common.meta_generator(sel) or common.has(
+        sel,
+        "div#news-bodyhtml, div.news-download-file",
+        "xpath://script[contains(@src, 'nukeviet') or contains(., 'nv_base_siteurl')]",
+    )
+
+
+def parse_list(sel: Selector, url: str, overrides: dict[str, str]) -> ListPage:
+    """Article links of a category page; paging ``/page-N/``."""
+    return common.parse_list_with(SELECTORS, sel, url, overrides)
+
+
+def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:
+    """Raw fields of an article page; author and source without their labels."""
+    raw = common.parse_article_with(SELECTORS, sel, url, overrides)
+    raw.author = _LABEL.sub("", raw.author)
+    raw.source = _LABEL.sub("", raw.source)
+    return raw
