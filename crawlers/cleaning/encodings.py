@@ -1,0 +1,326 @@
+"""Decoding HTML bytes, including the legacy Vietnamese 8-bit encodings.
+
+Legacy tables (both built programmatically below from the published charts):
+
+* **TCVN3 / ABC** — TCVN 5712:1993, table "VN3", the encoding of the ``.VnTime``
+  ABC fonts. One byte per letter; only the seven uppercase letters Ă Â Ê Ô Ơ Ư Đ
+  have codes. Uppercase toned letters were typed with the lowercase codes in the
+  capitals-only ``.VnTimeH`` fonts, so they decode to lowercase (lossy by design).
+* **VNI** — the VNI-Windows font layout (VNI Software). A base ASCII letter is
+  followed by a mark byte (e.g. ``o`` + ``ä`` = ộ); đ ơ ư and the toned i / ỵ are
+  single bytes. Uppercase mark bytes are the lowercase ones minus 0x20, the same
+  offset as Latin-1 capitals.
+
+Both sets live in 0xA1–0xFF, where windows-1252 and ISO-8859-1 agree, so the
+text is examined as Latin-1 characters whatever the page declared.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+import charset_normalizer
+import ftfy
+
+from crawlers.cleaning.text import _FTFY, is_vn_syllable
+
+__all__ = [
+    "decode_page",
+    "encode_tcvn3",
+    "encode_vni",
+    "fix_legacy",
+    "tcvn3_to_unicode",
+    "to_nfc",
+    "vni_to_unicode",
+]
+
+# Tone marks in chart column order: grave, hook, tilde, acute, dot below.
+_TONES = ("\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
+
+
+def to_nfc(s: str) -> str:
+    """Unicode NFC (windows-1258 and some editors produce decomposed letters)."""
+    return unicodedata.normalize("NFC", s)
+
+
+def _with_tone(base: str, tone: str) -> str:
+    return to_nfc(base + tone)
+
+
+# ------------------------------------------------------------------ TCVN3 (VN3)
+
+# (letter, code of the toneless letter or None for ASCII, codes for the tones in
+# _TONES order) — the rows of the TCVN 5712 VN3 chart.
+_TCVN3_ROWS: tuple[tuple[str, int | None, tuple[int, int, int, int, int]], ...] = (
+    ("a", None, (0xB5, 0xB6, 0xB7, 0xB8, 0xB9)),
+    ("ă", 0xA8, (0xBB, 0xBC, 0xBD, 0xBE, 0xC6)),
+    ("â", 0xA9, (0xC7, 0xC8, 0xC9, 0xCA, 0xCB)),
+    ("e", None, (0xCC, 0xCE, 0xCF, 0xD0, 0xD1)),
+    ("ê", 0xAA, (0xD2, 0xD3, 0xD4, 0xD5, 0xD6)),
+    ("i", None, (0xD7, 0xD8, 0xDC, 0xDD, 0xDE)),
+    ("o", None, (0xDF, 0xE1, 0xE2, 0xE3, 0xE4)),
+    ("ô", 0xAB, (0xE5, 0xE6, 0xE7, 0xE8, 0xE9)),
+    ("ơ", 0xAC, (0xEA, 0xEB, 0xEC, 0xED, 0xEE)),
+    ("u", None, (0xEF, 0xF1, 0xF2, 0xF3, 0xF4)),
+    ("ư", 0xAD, (0xF5, 0xF6, 0xF7, 0xF8, 0xF9)),
+    ("y", None, (0xFA, 0xFB, 0xFC, 0xFD, 0xFE)),
+)
+_TCVN3_SINGLES = {
+    "đ": 0xAE,
+    "Ă": 0xA1,
+    "Â": 0xA2,
+    "Ê": 0xA3,
+    "Ô": 0xA4,
+    "Ơ": 0xA5,
+    "Ư": 0xA6,
+    "Đ": 0xA7,
+}
+
+
+def _build_tcvn3() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for letter, code, tone_codes in _TCVN3_ROWS:
+        if code is not None:
+            table[code] = letter
+        for tone, tone_code in zip(_TONES, tone_codes, strict=True):
+            table[tone_code] = _with_tone(letter, tone)
+    for letter, code in _TCVN3_SINGLES.items():
+        table[code] = letter
+    return table
+
+
+TCVN3_DECODE: dict[int, str] = _build_tcvn3()
+TCVN3_ENCODE: dict[str, int] = {v: k for k, v in TCVN3_DECODE.items()}
+_TCVN3_TRANSLATE = {code: letter for code, letter in TCVN3_DECODE.items()}
+
+
+def tcvn3_to_unicode(s: str) -> str:
+    """Map TCVN3 code points (seen as Latin-1 characters) to Unicode letters."""
+    return s.translate(_TCVN3_TRANSLATE)
+
+
+def encode_tcvn3(s: str) -> bytes:
+    """Encode Unicode text as TCVN3 bytes (uppercase toned letters → lowercase codes, others '?')."""
+    out = bytearray()
+    for ch in to_nfc(s):
+        if ch in TCVN3_ENCODE:
+            out.append(TCVN3_ENCODE[ch])
+        elif ch.isascii():
+            out += ch.encode("ascii")
+        elif ch.lower() in TCVN3_ENCODE:
+            out.append(TCVN3_ENCODE[ch.lower()])
+        else:
+            out += b"?"
+    return bytes(out)
+
+
+# ------------------------------------------------------------------------- VNI
+
+_VNI_PLAIN = (0xF8, 0xFB, 0xF5, 0xF9, 0xEF)  # ø û õ ù ï after a e o u y ơ ư
+_VNI_CIRCUMFLEX = 0xE2, (0xE0, 0xE5, 0xE3, 0xE1, 0xE4)  # â, à å ã á ä after a e o
+_VNI_BREVE = 0xEA, (0xE8, 0xFA, 0xFC, 0xE9, 0xEB)  # ê, è ú ü é ë after a
+_VNI_I = (0xEC, 0xE6, 0xF3, 0xED, 0xF2)  # ì æ ó í ò: the toned i are single bytes
+_VNI_HORN = {"ơ": 0xF4, "ư": 0xF6}  # ô ö
+_VNI_D = 0xF1  # ñ
+_VNI_Y_DOT = 0xEE  # î: ỵ is a single byte
+
+
+def _build_vni() -> dict[str, str]:
+    """Unicode lowercase letter → VNI string (Latin-1 characters)."""
+    table: dict[str, str] = {"đ": chr(_VNI_D)}
+    for base in "aeouy":
+        for tone, code in zip(_TONES, _VNI_PLAIN, strict=True):
+            table[_with_tone(base, tone)] = base + chr(code)
+    table["ỵ"] = chr(_VNI_Y_DOT)
+    for tone, code in zip(_TONES, _VNI_I, strict=True):
+        table[_with_tone("i", tone)] = chr(code)
+    for base, (mark, tone_codes), modifier in (
+        ("a", _VNI_CIRCUMFLEX, "\u0302"),
+        ("e", _VNI_CIRCUMFLEX, "\u0302"),
+        ("o", _VNI_CIRCUMFLEX, "\u0302"),
+        ("a", _VNI_BREVE, "\u0306"),
+    ):
+        letter = to_nfc(base + modifier)
+        table[letter] = base + chr(mark)
+        for tone, code in zip(_TONES, tone_codes, strict=True):
+            table[_with_tone(letter, tone)] = base + chr(code)
+    for letter, code in _VNI_HORN.items():
+        table[letter] = chr(code)
+        for tone, tone_code in zip(_TONES, _VNI_PLAIN, strict=True):
+            table[_with_tone(letter, tone)] = chr(code) + chr(tone_code)
+    upper = {}
+    for letter, seq in table.items():
+        # Uppercase: ASCII base letters upper-cased, mark bytes minus 0x20.
+        upper[letter.upper()] = "".join(
+            c.upper() if c.isascii() else chr(ord(c) - 0x20) for c in seq
+        )
+    table.update(upper)
+    return table
+
+
+VNI_ENCODE: dict[str, str] = _build_vni()
+VNI_DECODE: dict[str, str] = {v: k for k, v in VNI_ENCODE.items()}
+_VNI_PATTERN = re.compile(
+    "|".join(re.escape(seq) for seq in sorted(VNI_DECODE, key=len, reverse=True))
+)
+
+
+def vni_to_unicode(s: str) -> str:
+    """Map VNI sequences (seen as Latin-1 characters) to Unicode letters."""
+    return _VNI_PATTERN.sub(lambda m: VNI_DECODE[m.group(0)], s)
+
+
+def encode_vni(s: str) -> bytes:
+    """Encode Unicode text as VNI-Windows bytes (characters without a code become '?')."""
+    out: list[str] = []
+    for ch in to_nfc(s):
+        if ch in VNI_ENCODE:
+            out.append(VNI_ENCODE[ch])
+        elif ch.isascii():
+            out.append(ch)
+        else:
+            out.append("?")
+    return "".join(out).encode("latin-1")
+
+
+# -------------------------------------------------------------- legacy detection
+
+# Words as runs of letters or Latin-1 high characters (TCVN3 uses « ¸ × ÷ … as letters).
+_TOKEN = re.compile(r"(?:[^\W\d_]|[\u00a1-\u00ff])+")
+_HIGH_LATIN1 = re.compile("[\u00a1-\u00ff]")
+_LEGACY = {"tcvn3": tcvn3_to_unicode, "vni": vni_to_unicode}
+MIN_LEGACY_WORDS = 3
+
+
+def _candidates(text: str) -> list[str]:
+    """Words that could be legacy-encoded: some Latin-1 high characters, nothing beyond."""
+    return [w for w in _TOKEN.findall(text) if _HIGH_LATIN1.search(w) and max(w) <= "\u00ff"]
+
+
+def detect_legacy(text: str) -> str | None:
+    """Return "tcvn3" or "vni" when ``text`` confidently holds that legacy encoding.
+
+    Confident means: at least :data:`MIN_LEGACY_WORDS` candidate words, at least 60%
+    of them convert to valid Vietnamese syllables, and more than twice as many
+    convert validly as are already valid as they stand.
+    """
+    words = _candidates(text)
+    if len(words) < MIN_LEGACY_WORDS:
+        return None
+    as_is = sum(is_vn_syllable(w) for w in words)
+    best: tuple[int, str] | None = None
+    for name, convert in _LEGACY.items():
+        valid = sum(is_vn_syllable(convert(w)) for w in words)
+        confident = valid >= MIN_LEGACY_WORDS and valid >= 0.6 * len(words) and valid > 2 * as_is
+        if confident and (best is None or valid > best[0]):
+            best = (valid, name)
+    return best[1] if best else None
+
+
+def fix_legacy(text: str) -> str:
+    """Convert TCVN3/VNI text (decoded as Latin-1/cp1252) to Unicode when detection is confident.
+
+    Only candidate words are touched, and a word already valid Vietnamese that
+    would become invalid is left alone, so Unicode parts of a mixed page survive.
+    """
+    name = detect_legacy(text)
+    if name is None:
+        return text
+    convert = _LEGACY[name]
+
+    def one(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if not _HIGH_LATIN1.search(word) or max(word) > "\u00ff":
+            return word
+        converted = convert(word)
+        if is_vn_syllable(word) and not is_vn_syllable(converted):
+            return word
+        return converted
+
+    return to_nfc(_TOKEN.sub(one, text))
+
+
+# -------------------------------------------------------------------- decoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Labels that browsers treat as windows-1252 (WHATWG Encoding Standard).
+_WESTERN = frozenset({"cp1252", "latin_1", "iso8859_15", "ascii"})
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("\"'").strip().lower()
+    if label in ("x-user-defined", "unicode"):
+        return None
+    try:
+        return codecs.lookup(label).name.replace("-", "_")
+    except LookupError:
+        return None
+
+
+def _finish(text: str) -> str:
+    text = to_nfc(text)
+    if not text.isascii():
+        text = ftfy.fix_text(text, config=_FTFY)  # double-encoded UTF-8
+        text = fix_legacy(text)
+    return to_nfc(text)
+
+
+def _decode_western(body: bytes) -> str:
+    """windows-1252, with its five undefined bytes kept as C1 controls (as browsers do)."""
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError:
+        return "".join(
+            b.decode("cp1252", errors="strict") if b not in _CP1252_HOLES else b.decode("latin-1")
+            for b in (body[i : i + 1] for i in range(len(body)))
+        )
+
+
+_CP1252_HOLES = frozenset({b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"})
+
+
+def decode_page(body: bytes, declared: str | None = None) -> str:
+    """Decode HTML bytes to NFC text.
+
+    Order: BOM; the declared charset if it decodes cleanly (a Western label on
+    bytes that are valid UTF-8 is taken as UTF-8); UTF-8; TCVN3/VNI seen as
+    Latin-1; charset-normalizer; windows-1252. Then double-encoded UTF-8 and
+    legacy TCVN3/VNI text are repaired.
+    """
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return _finish(body[len(bom) :].decode(name, errors="replace"))
+    codec = _codec(declared)
+    if codec is not None:
+        if codec in _WESTERN and not body.isascii():
+            try:
+                return _finish(body.decode("utf-8"))
+            except UnicodeDecodeError:
+                pass
+        if codec in _WESTERN:
+            return _finish(_decode_western(body))
+        try:
+            return _finish(body.decode(codec))
+        except (UnicodeDecodeError, LookupError):
+            pass
+    try:
+        return _finish(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    latin = body.decode("latin-1")
+    if detect_legacy(latin):
+        return _finish(latin)
+    best = charset_normalizer.from_bytes(body).best()
+    if best is not None:
+        return _finish(str(best))
+    return _finish(_decode_western(body))

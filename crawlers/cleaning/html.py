@@ -1,0 +1,486 @@
+"""Sanitising article HTML and turning it into text.
+
+:func:`sanitize_html` first reshapes the fragment with lxml (URLs, lazy images,
+page chrome, block structure, text repair), then nh3 enforces the allowlist.
+nh3 is the security boundary: whatever the first stage misses, it strips.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import nh3
+from lxml import etree
+from w3lib.url import safe_url_string
+
+from crawlers.cleaning.text import (
+    _SPACES,
+    _fixpoint,
+    _phrases,
+    _repair,
+    _words,
+    clean_multiline,
+    match_form,
+    xml_safe,
+)
+
+__all__ = ["absolutize", "html_to_text", "sanitize_html"]
+
+# ------------------------------------------------------------------------ URLs
+
+_AMP = re.compile(r"&(?:amp|#0*38|#x0*26);", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_URL_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "tel"})
+_INVISIBLE_IN_URL = re.compile("[\t\n\r\x00]")
+
+
+def absolutize(url: str, base_url: str) -> str:
+    """Resolve ``url`` against ``base_url`` into an absolute, percent-encoded URL.
+
+    Repairs ``&amp;`` damage, encodes spaces and Vietnamese characters, keeps
+    ``;jsessionid=``. Returns '' for javascript:/data:/vbscript:/file: and other
+    schemes than http(s), mailto, ftp, tel, and for what cannot be made absolute.
+    """
+    u = _INVISIBLE_IN_URL.sub("", url).strip()
+    for _ in range(4):
+        fixed = _AMP.sub("&", u)
+        if fixed == u:
+            break
+        u = fixed
+    if not u:
+        return ""
+    probe = re.sub(r"[\x00-\x20]", "", u).lower()
+    m = _SCHEME.match(probe)
+    if m and m.group(1) not in _URL_SCHEMES:
+        return ""
+    try:
+        if not m or m.group(1) in ("http", "https"):
+            u = u.replace("\\", "/")
+        base = safe_url_string(_INVISIBLE_IN_URL.sub("", base_url).strip(), encoding="utf-8")
+        out = safe_url_string(urljoin(base, u), encoding="utf-8")
+        parts = urlsplit(out)
+    except (ValueError, UnicodeError):
+        return ""
+    if parts.scheme not in _URL_SCHEMES:
+        return ""
+    if parts.scheme in ("http", "https", "ftp") and not parts.hostname:
+        return ""
+    return out
+
+
+# ------------------------------------------------------------------- structure
+
+_BLOCK_CONTAINERS = _words(
+    "div section article header footer main center address dl dt dd fieldset details summary "
+    "hgroup form pre"
+)
+_BLOCK = _BLOCK_CONTAINERS | _words(
+    "p h1 h2 h3 h4 h5 h6 ul ol li table thead tbody tfoot tr th td figure figcaption blockquote "
+    "hr caption colgroup col"
+)
+_DROP = _words(
+    "script style noscript iframe frame frameset object embed applet svg math template canvas "
+    "audio video source track map head title meta link base input button select textarea option "
+    "optgroup datalist nav aside param dialog xmp noembed noframes"
+)
+_EMPTY_REMOVABLE = _words(
+    "p h1 h2 h3 h4 h5 h6 li ul ol blockquote figure figcaption strong b em i u sub sup span font "
+    "a table thead tbody tfoot tr"
+)
+_ALLOWED_TAGS = _words(
+    "p br h2 h3 h4 h5 h6 ul ol li table thead tbody tr th td a img figure figcaption strong b em "
+    "i u sub sup blockquote"
+)
+
+# ----------------------------------------------------------------------- chrome
+
+_CHROME_ATTR = re.compile(
+    r"share|social|addthis|zalo|facebook|twitter|font-?size|font_size|text-?size|textsize"
+    r"|print|tin-?khac|tin_khac|tinkhac|tin-?lien-?quan|tinlienquan|related|other-?news"
+    r"|othernews|toolbar|breadcrumb"
+)
+_CHROME_PHRASES = _phrases(
+    "in bài viết|in bài|in trang|bản in|bản để in|quay lại|trở về|trở lại|gửi email|"
+    "gửi bài viết|gửi cho bạn bè|chia sẻ|lên đầu trang|về đầu trang|đầu trang|print|email|"
+    "share|back|tweet|facebook|zalo"
+)
+_RELATED_HEADINGS = _phrases(
+    "các tin khác|tin khác|tin liên quan|các tin liên quan|tin cùng chuyên mục|"
+    "các tin cùng chuyên mục|bài viết liên quan|các bài viết liên quan|bài viết khác|"
+    "các bài viết khác|tin bài khác|các tin bài khác|tin bài liên quan|bài liên quan|"
+    "tin đã đưa|các tin đã đưa|tin mới hơn|tin cũ hơn|các tin mới hơn|các tin cũ hơn|"
+    "tin tức khác|các tin tức khác|xem thêm|đọc thêm"
+)
+_KEY_WORD = re.compile(r"\w+")
+MAX_CHROME_TEXT = 120
+MAX_CHROME_OWN_TEXT = 400
+
+
+def _key(text: str) -> str:
+    return " ".join(_KEY_WORD.findall(match_form(text)))
+
+
+_CHROME_KEYS = sorted({_key(p) for p in _CHROME_PHRASES}, key=len, reverse=True)
+_CHROME_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in _CHROME_KEYS) + r")\b")
+_RELATED_KEYS = frozenset(_key(p) for p in _RELATED_HEADINGS)
+
+
+# ---------------------------------------------------------------- tree helpers
+
+
+def _parse(fragment: str) -> lxml.html.HtmlElement | None:
+    text = xml_safe(unicodedata.normalize("NFC", fragment))
+    text = re.sub(r"<\?xml[^>]*>", "", text)
+    if not text.strip():
+        return None
+    try:
+        doc = lxml.html.document_fromstring("<html><body>" + text + "</body></html>")
+    except (etree.ParserError, ValueError):
+        return None
+    body = doc.find("body")
+    return body if body is not None else doc
+
+
+def _elements(root: lxml.html.HtmlElement, tags: Iterable[str] | None = None) -> list:
+    found = root.iter(*tags) if tags is not None else root.iter()
+    return [el for el in found if isinstance(el.tag, str) and el is not root]
+
+
+def _remove(el: etree._Element) -> None:
+    """Remove ``el`` and its content, keeping its tail text."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _attached(el: etree._Element, root: etree._Element) -> bool:
+    while el is not None:
+        if el is root:
+            return True
+        el = el.getparent()
+    return False
+
+
+def _link_text_len(el: etree._Element) -> int:
+    return sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
+
+
+def _text_len(el: etree._Element) -> int:
+    return len("".join(el.itertext()).strip())
+
+
+def _has_img(el: etree._Element) -> bool:
+    return el.tag == "img" or next(el.iter("img"), None) is not None
+
+
+# ---------------------------------------------------------------- clean steps
+
+
+def _drop_junk(root: lxml.html.HtmlElement) -> None:
+    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity)):
+        _remove(node)
+    for el in _elements(root):
+        if el.tag in _DROP and _attached(el, root):
+            _remove(el)
+
+
+def _drop_chrome(root: lxml.html.HtmlElement) -> None:
+    for el in _elements(root):
+        if not _attached(el, root):
+            continue
+        marker = f"{el.get('class', '')} {el.get('id', '')}".lower().replace("sharepoint", "")
+        own_text = _text_len(el) - _link_text_len(el)
+        if _CHROME_ATTR.search(marker) and own_text <= MAX_CHROME_OWN_TEXT:
+            _remove(el)
+            continue
+        text = "".join(el.itertext())
+        if text.strip() and len(text) <= MAX_CHROME_TEXT and not _has_img(el):
+            key = _key(text)
+            if key and not _CHROME_RE.sub(" ", key).strip():
+                _remove(el)
+
+
+def _is_link_list(el: etree._Element) -> bool:
+    """A list of other articles (or spacing) that follows a "Các tin khác" heading."""
+    if el.tag == "br":
+        return True
+    total = _text_len(el)
+    if total == 0:
+        return not _has_img(el)
+    links = _link_text_len(el)
+    if el.tag in ("ul", "ol", "table", "dl"):
+        return links > 0
+    return links >= 0.4 * total
+
+
+def _drop_related(root: lxml.html.HtmlElement) -> None:
+    for el in _elements(root):
+        if not _attached(el, root):
+            continue
+        text = "".join(el.itertext())
+        if len(text) > MAX_CHROME_TEXT or _key(text) not in _RELATED_KEYS:
+            continue
+        head = el
+        parent = head.getparent()
+        while (
+            parent is not None
+            and parent is not root
+            and _key("".join(parent.itertext())) == _key(text)
+        ):
+            head, parent = parent, parent.getparent()
+        sib = head.getnext()
+        while sib is not None and isinstance(sib.tag, str) and _is_link_list(sib):
+            nxt = sib.getnext()
+            sib.tail = None
+            _remove(sib)
+            sib = nxt
+        _remove(head)
+
+
+_LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-echo", "data-url")
+_DIGITS = re.compile(r"^\s*(\d{1,4})(?:px)?\s*$")
+
+
+def _fix_media(root: lxml.html.HtmlElement, base_url: str) -> None:
+    for img in _elements(root, ["img"]):
+        for attr in _LAZY_ATTRS:
+            value = (img.get(attr) or "").strip()
+            if value and not value.lower().startswith("data:"):
+                img.set("src", value)
+                break
+        src = absolutize(img.get("src") or "", base_url)
+        if not src.startswith(("http://", "https://")):
+            _remove(img)
+            continue
+        img.set("src", src)
+        for attr in ("width", "height"):
+            m = _DIGITS.match(img.get(attr) or "")
+            if m:
+                img.set(attr, m.group(1))
+            elif attr in img.attrib:
+                del img.attrib[attr]
+    for a in _elements(root, ["a"]):
+        href = (a.get("href") or "").strip()
+        url = absolutize(href, base_url) if href and not href.startswith("#") else ""
+        if not url.startswith(("http://", "https://", "mailto:")):
+            a.drop_tag()
+        else:
+            a.set("href", url)
+
+
+def _wrap_runs(el: etree._Element) -> None:
+    """Put runs of inline content (text and inline children) of ``el`` into <p> elements."""
+    children = list(el)
+    items: list[str | etree._Element] = []
+    if el.text:
+        items.append(el.text)
+    for child in children:
+        items.append(child)
+        if child.tail:
+            items.append(child.tail)
+        child.tail = None
+    el.text = None
+    for child in children:
+        el.remove(child)
+    para: etree._Element | None = None
+    for item in items:
+        if isinstance(item, str):
+            if para is None:
+                if not item.strip():
+                    continue
+                para = etree.SubElement(el, "p")
+            last = para[-1] if len(para) else None
+            if last is not None:
+                last.tail = (last.tail or "") + item
+            else:
+                para.text = (para.text or "") + item
+        elif isinstance(item.tag, str) and item.tag in _BLOCK:
+            para = None
+            el.append(item)
+        else:
+            if para is None:
+                if item.tag == "br":
+                    continue
+                para = etree.SubElement(el, "p")
+            para.append(item)
+
+
+def _restructure(root: lxml.html.HtmlElement) -> None:
+    for h1 in _elements(root, ["h1"]):
+        h1.tag = "h2"
+    for el in reversed(_elements(root, _BLOCK_CONTAINERS)):
+        if any(isinstance(d.tag, str) and d.tag in _BLOCK for d in el.iterdescendants()):
+            _wrap_runs(el)
+            el.drop_tag()
+        else:
+            el.tag = "p"
+            el.attrib.clear()
+    _wrap_runs(root)
+
+
+def _norm(s: str | None) -> str | None:
+    if not s:
+        return s
+    return _SPACES.sub(" ", _repair(s).replace("\n", " ").replace("\xa0", " "))
+
+
+def _fix_text(root: lxml.html.HtmlElement) -> None:
+    for el in [root, *_elements(root)]:
+        el.text = _norm(el.text)
+        el.tail = _norm(el.tail)
+        for attr in ("alt", "title"):
+            if attr in el.attrib:
+                el.set(attr, _SPACES.sub(" ", _repair(el.get(attr)).replace("\n", " ")).strip())
+    for el in [root, *_elements(root)]:
+        if el.tag not in _BLOCK and el is not root:
+            continue
+        if el.text:
+            el.text = el.text.lstrip() or None
+        if len(el):
+            last = el[-1]
+            if last.tail:
+                last.tail = last.tail.rstrip() or None
+        elif el.text:
+            el.text = el.text.rstrip() or None
+        if el is not root and el.tail is not None and not el.tail.strip():
+            el.tail = None
+
+
+def _drop_empty(root: lxml.html.HtmlElement) -> None:
+    for el in reversed(_elements(root)):
+        if el.tag not in _EMPTY_REMOVABLE:
+            continue
+        while len(el) and el[0].tag == "br" and not (el.text or "").strip():
+            el.text = (el.text or "") + (el[0].tail or "") or None
+            el.remove(el[0])
+        while len(el) and el[-1].tag == "br" and not (el[-1].tail or "").strip():
+            el.remove(el[-1])
+        if not "".join(el.itertext()).strip() and not _has_img(el):
+            _remove(el)
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if attr in ("width", "height", "colspan", "rowspan"):
+        return value if value.isdigit() and len(value) <= 4 else None
+    if tag == "img" and attr == "src" and not value.startswith(("http://", "https://")):
+        return None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(_ALLOWED_TAGS),
+    clean_content_tags={
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "template",
+        "noscript",
+        "textarea",
+        "select",
+        "title",
+        "xmp",
+        "noembed",
+        "noframes",
+    },
+    attributes={
+        "a": {"href", "title"},
+        "img": {"src", "alt", "width", "height"},
+        "td": {"colspan", "rowspan"},
+        "th": {"colspan", "rowspan"},
+    },
+    attribute_filter=_attribute_filter,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="nofollow noopener",
+    strip_comments=True,
+    url_relative="deny",
+)
+
+
+def _sanitize_once(fragment: str, base_url: str) -> str:
+    root = _parse(fragment)
+    if root is None:
+        return ""
+    _drop_junk(root)
+    _drop_chrome(root)
+    _drop_related(root)
+    _fix_media(root, base_url)
+    _restructure(root)
+    _fix_text(root)
+    _drop_empty(root)
+    html = "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
+    return xml_safe(unicodedata.normalize("NFC", _CLEANER.clean(html))).strip()
+
+
+def sanitize_html(fragment: str, base_url: str) -> str:
+    """Allowlist-sanitise an article body fragment; absolute URLs, no chrome, NFC, XML-safe.
+
+    Idempotent: applying it to its own output changes nothing.
+    """
+    return _fixpoint(lambda s: _sanitize_once(s, base_url), fragment, limit=4)
+
+
+# ------------------------------------------------------------------------ text
+
+_TEXT_SKIP = _DROP | {"img"}
+_TEXT_BLOCK = _BLOCK - {"td", "th"}
+_TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _extract(root: lxml.html.HtmlElement, keep_newlines: bool) -> str:
+    parts: list[str] = []
+    skipping = 0
+
+    def add(s: str | None) -> None:
+        if s and not skipping:
+            parts.append(s if keep_newlines else s.replace("\n", " "))
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if not tag or tag in _TEXT_SKIP:
+                skipping += 1
+                continue
+            if tag in _TEXT_BLOCK or tag == "br":
+                parts.append("\n")
+            add(el.text)
+        else:
+            if not tag or tag in _TEXT_SKIP:
+                skipping -= 1
+            elif tag in _TEXT_BLOCK:
+                parts.append("\n")
+            elif tag in ("td", "th"):
+                parts.append(" ")
+            if el is not root:
+                add(el.tail)
+    return "".join(parts)
+
+
+def _html_to_text_once(html: str) -> str:
+    root = _parse(html)
+    if root is None:
+        return ""
+    has_blocks = any(
+        isinstance(el.tag, str) and (el.tag in _BLOCK or el.tag == "br") for el in root.iter()
+    )
+    text = clean_multiline(_extract(root, keep_newlines=not has_blocks))
+    return _TAG_LIKE.sub("< ", text)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of (sanitised) HTML: one paragraph per line, via clean_multiline."""
+    return _fixpoint(_html_to_text_once, html, limit=4)

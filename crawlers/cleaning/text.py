@@ -1,0 +1,300 @@
+"""Text cleaning for display and for matching.
+
+Display functions (:func:`clean_text`, :func:`clean_multiline`) repair what the
+sites damage (double-encoded UTF-8, entities stripped of their ``&``, stray
+controls) but keep the source's spelling and tone placement. :func:`match_form`
+is the one canonical form used for dedup, search and topics.
+
+The Vietnamese syllable model (:func:`split_syllable`, :func:`is_vn_syllable`)
+is shared with :mod:`crawlers.cleaning.encodings` for legacy-encoding detection.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable
+
+import ftfy
+
+__all__ = [
+    "canonical_tone",
+    "clean_multiline",
+    "clean_text",
+    "is_vn_syllable",
+    "match_form",
+    "split_syllable",
+    "xml_safe",
+]
+
+
+def _words(s: str) -> frozenset[str]:
+    """A set from a space-separated word list (keeps long tables compact)."""
+    return frozenset(s.split())
+
+
+def _phrases(s: str) -> tuple[str, ...]:
+    """A tuple from a "|"-separated phrase list."""
+    return tuple(p.strip() for p in s.split("|") if p.strip())
+
+
+# --------------------------------------------------------------------------- XML
+
+# XML 1.0 Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(s: str) -> str:
+    """Drop the characters XML 1.0 forbids (C0 controls but tab/LF/CR, surrogates, U+FFFE/F)."""
+    return _XML_FORBIDDEN.sub("", s)
+
+
+# ---------------------------------------------------------------- text repairs
+
+# ftfy restricted to its encoding repairs: no quote uncurling, no width or
+# ligature folding, nothing that rewrites correct Vietnamese.
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=True,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=False,
+    normalization="NFC",
+    explain=False,
+)
+
+# Entity names that summaries show stripped of their "&". The long names never
+# occur in real text, so they are repaired wherever they stand ("nghịrdquo;").
+_DAMAGED_LONG = re.compile(
+    r"(?<!&)(ldquo|rdquo|lsquo|rsquo|sbquo|bdquo|laquo|raquo|hellip|ndash|mdash|nbsp|quot"
+    r"|apos|middot);",
+)
+# Short names are repaired only where they cannot end a word ("AT amp; T", "(lt;").
+_DAMAGED_SHORT = re.compile(r"(?<![&A-Za-z0-9])(amp|lt|gt);")
+# "#8220;" / "#x201C;": quote-like code points or anything past Latin-1 controls.
+_DAMAGED_NUMERIC = re.compile(
+    r"(?<![&#\w])#(x[0-9A-Fa-f]{2,5}|[0-9]{2,6});|(?<=\w)#(x[0-9A-Fa-f]{4}|[0-9]{4,6});"
+)
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);?")
+_NUMERIC_OK = frozenset({34, 38, 39, 60, 62})
+
+
+def _numeric(m: re.Match[str]) -> str:
+    ref = m.group(1) or m.group(2)
+    value = int(ref[1:], 16) if ref[0] in "xX" else int(ref)
+    if value in _NUMERIC_OK or 160 <= value <= 0x10FFFF:
+        return f"&#{ref};"
+    return m.group(0)
+
+
+# Invisible junk that CMS editors paste: C1 controls, zero-width spaces, BOMs.
+_INVISIBLE = re.compile("[\x80-\x9f\u200b\u2060\ufeff]")
+_LINE_SEPARATORS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def _unescape(s: str) -> str:
+    for _ in range(8):  # "&amp;amp;ldquo;" and other repeated escaping
+        if not _ENTITY.search(s):
+            break
+        unescaped = html.unescape(s)
+        if unescaped == s:
+            break
+        s = unescaped
+    return s
+
+
+def _repair_entities(s: str) -> str:
+    """Unescape real entities, then restore the ``&`` of damaged ones and unescape those."""
+    s = _unescape(s)
+    if ";" not in s:
+        return s
+    s = _DAMAGED_LONG.sub(r"&\1;", s)
+    s = _DAMAGED_SHORT.sub(r"&\1;", s)
+    s = _DAMAGED_NUMERIC.sub(_numeric, s)
+    return _unescape(s)
+
+
+def _repair(s: str) -> str:
+    """The shared repair pipeline, before whitespace handling."""
+    s = xml_safe(s)  # also drops lone surrogates, which ftfy cannot encode
+    if not s.isascii():
+        s = ftfy.fix_text(s, config=_FTFY)
+    s = _repair_entities(s)
+    s = _LINE_SEPARATORS.sub("\n", s)
+    s = _INVISIBLE.sub("", s)
+    return xml_safe(unicodedata.normalize("NFC", s))
+
+
+def _fixpoint(f: Callable[[str], str], s: str, limit: int = 6) -> str:
+    """Apply ``f`` until the result is stable (repairs can uncover new repairs)."""
+    for _ in range(limit):
+        t = f(s)
+        if t == s:
+            return t
+        s = t
+    return s
+
+
+def _clean_text_once(s: str) -> str:
+    return _SPACES.sub(" ", _repair(s).replace("\n", " ")).strip()
+
+
+def _clean_multiline_once(s: str) -> str:
+    lines = (_SPACES.sub(" ", line).strip() for line in _repair(s).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def clean_text(s: str) -> str:
+    """Display text: repair mojibake and entity damage, NFC, XML-safe, one line.
+
+    Keeps the source's spelling and tone placement ("hoà" stays "hoà").
+    """
+    return _fixpoint(_clean_text_once, s)
+
+
+def clean_multiline(s: str) -> str:
+    """Like :func:`clean_text` but keeps paragraphs: one ``\\n`` between non-empty lines."""
+    return _fixpoint(_clean_multiline_once, s)
+
+
+# ------------------------------------------------------- Vietnamese syllables
+
+_TONE_MARKS = {
+    "\u0300": "grave",
+    "\u0301": "acute",
+    "\u0303": "tilde",
+    "\u0309": "hook",
+    "\u0323": "dot",
+}
+_INITIALS = sorted(
+    _words("b c ch d đ g gh gi h k kh l m n ng ngh nh p ph qu r s t th tr v x"),
+    key=len,
+    reverse=True,
+)
+_FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t", "")
+_STOP_FINALS = frozenset({"c", "ch", "p", "t"})
+# Vowel clusters (nucleus with its glides) that never take a final consonant.
+_OPEN_ONLY = _words(
+    "ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui ưa ưi ưu oai oao oay oeo uây uôi uya uyu "
+    "ươi ươu iêu yêu"
+)
+# ... and those that always need one (or a glide).
+_CLOSED_ONLY = _words("iê yê uô uyê oă uâ")
+_CLUSTERS = _words("a ă â e ê i o ô ơ u ư y oa oe uê uy uơ ươ oo") | _OPEN_ONLY | _CLOSED_ONLY
+
+
+def _split_tone(word: str) -> tuple[str, str | None] | None:
+    """Return (toneless NFC word, tone mark) or None when it carries more than one tone."""
+    letters: list[str] = []
+    tone: str | None = None
+    for ch in word:
+        parts = unicodedata.normalize("NFD", ch)
+        marks = [c for c in parts if c in _TONE_MARKS]
+        if marks:
+            if tone is not None or len(marks) > 1:
+                return None
+            tone = marks[0]
+            parts = "".join(c for c in parts if c not in _TONE_MARKS)
+        letters.append(unicodedata.normalize("NFC", parts))
+    return "".join(letters), tone
+
+
+def split_syllable(word: str) -> tuple[str, str, str, str | None] | None:
+    """Split a lowercase NFC syllable into (initial, vowel cluster, final, tone mark).
+
+    Returns None when ``word`` is not a well-formed Vietnamese syllable.
+    """
+    split = _split_tone(word)
+    if split is None:
+        return None
+    bare, tone = split
+    for initial in [*_INITIALS, ""]:
+        if not bare.startswith(initial):
+            continue
+        rest = bare[len(initial) :]
+        for final in _FINALS:
+            if final and not rest.endswith(final):
+                continue
+            cluster = rest[: len(rest) - len(final)] if final else rest
+            if cluster not in _CLUSTERS:
+                continue
+            if final and cluster in _OPEN_ONLY:
+                continue
+            if not final and cluster in _CLOSED_ONLY:
+                continue
+            return initial, cluster, final, tone
+    return None
+
+
+def is_vn_syllable(word: str) -> bool:
+    """True when ``word`` (any case) is a well-formed Vietnamese syllable.
+
+    Checks initial, vowel cluster and final, and that stop finals (c, ch, p, t)
+    carry only the acute or dot-below tone.
+    """
+    parts = split_syllable(unicodedata.normalize("NFC", word).lower())
+    if parts is None:
+        return False
+    _, _, final, tone = parts
+    return not (final in _STOP_FINALS and tone not in ("\u0301", "\u0323"))
+
+
+def _tone_index(cluster: str, final: str) -> int:
+    """Index in ``cluster`` of the vowel carrying the tone, canonical convention."""
+    for i in range(len(cluster) - 1, -1, -1):
+        if cluster[i] in "ăâêôơư":
+            return i
+    if final:
+        return len(cluster) - 1
+    if len(cluster) == 3:
+        return 1
+    return 0
+
+
+def canonical_tone(word: str) -> str:
+    """Move the tone of a lowercase syllable to the canonical vowel.
+
+    Convention (the one the brief calls modern, e.g. "hòa", "thủy", "khỏe"):
+    a vowel with a diacritic (ă â ê ô ơ ư; ơ for "ươ") takes the tone; else the
+    last vowel when a final consonant follows ("hoàn", "hoạch"); else the middle
+    of three vowels ("ngoài"); else the first of two ("hòa", "thủy", "khỏe",
+    "của"). "gi"/"qu" count as initials ("giá", "quý"). Words that are not
+    Vietnamese syllables are returned unchanged.
+    """
+    parts = split_syllable(word)
+    if parts is None:
+        return word
+    initial, cluster, final, tone = parts
+    if tone is None:
+        return word
+    i = _tone_index(cluster, final)
+    toned = unicodedata.normalize("NFC", cluster[i] + tone)
+    return initial + cluster[:i] + toned + cluster[i + 1 :] + final
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _match_form_once(s: str) -> str:
+    s = unicodedata.normalize("NFC", clean_text(s).casefold())
+    s = _WORD.sub(lambda m: canonical_tone(m.group(0)), s)
+    return unicodedata.normalize("NFC", s)
+
+
+def match_form(s: str) -> str:
+    """Canonical form for dedup/search/topics: clean, casefolded, one tone convention.
+
+    ``match_form("Hoà Bình") == match_form("HÒA BÌNH") == match_form("hòa bình")``.
+    See :func:`canonical_tone` for the tone rule.
+    """
+    return _fixpoint(_match_form_once, s)
