@@ -1,0 +1,129 @@
+"""After a crawl that changed something: re-export the feed tree and ping the WebSub hub.
+
+Served feeds need nothing (the app notices the store changed); an exported tree is
+rewritten (``feeds.export.export_tree`` only rewrites files whose bytes changed) and
+the hub is told which feed URLs changed (``feeds.websub.ping_hub``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from crawlers.registry import Registry
+from ops.logging import event
+from storage.db import Store
+from storage.models import Article, ArticleTopic, CrawlRun
+
+log = logging.getLogger("vnfeeds.ops.publish")
+
+FORMATS = ("rss", "atom", "json")
+
+ExportFn = Callable[[], Any]
+PingFn = Callable[[list[str]], Any]
+
+
+def feed_paths(registry: Registry, unit_id: str, topics: Iterable[str]) -> list[str]:
+    """Site paths of every feed an article of the unit in these topics appears in."""
+    bases = ["/all", f"/units/{unit_id}"]
+    unit = registry.units.get(unit_id)
+    if unit is not None:
+        seen: set[str] = set()
+        cur: str | None = unit.province
+        while cur and cur not in seen:  # the province and every successor
+            seen.add(cur)
+            bases.append(f"/provinces/{cur}")
+            prov = registry.provinces.get(cur)
+            cur = prov.successor if prov else None
+    for t in sorted(set(topics)):
+        bases += [f"/topics/{t}", f"/units/{unit_id}/{t}"]
+    return [f"{b}.{fmt}" for b in bases for fmt in FORMATS]
+
+
+class Publisher:
+    """Re-exports and pings after runs that found new or changed articles."""
+
+    def __init__(
+        self,
+        store: Store,
+        registry: Callable[[], Registry],
+        *,
+        export_dir: Path | None = None,
+        base_url: str | None = None,
+        websub: bool = True,
+        export_fn: ExportFn | None = None,
+        ping_fn: PingFn | None = None,
+    ) -> None:
+        self.store = store
+        self.registry = registry
+        self.export_dir = export_dir
+        self.base_url = base_url
+        self.websub = websub
+        self._export_fn = export_fn
+        self._ping_fn = ping_fn
+
+    def _config(self) -> Any:
+        from feeds.config import FeedConfig
+
+        return FeedConfig.from_env(base_url=self.base_url)
+
+    def export(self) -> None:
+        """Write the feed tree to the export folder."""
+        if self._export_fn is not None:
+            self._export_fn()
+            return
+        from feeds.export import export_tree  # type: ignore[import-not-found,unused-ignore]
+
+        assert self.export_dir is not None
+        export_tree(self.store, self.registry(), self.export_dir, config=self._config())
+
+    def ping(self, urls: list[str]) -> None:
+        """Tell the WebSub hub these feed URLs changed."""
+        if self._ping_fn is not None:
+            self._ping_fn(urls)
+            return
+        from feeds.websub import ping_hub  # type: ignore[import-not-found,unused-ignore]
+
+        ping_hub(urls)
+
+    def changed_topics(self, unit_id: str, run: CrawlRun) -> set[str]:
+        """Topics of the unit's articles that the run added or changed."""
+        with self.store.session() as s:
+            q = (
+                select(ArticleTopic.topic_slug)
+                .join(Article, Article.id == ArticleTopic.article_id)
+                .where(Article.unit_id == unit_id, Article.changed_at >= run.started_at)
+                .distinct()
+            )
+            return set(s.scalars(q))
+
+    def after_run(self, unit_id: str, run_id: int) -> bool:
+        """Export and ping when the run changed articles; True when something was published."""
+        with self.store.session() as s:
+            run = s.get(CrawlRun, run_id)
+        if run is None or (run.new or 0) + (run.updated or 0) == 0:
+            return False
+        done = False
+        if self.export_dir is not None or self._export_fn is not None:
+            try:
+                self.export()
+                done = True
+                event(log, "feeds_exported", unit_id, out=self.export_dir)
+            except Exception as e:
+                event(log, "export_failed", unit_id, logging.WARNING, error=repr(e))
+        if self.websub:
+            try:
+                cfg = self._config()
+                if self._ping_fn is not None or getattr(cfg, "hub", None):
+                    paths = feed_paths(self.registry(), unit_id, self.changed_topics(unit_id, run))
+                    urls = [cfg.url(p) for p in paths]
+                    self.ping(urls)
+                    done = True
+                    event(log, "websub_pinged", unit_id, feeds=len(urls))
+            except Exception as e:
+                event(log, "websub_failed", unit_id, logging.WARNING, error=repr(e))
+        return done
