@@ -87,7 +87,7 @@ def _make_time(hour: str, minute: str, second: str | None, ampm: str | None) -> 
     h, mi, s = int(hour), int(minute), int(second or 0)
     if ampm:
         marker = ampm.upper()
-        pm = marker in ("P", "CH")
+        pm = marker.startswith("P") or marker == "CH"
         if h == 12:
             h = 12 if pm else 0
         elif pm and h < 12:
@@ -223,8 +223,7 @@ def _parse_with_format(text: str, fmt: str) -> ParsedDate | None:
         if day is None:
             continue
         hour = g.get("H") or g.get("I")
-        ampm = (g.get("p") or "")[:1] or None
-        clock = _make_time(hour, g.get("M") or "00", g.get("S"), ampm) if hour else time(0)
+        clock = _make_time(hour, g.get("M") or "00", g.get("S"), g.get("p")) if hour else time(0)
         if clock is None:
             continue
         value = datetime.combine(day, clock)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
 
 import charset_normalizer
 import ftfy
@@ -190,7 +191,7 @@ def encode_vni(s: str) -> bytes:
 # Words as runs of letters or Latin-1 high characters (TCVN3 uses « ¸ × ÷ … as letters).
 _TOKEN = re.compile(r"(?:[^\W\d_]|[\u00a1-\u00ff])+")
 _HIGH_LATIN1 = re.compile("[\u00a1-\u00ff]")
-_LEGACY = {"tcvn3": tcvn3_to_unicode, "vni": vni_to_unicode}
+_LEGACY: dict[str, Callable[[str], str]] = {"tcvn3": tcvn3_to_unicode, "vni": vni_to_unicode}
 MIN_LEGACY_WORDS = 3
 
 
@@ -219,11 +220,28 @@ def detect_legacy(text: str) -> str | None:
     return best[1] if best else None
 
 
+_SEGMENT = re.compile(r"(<[^>]*>|\n)")
+
+
+def _segment_votes(segment: str, convert: Callable[[str], str]) -> tuple[int, int]:
+    """(words valid as they stand, candidate words valid once converted) in one segment."""
+    as_is = converted = 0
+    for word in _TOKEN.findall(segment):
+        if max(word) > "\u00ff":
+            as_is += is_vn_syllable(word)
+        elif _HIGH_LATIN1.search(word):
+            as_is += is_vn_syllable(word)
+            converted += is_vn_syllable(convert(word))
+    return as_is, converted
+
+
 def fix_legacy(text: str) -> str:
     """Convert TCVN3/VNI text (decoded as Latin-1/cp1252) to Unicode when detection is confident.
 
-    Only candidate words are touched, and a word already valid Vietnamese that
-    would become invalid is left alone, so Unicode parts of a mixed page survive.
+    The decision is made for the whole text, then per segment (text between tags
+    and line breaks): a segment is converted only when at least as many of its
+    words are valid Vietnamese converted as they are as they stand, so the
+    Unicode parts of a mixed page survive.
     """
     name = detect_legacy(text)
     if name is None:
@@ -234,12 +252,16 @@ def fix_legacy(text: str) -> str:
         word = m.group(0)
         if not _HIGH_LATIN1.search(word) or max(word) > "\u00ff":
             return word
-        converted = convert(word)
-        if is_vn_syllable(word) and not is_vn_syllable(converted):
-            return word
-        return converted
+        return convert(word)
 
-    return to_nfc(_TOKEN.sub(one, text))
+    out: list[str] = []
+    for segment in _SEGMENT.split(text):
+        if segment and not segment.startswith("<") and not segment.isascii():
+            as_is, converted = _segment_votes(segment, convert)
+            if converted and converted >= as_is:
+                segment = _TOKEN.sub(one, segment)
+        out.append(segment)
+    return to_nfc("".join(out))
 
 
 # -------------------------------------------------------------------- decoding
@@ -292,8 +314,8 @@ _CP1252_HOLES = frozenset({b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"})
 def decode_page(body: bytes, declared: str | None = None) -> str:
     """Decode HTML bytes to NFC text.
 
-    Order: BOM; the declared charset if it decodes cleanly (a Western label on
-    bytes that are valid UTF-8 is taken as UTF-8); UTF-8; TCVN3/VNI seen as
+    Order: BOM; the declared charset if it decodes cleanly (bytes that are valid
+    non-ASCII UTF-8 are taken as UTF-8 whatever the label); UTF-8; TCVN3/VNI seen as
     Latin-1; charset-normalizer; windows-1252. Then double-encoded UTF-8 and
     legacy TCVN3/VNI text are repaired.
     """
@@ -302,7 +324,9 @@ def decode_page(body: bytes, declared: str | None = None) -> str:
             return _finish(body[len(bom) :].decode(name, errors="replace"))
     codec = _codec(declared)
     if codec is not None:
-        if codec in _WESTERN and not body.isascii():
+        if codec != "utf_8" and not body.isascii():
+            # Valid UTF-8 is practically never an accident: the label is wrong
+            # (WHATWG also reads a BOM-less "utf-16" label as UTF-8).
             try:
                 return _finish(body.decode("utf-8"))
             except UnicodeDecodeError:
