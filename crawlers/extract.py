@@ -60,7 +60,7 @@ def _compose_body(raw_body: str, lead: str, lead_image: Image | None, base_url: 
     head = []
     if lead and " ".join(lead.split()) not in text:
         head.append(f"<p>{html_lib.escape(lead, quote=False)}</p>")
-    if lead_image is not None and lead_image.url not in body:
+    if lead_image is not None and lead_image.url not in html_lib.unescape(body):
         caption = html_lib.escape(lead_image.caption, quote=False)
         figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
         src = html_lib.escape(lead_image.url)
@@ -175,6 +175,12 @@ def extract_list(
     """Article links and next page of a list page, feed or sitemap (absolute URLs)."""
     sel = _selector(html, encoding)
     if platform == "feed" or feed.detect(sel, url):
-        return feed.parse_list(sel, url, overrides or {})
-    name = platform or detect_platform(sel, url)
-    return get_platform(name).parse_list(sel, _base(sel, url), overrides or {})
+        page = feed.parse_list(sel, url, overrides or {})
+    else:
+        name = platform or detect_platform(sel, url)
+        page = get_platform(name).parse_list(sel, _base(sel, url), overrides or {})
+    for entry in page.entries:
+        entry.title = clean_text(entry.title)
+        entry.summary = clean_text(entry.summary)
+        entry.date_text = clean_text(entry.date_text)
+    return page

@@ -18,11 +18,12 @@ from crawlers.items import RawArticle
 
 @dataclass
 class ListEntry:
-    """One article link on a list page, with the date text the list shows."""
+    """One article link on a list page, with the date text and summary the list shows."""
 
     url: str
     title: str = ""
     date_text: str = ""
+    summary: str = ""
 
 
 @dataclass

@@ -7,8 +7,8 @@ A platform is a dict of selectors (CSS by default, or ``css:…`` / ``xpath:…`
   ``images`` (elements holding the lead image and body images, in order),
   ``caption`` (caption elements next to an image), ``category``, ``author``,
   ``source``, ``attachments`` (links), ``remove`` (chrome inside the body);
-- list: ``list_links`` (the article anchors, or items holding one), ``list_date``
-  (relative to the item), ``next_page``.
+- list: ``list_links`` (the article anchors, or items holding one); relative to an
+  item ``list_link``, ``list_date``, ``list_summary``; ``next_page``.
 
 A unit's overrides replace a platform's keys one by one (:func:`merged`).
 """
@@ -169,7 +169,7 @@ def _is_caption(el: etree._Element, captions: set[etree._Element]) -> bool:
 
 def caption_for(img: Selector, captions: set[etree._Element]) -> str:
     """Caption of an image: its figure's figcaption, or a caption element right after it."""
-    fig = img.xpath("ancestor::figure[1]/figcaption")
+    fig = img.xpath("ancestor::figure[1]//figcaption")
     if fig:
         return text_of(fig[0])
     el = img.root
@@ -232,9 +232,9 @@ def attachments_of(sel: Selector, spec: str | None) -> list[Attachment]:
         anchors = [node] if node.root.tag == "a" else node.css("a[href]")
         for a in anchors:
             href = clean_href(a.attrib.get("href") or "")
-            if not href or not is_attachment(href):
-                continue
             name = text_of(a) or (a.attrib.get("title") or "").strip()
+            if not href or not (is_attachment(href) or _EXT_RE.search(name)):
+                continue
             if not name:
                 name = unquote(urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1])
             out.append(Attachment(url=href, name=name, type=file_type(href, name)))
@@ -323,7 +323,7 @@ def _anchor(item: Selector, spec: str | None) -> Selector | None:
 
 _NEXT_WORDS = {"sau", "tiếp", "trang sau", "tiếp theo", "next", "»", "›", ">", ">>"}
 _PAGE_PARAM = re.compile(r"(?:^|_)(cur|page|p|trang|pageindex|pagenum)$", re.IGNORECASE)
-_PAGE_PATH = re.compile(r"/page-(\d+)/?$")
+_PAGE_PATH = re.compile(r"/(?:page|trang)-(\d+)/?$")
 
 
 def _page_no(url: str) -> tuple[str, int]:
@@ -339,6 +339,14 @@ def _page_no(url: str) -> tuple[str, int]:
         elif not key.lower().endswith("delta"):
             query.append((key, value))
     return f"{parts.netloc}{base_path.rstrip('/')}?{sorted(query)}", number
+
+
+def _is_pager_link(anchor: Selector, title: str) -> bool:
+    """Paging links ("2", "Sau", "»") and links inside a pagination block."""
+    if title.isdigit() or title.lower() in _NEXT_WORDS:
+        return True
+    pager = "ancestor::*[contains(@class, 'pagin') or contains(@class, 'paging') or contains(@class, 'pager')]"
+    return bool(anchor.xpath(pager))
 
 
 def find_next(sel: Selector, url: str) -> str | None:
@@ -377,12 +385,13 @@ def parse_list_with(
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
         link = urljoin(url, href)
-        if link in seen:
+        title = text_of(anchor) or (anchor.attrib.get("title") or "").strip()
+        if link in seen or _is_pager_link(anchor, title):
             continue
         seen.add(link)
-        title = text_of(anchor) or (anchor.attrib.get("title") or "").strip()
         date = _entry_date(item, s.get("list_date"))
-        entries.append(ListEntry(url=link, title=title, date_text=date))
+        summary = first_text(item, s.get("list_summary")) if item is not anchor else ""
+        entries.append(ListEntry(url=link, title=title, date_text=date, summary=summary))
     next_url = None
     for node in select(sel, s.get("next_page")):
         href = node.root if isinstance(node.root, str) else node.attrib.get("href")

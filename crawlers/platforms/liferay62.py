@@ -19,9 +19,13 @@ NAME = "liferay62"
 
 _FULL = ".asset-full-content"
 SELECTORS: dict[str, str] = {
-    "list_links": "div.asset-abstract",
+    "list_links": (
+        "xpath://div[contains(@class, 'asset-abstract')][ancestor::*[contains(@class, 'portlet-boundary')]"
+        "[.//div[contains(@class, 'lfr-pagination')]]] || div.asset-abstract"
+    ),
     "list_link": "h3.asset-title a, .asset-title a",
     "list_date": ".asset-date, .metadata-publish-date, .date, .metadata-entry",
+    "list_summary": "div.asset-summary",
     "next_page": (
         "div.lfr-pagination li.next:not(.disabled) a, div.lfr-pagination a.next, "
         "ul.pager li.next:not(.disabled) a"

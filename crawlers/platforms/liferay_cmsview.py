@@ -22,6 +22,7 @@ SELECTORS: dict[str, str] = {
     "list_links": "div.cat_record",
     "list_link": "div.title_v a, h3 a, a",
     "list_date": "span.time",
+    "list_summary": "div.lead_v, .lead, .summary",
     "title": "h1#titleDetail, h1.title",
     "date": f"xpath:({_TITLE}/following::span[contains(@class, 'date_time')])[1]",
     "date_format": "%d/%m/%Y %H:%M",

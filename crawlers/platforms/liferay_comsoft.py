@@ -24,6 +24,7 @@ SELECTORS: dict[str, str] = {
     ),
     "list_link": "h3 a, h2 a, a.title, a",
     "list_date": ".date, .time, span.news-date",
+    "list_summary": ".news-summary, .summary, .sapo",
     "title": "h1.title-detail, h1.article-title, .article-detail h1, .news-detail h1, h1.title",
     "date": (
         ".article-detail .date, .news-detail .date, .article-date, .date-detail"
