@@ -1,7 +1,134 @@
-"""`vnfeeds schedule`: Run the crawl scheduler."""
+"""`vnfeeds schedule`: run the crawl scheduler until SIGINT/SIGTERM (SIGHUP reloads)."""
 
 from __future__ import annotations
 
-from vnfeeds.commands._pending import pending
+import logging
+import shlex
+from pathlib import Path
 
-cli = pending("schedule", "Run the crawl scheduler", 7)
+import click
+
+from crawlers.registry import Registry
+from ops import logging as oplog
+from ops.alerts import AlertConfig
+from ops.backoff import BackoffPolicy
+from ops.jobs import CrawlJob, JobSettings
+from ops.publish import Publisher
+from ops.scheduler import CrawlScheduler, SchedulerSettings
+from vnfeeds.context import AppContext, pass_app
+
+
+@click.command()
+@click.option("--workers", default=4, show_default=True, help="Crawls that may run at once.")
+@click.option(
+    "--timeout", default=1800.0, show_default=True, help="Time limit of one crawl, seconds."
+)
+@click.option(
+    "--misfire-grace",
+    default=600,
+    show_default=True,
+    help="A run missed by less than this many seconds (e.g. while stopped) still happens.",
+)
+@click.option(
+    "--watch-interval",
+    default=5.0,
+    show_default=True,
+    help="Seconds between checks of the unit files and of paused units.",
+)
+@click.option(
+    "--interval-seconds",
+    type=float,
+    help="Crawl every unit every N seconds, ignoring the units' schedules (tests, demos).",
+)
+@click.option("--jitter", type=int, help="Override every unit's jitter, seconds.")
+@click.option(
+    "--crawl-command",
+    help="Crawl command template instead of 'python -m vnfeeds … crawl UNIT --no-lock'; "
+    "placeholders {python} {db} {sites} {unit}.",
+)
+@click.option("--backoff-base", default=300.0, show_default=True, help="First backoff, seconds.")
+@click.option("--backoff-cap", default=21600.0, show_default=True, help="Longest backoff, seconds.")
+@click.option(
+    "--export-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="VNFEEDS_EXPORT_DIR",
+    help="Re-export the feed tree here after crawls that changed articles.",
+)
+@click.option("--base-url", help="Public base URL of the feeds (default VNFEEDS_BASE_URL).")
+@click.option("--no-websub", is_flag=True, help="Do not ping the WebSub hub after changes.")
+@click.option("--webhook", help="Alert webhook URL (default VNFEEDS_ALERT_WEBHOOK).")
+@click.option("--mail-to", help="Alert e-mail recipients, comma-separated (VNFEEDS_ALERT_TO).")
+@click.option("--smtp-host", help="SMTP server for alert e-mail (VNFEEDS_SMTP_HOST).")
+@click.option("--smtp-port", type=int, help="SMTP port (VNFEEDS_SMTP_PORT, default 25).")
+@click.option(
+    "--log-format",
+    type=click.Choice(["logfmt", "json"]),
+    default="logfmt",
+    show_default=True,
+    help="One line per event, as key=value pairs or JSON.",
+)
+@pass_app
+def cli(
+    app: AppContext,
+    workers: int,
+    timeout: float,
+    misfire_grace: int,
+    watch_interval: float,
+    interval_seconds: float | None,
+    jitter: int | None,
+    crawl_command: str | None,
+    backoff_base: float,
+    backoff_cap: float,
+    export_dir: Path | None,
+    base_url: str | None,
+    no_websub: bool,
+    webhook: str | None,
+    mail_to: str | None,
+    smtp_host: str | None,
+    smtp_port: int | None,
+    log_format: str,
+) -> None:
+    """Crawl every enabled unit on its schedule, until stopped.
+
+    Jobs are kept in the database (table apscheduler_jobs); several schedulers may share
+    one PostgreSQL database, a per-unit lock keeps them from crawling a unit twice at
+    once. SIGHUP (or editing a unit file) reloads the units.
+    """
+    oplog.install(log_format, logging.DEBUG if app.verbose > 1 else logging.INFO)
+    if not app.verbose:
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    store = app.store()
+    settings = JobSettings(
+        db_url=app.db_url,
+        sites=app.sites,
+        timeout=timeout,
+        crawl_command=tuple(shlex.split(crawl_command)) if crawl_command else None,
+        backoff=BackoffPolicy(
+            base_seconds=backoff_base, cap_seconds=max(backoff_cap, backoff_base)
+        ),
+        alerts=AlertConfig.from_env(
+            webhook_url=webhook, mail_to=mail_to, smtp_host=smtp_host, smtp_port=smtp_port
+        ),
+    )
+    sched: CrawlScheduler | None = None
+
+    def registry_now() -> Registry:
+        return sched.registry() if sched else app.registry()
+
+    publisher = Publisher(
+        store, registry_now, export_dir=export_dir, base_url=base_url, websub=not no_websub
+    )
+    job = CrawlJob(store, settings, registry_now, publisher)
+    sched = CrawlScheduler(
+        store,
+        job,
+        sites=app.sites,
+        settings=SchedulerSettings(
+            workers=workers,
+            misfire_grace_seconds=misfire_grace,
+            watch_interval=watch_interval,
+            interval_seconds=interval_seconds,
+            jitter_seconds=jitter,
+        ),
+    )
+    sched.run_forever()

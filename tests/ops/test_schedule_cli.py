@@ -1,0 +1,129 @@
+"""`vnfeeds schedule` as real processes: SIGHUP reload, clean stop, two schedulers on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ops.overview import next_run_times
+from storage.db import Store
+from tests.ops.conftest import Plan, fake_command, write_units
+from tests.ops.test_scheduler import runs_of, wait_for
+
+
+class Proc:
+    """One `vnfeeds schedule` process with its log file."""
+
+    def __init__(self, db: str, units: Path, cmd: tuple[str, ...], log: Path, *extra: str) -> None:
+        self.log = log
+        argv = [
+            sys.executable,
+            "-m",
+            "vnfeeds",
+            "--db",
+            db,
+            "--sites",
+            str(units),
+            "schedule",
+            "--interval-seconds",
+            "0.5",
+            "--jitter",
+            "0",
+            "--backoff-base",
+            "1",
+            "--backoff-cap",
+            "2",
+            "--crawl-command",
+            " ".join(cmd),
+            *extra,
+        ]
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+        env.pop("VNFEEDS_ALERT_WEBHOOK", None)
+        self.fh = log.open("wb")
+        self.p = subprocess.Popen(argv, stdout=self.fh, stderr=subprocess.STDOUT, env=env)
+
+    def text(self) -> str:
+        return self.log.read_text("utf-8", "replace")
+
+    def stop(self) -> int:
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+        try:
+            return self.p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            return self.p.wait()
+        finally:
+            self.fh.close()
+
+
+@pytest.fixture
+def procs() -> Iterator[list[Proc]]:
+    started: list[Proc] = []
+    yield started
+    for p in started:
+        p.stop()
+
+
+def test_sighup_reloads_and_sigterm_stops(
+    sqlite_store: Store, tmp_path: Path, plan: Plan, procs: list[Proc]
+) -> None:
+    units = write_units(tmp_path / "units.toml", ["unit-a"])
+    p = Proc(
+        sqlite_store.url, units, fake_command(plan), tmp_path / "s.log", "--watch-interval", "600"
+    )
+    procs.append(p)
+    assert wait_for(lambda: runs_of(sqlite_store, "unit-a") >= 1, timeout=20), p.text()
+    write_units(units, ["unit-a", "unit-new"])
+    time.sleep(0.5)
+    assert "unit-new" not in next_run_times(sqlite_store)  # no watching: only SIGHUP reloads
+    p.p.send_signal(signal.SIGHUP)
+    done = "event=crawl_finished unit=unit-new"
+    assert wait_for(lambda: done in p.text(), timeout=15), p.text()
+    assert p.stop() == 0
+    log = p.text()
+    assert "event=units_reloaded unit=- reason=sighup" in log
+    for line in log.splitlines():  # structured: every line names its unit
+        assert " unit=" in line, line
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_two_schedulers_never_crawl_one_unit_at_once(
+    store: Store, tmp_path: Path, plan: Plan, procs: list[Proc]
+) -> None:
+    units = write_units(tmp_path / "units.toml", ["unit-a", "unit-b"])
+    for u in ("unit-a", "unit-b"):
+        plan.set(u, "ok", sleep=0.6)
+    intervals = tmp_path / "intervals.txt"
+    cmd = fake_command(plan, intervals)
+    first = Proc(store.url, units, cmd, tmp_path / "one.log")
+    procs.append(first)
+    assert wait_for(lambda: "unit-a" in next_run_times(store), timeout=20), first.text()
+    second = Proc(store.url, units, cmd, tmp_path / "two.log")
+    procs.append(second)
+
+    def enough() -> bool:
+        lines = intervals.read_text().splitlines() if intervals.exists() else []
+        return len(lines) >= 8
+
+    assert wait_for(enough, timeout=30), first.text() + second.text()
+    assert first.stop() == 0 and second.stop() == 0
+
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for line in intervals.read_text().splitlines():
+        unit, start, end, _pid = line.split()
+        spans.setdefault(unit, []).append((float(start), float(end)))
+    for unit, ss in spans.items():
+        ss.sort()
+        for (_, end), (start, _) in zip(ss, ss[1:], strict=False):
+            assert start >= end, f"{unit}: two crawls overlapped"
+    logs = first.text() + second.text()
+    assert "event=crawl_finished unit=unit-a" in second.text() + first.text()
+    assert "reason=locked" in logs  # they did compete, and the lock settled it

@@ -1,0 +1,188 @@
+"""The real APScheduler with a database job store: fires, persists, reloads, pauses."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from crawlers.registry import load_registry
+from ops.backoff import BackoffPolicy
+from ops.jobs import CrawlJob, JobSettings
+from ops.overview import next_run_times, set_paused
+from ops.scheduler import TZ, CrawlScheduler, SchedulerSettings, cron_day_of_week, unit_trigger
+from storage.db import Store
+from storage.models import CrawlRun
+from tests.ops.conftest import Plan, fake_command, write_units
+
+
+def wait_for(cond: Callable[[], bool], timeout: float = 10.0, step: float = 0.1) -> bool:
+    """Poll ``cond`` until true or timeout; returns its last value."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(step)
+    return cond()
+
+
+def runs_of(store: Store, unit: str) -> int:
+    with store.session() as s:
+        return int(s.scalar(select(func.count()).where(CrawlRun.unit_id == unit)) or 0)
+
+
+@pytest.mark.parametrize(
+    ("cron", "aps"),
+    [
+        ("1", "mon"),
+        ("0", "sun"),
+        ("7", "sun"),
+        ("1-5", "mon,tue,wed,thu,fri"),
+        ("*/2", "sun,tue,thu,sat"),
+        ("5/2", "sun,fri"),
+        ("*", "*"),
+        ("mon-fri", "mon-fri"),
+    ],
+)
+def test_crontab_weekdays_keep_their_meaning(cron: str, aps: str) -> None:
+    assert cron_day_of_week(cron) == aps
+
+
+def test_cron_schedule_fires_on_monday_vietnam_time(tmp_path: Path) -> None:
+    f = write_units(
+        tmp_path / "u.toml",
+        ["unit-a"],
+        {"unit-a": 'schedule = { cron = "15 6 * * 1", jitter_seconds = 0 }'},
+    )
+    unit = load_registry(f).units["unit-a"]
+    trigger, fp = unit_trigger(unit, SchedulerSettings())
+    nxt = trigger.get_next_fire_time(None, datetime(2025, 7, 2, tzinfo=TZ))  # a Wednesday
+    assert nxt is not None and (nxt.weekday(), nxt.hour, nxt.minute) == (0, 6, 15)
+    assert nxt.date().isoformat() == "2025-07-07"
+    _, fp_fast = unit_trigger(unit, SchedulerSettings(interval_seconds=1))
+    assert fp != fp_fast
+
+
+class Harness:
+    """Schedulers on one SQLite file, each with its own Store (a restart = a new one)."""
+
+    def __init__(self, tmp_path: Path, plan: Plan) -> None:
+        self.db = f"sqlite:///{tmp_path / 'sched.sqlite3'}"
+        self.units = write_units(tmp_path / "units.toml", ["unit-a", "unit-b"])
+        self.plan = plan
+        self.running: list[CrawlScheduler] = []
+
+    def start(self, **kw: float) -> CrawlScheduler:
+        store = Store(self.db)
+        settings = JobSettings(
+            db_url=self.db,
+            sites=self.units,
+            timeout=20,
+            crawl_command=fake_command(self.plan),
+            backoff=BackoffPolicy(base_seconds=1, cap_seconds=2, jitter=0),
+        )
+        sched: CrawlScheduler
+        job = CrawlJob(store, settings, lambda: sched.registry())
+        sched = CrawlScheduler(
+            store,
+            job,
+            sites=self.units,
+            settings=SchedulerSettings(
+                interval_seconds=kw.get("interval", 1.0),
+                jitter_seconds=0,
+                watch_interval=kw.get("watch", 0.3),
+                misfire_grace_seconds=30,
+            ),
+        )
+        self.running.append(sched)
+        return sched
+
+    def stop(self, sched: CrawlScheduler) -> None:
+        sched.shutdown(wait=True)
+        sched.store.dispose()
+        self.running.remove(sched)
+
+
+@pytest.fixture
+def harness(tmp_path: Path, plan: Plan) -> Iterator[Harness]:
+    h = Harness(tmp_path, plan)
+    yield h
+    for s in list(h.running):
+        h.stop(s)
+
+
+def test_jobs_fire_and_persist_across_a_restart(harness: Harness) -> None:
+    sched = harness.start()
+    first = sched.start()
+    assert sorted(first.added) == ["unit-a", "unit-b"]
+    store = sched.store
+    assert wait_for(lambda: runs_of(store, "unit-a") >= 2 and runs_of(store, "unit-b") >= 2)
+    harness.stop(sched)
+
+    check = Store(harness.db)
+    before = next_run_times(check)
+    assert set(before) == {"unit-a", "unit-b"}  # the jobs outlived the scheduler
+    n = runs_of(check, "unit-a")
+
+    again = harness.start()
+    result = again.start()
+    assert sorted(result.kept) == ["unit-a", "unit-b"] and not result.added
+    assert wait_for(lambda: runs_of(check, "unit-a") >= n + 2)
+    check.dispose()
+
+
+def test_reload_on_file_change_keeps_history(harness: Harness) -> None:
+    sched = harness.start()
+    sched.start()
+    store = sched.store
+    assert wait_for(lambda: runs_of(store, "unit-b") >= 1)
+    time.sleep(0.05)
+    write_units(harness.units, ["unit-a", "unit-b", "unit-c"], {"unit-b": "enabled = false"})
+    assert wait_for(lambda: set(next_run_times(store)) == {"unit-a", "unit-c"})
+    assert wait_for(lambda: runs_of(store, "unit-c") >= 1)
+    assert runs_of(store, "unit-b") >= 1  # history of the disabled unit stays
+
+    # a broken file does not drop the units it used to define
+    harness.units.write_text("[[unit]\nid = ", encoding="utf-8")
+    sched.request_reload()
+    time.sleep(1.0)
+    assert set(next_run_times(store)) == {"unit-a", "unit-c"}
+
+
+def test_pause_and_resume_are_picked_up(harness: Harness) -> None:
+    sched = harness.start()
+    sched.start()
+    store = sched.store
+    set_paused(store, "unit-a", True)
+    assert wait_for(lambda: "unit-a" not in next_run_times(store))
+    n = runs_of(store, "unit-a")
+    time.sleep(1.5)
+    assert runs_of(store, "unit-a") <= n + 1  # at most one crawl already on its way
+    set_paused(store, "unit-a", False)
+    assert wait_for(lambda: "unit-a" in next_run_times(store))
+    assert wait_for(lambda: runs_of(store, "unit-a") >= n + 2)
+
+
+def test_failing_unit_backs_off_and_recovers(harness: Harness) -> None:
+    harness.plan.set("unit-a", "down")
+    sched = harness.start(interval=0.5)
+    sched.start()
+    store = sched.store
+    assert wait_for(lambda: runs_of(store, "unit-a") >= 2, timeout=10)
+    time.sleep(2.0)
+    # four firings a second for unit-b, far fewer crawls for the failing unit-a
+    assert runs_of(store, "unit-a") < runs_of(store, "unit-b") - 2
+    harness.plan.set("unit-a", "ok")
+
+    def recovered() -> bool:
+        with store.session() as s:
+            from storage.models import Unit
+
+            u = s.get(Unit, "unit-a")
+            return u is not None and u.state == "ok" and u.failures == 0
+
+    assert wait_for(recovered, timeout=10)
