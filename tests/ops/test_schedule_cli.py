@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -120,10 +121,10 @@ def test_two_schedulers_never_crawl_one_unit_at_once(
     for line in intervals.read_text().splitlines():
         unit, start, end, _pid = line.split()
         spans.setdefault(unit, []).append((float(start), float(end)))
-    for unit, ss in spans.items():
+    for uid, ss in spans.items():
         ss.sort()
-        for (_, end), (start, _) in zip(ss, ss[1:], strict=False):
-            assert start >= end, f"{unit}: two crawls overlapped"
+        for (_, prev_end), (next_start, _) in itertools.pairwise(ss):
+            assert next_start >= prev_end, f"{uid}: two crawls overlapped"
     logs = first.text() + second.text()
     assert "event=crawl_finished unit=unit-a" in second.text() + first.text()
     assert "reason=locked" in logs  # they did compete, and the lock settled it
