@@ -1,7 +1,46 @@
-"""`vnfeeds export`: Write the feed tree as static files."""
+"""`vnfeeds export`: write the feed tree as static files (only changed files are rewritten)."""
 
 from __future__ import annotations
 
-from vnfeeds.commands._pending import pending
+from pathlib import Path
 
-cli = pending("export", "Write the feed tree as static files", 6)
+import click
+
+from feeds.config import FeedConfig
+from vnfeeds.context import AppContext, pass_app
+
+
+@click.command(name="export")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the tree into (created if missing).",
+)
+@click.option(
+    "--base-url", envvar="VNFEEDS_BASE_URL", help="Public URL the files will be served at."
+)
+@click.option(
+    "--ping/--no-ping",
+    default=True,
+    show_default=True,
+    help="Ping the WebSub hub (VNFEEDS_WEBSUB_HUB) for the feeds that changed.",
+)
+@pass_app
+def cli(app: AppContext, out_dir: Path, base_url: str | None, ping: bool) -> None:
+    """Write the feed tree as static files."""
+    from feeds.export import export_tree
+    from feeds.websub import ping_hub
+
+    config = FeedConfig.from_env(base_url=base_url)
+    report = export_tree(app.store(), app.registry(), out_dir, config=config)
+    click.echo(f"{len(report.written)} written, {len(report.unchanged)} unchanged in {out_dir}")
+    if ping and config.hub and report.written:
+        urls = [
+            config.url(p)
+            for p in report.written
+            if p.endswith((".rss", ".atom", ".json")) and "/archive/" not in p
+        ]
+        pinged = ping_hub(urls, config.hub)
+        click.echo(f"websub: {len(pinged.ok)} pinged, {len(pinged.failed)} failed")

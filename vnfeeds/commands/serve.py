@@ -1,7 +1,53 @@
-"""`vnfeeds serve`: Serve feeds, index, review and status pages."""
+"""`vnfeeds serve`: serve feeds, OPML, the index (and other modules' pages) with uvicorn."""
 
 from __future__ import annotations
 
-from vnfeeds.commands._pending import pending
+import click
 
-cli = pending("serve", "Serve feeds, index, review and status pages", 6)
+from feeds.config import FeedConfig
+from vnfeeds.context import AppContext, pass_app
+
+
+@click.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--base-url",
+    envvar="VNFEEDS_BASE_URL",
+    help="Public URL of the site, used in feed links (default: http://HOST:PORT).",
+)
+@click.option("--workers", default=1, show_default=True, type=int, help="Uvicorn worker processes.")
+@pass_app
+def cli(app: AppContext, host: str, port: int, base_url: str | None, workers: int) -> None:
+    """Serve feeds, the index, review and status pages."""
+    import uvicorn
+
+    from vnfeeds.web import build_app
+
+    config = FeedConfig.from_env(base_url=base_url or f"http://{host}:{port}")
+    if workers > 1:
+        click.echo("note: --workers > 1 uses one in-process cache per worker", err=True)
+        import os
+
+        os.environ["VNFEEDS_BASE_URL"] = config.base_url
+        if app.db:
+            os.environ["VNFEEDS_DB"] = app.db
+        if app.sites:
+            os.environ["VNFEEDS_SITES"] = str(app.sites)
+        uvicorn.run(
+            "vnfeeds.web:app_from_env",
+            host=host,
+            port=port,
+            workers=workers,
+            factory=True,
+            log_level="warning",
+            access_log=False,
+        )
+        return
+    uvicorn.run(
+        build_app(app, config),
+        host=host,
+        port=port,
+        log_level="info" if app.verbose else "warning",
+        access_log=bool(app.verbose),
+    )

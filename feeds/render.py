@@ -1,0 +1,263 @@
+"""Render one path of the feed tree to bytes: feeds, archive pages, OPML, the HTML index.
+
+The app (with a cache in front) and the static export both call these, so a served
+file and an exported file are the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
+
+from crawlers.cleaning.text import match_form
+from crawlers.registry import Registry
+from feeds import queries
+from feeds.build import CONTENT_TYPES, ArchiveLinks, FeedMeta, OpmlOutline, render, render_opml
+from feeds.config import FeedConfig
+from feeds.tree import (
+    FeedRequest,
+    FeedSpec,
+    description_of,
+    exists,
+    feed_specs,
+    home_of,
+    title_of,
+)
+
+#: ``updated`` of a feed with no items: fixed, so empty feeds are byte-stable too.
+EMPTY_UPDATED = datetime(2025, 1, 1, tzinfo=UTC)
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class NotFound(LookupError):
+    """The path names no feed (unknown unit/topic/province, or no such archive page)."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered document and its validators."""
+
+    body: bytes
+    content_type: str
+    etag: str  # strong, quoted
+    last_modified: datetime | None  # None: validate by ETag only
+
+
+def make_etag(body: bytes) -> str:
+    """A strong ETag from the bytes."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _query_suffix(filters: queries.Filters | None, limit: int | None) -> str:
+    params: list[tuple[str, str]] = []
+    if filters is not None:
+        params += [("q", t) for t in filters.q] + [("exclude", t) for t in filters.exclude]
+    if limit is not None:
+        params.append(("limit", str(limit)))
+    return "?" + urlencode(params) if params else ""
+
+
+def render_feed(
+    session: Session,
+    registry: Registry,
+    config: FeedConfig,
+    req: FeedRequest,
+    filters: queries.Filters | None = None,
+    limit: int | None = None,
+) -> Rendered:
+    """One feed document (current or archive page) in its format."""
+    spec = req.spec
+    if not exists(spec, registry):
+        raise NotFound(spec.path(req.fmt, req.page))
+    if filters is not None and not filters.active:
+        filters = None
+    size = config.limit
+    count = min(limit, config.max_limit) if limit else size
+    total = queries.count_items(session, spec, registry)
+    pages = total // size
+    cur_url = config.url(spec.path(req.fmt))
+    plain = filters is None and limit is None
+    if req.page is None:
+        ids = queries.current_ids(session, spec, registry, count, filters, config.filter_scan)
+        arch = ArchiveLinks(
+            prev_archive=config.url(spec.path(req.fmt, pages)) if plain and pages >= 1 else None
+        )
+        self_url = cur_url + _query_suffix(filters, limit)
+    else:
+        if not plain or req.page > pages:
+            raise NotFound(spec.path(req.fmt, req.page))
+        ids = queries.archive_ids(session, spec, registry, req.page, size)
+        arch = ArchiveLinks(
+            current=cur_url,
+            prev_archive=config.url(spec.path(req.fmt, req.page - 1)) if req.page > 1 else None,
+            next_archive=config.url(spec.path(req.fmt, req.page + 1)) if req.page < pages else None,
+            is_archive=True,
+        )
+        self_url = config.url(spec.path(req.fmt, req.page))
+    items = queries.load_items(session, registry, ids, note_others=spec.dedup)
+    updated = max((it.updated for it in items), default=EMPTY_UPDATED)
+    title = title_of(spec, registry, config)
+    if filters is not None:
+        title += " (lọc: " + ", ".join([*filters.q, *("-" + t for t in filters.exclude)]) + ")"
+    meta = FeedMeta(
+        fmt=req.fmt,
+        feed_id=config.url(spec.path("atom")) + _query_suffix(filters, None),
+        self_url=self_url,
+        title=title,
+        description=description_of(spec, registry, config),
+        home_url=home_of(spec, registry, config),
+        author=registry.units[spec.unit].name if spec.unit else config.site_title,
+        updated=updated,
+        base_url=config.base_url,
+        language=config.language,
+        hub=config.hub,
+        archive=arch,
+    )
+    body = render(meta, items)
+    changed = queries.last_changed(session, ids)
+    last_mod = max(updated, changed) if changed else updated
+    return Rendered(body, CONTENT_TYPES[req.fmt], make_etag(body), last_mod)
+
+
+def all_specs(session: Session, registry: Registry) -> list[FeedSpec]:
+    """Every feed of the tree, given the store's (unit, topic) pairs."""
+    return feed_specs(registry, queries.unit_topic_pairs(session))
+
+
+def render_opml_doc(session: Session, registry: Registry, config: FeedConfig) -> Rendered:
+    """``/feeds.opml``: all, provinces, topics, then province → unit → feeds (RSS)."""
+    specs = all_specs(session, registry)
+    url = config.url
+
+    def feed(spec: FeedSpec, text: str | None = None) -> OpmlOutline:
+        return OpmlOutline(
+            text or title_of(spec, registry, config),
+            url(spec.path("rss")),
+            home_of(spec, registry, config),
+        )
+
+    by_kind: dict[str, list[FeedSpec]] = {}
+    for s in specs:
+        by_kind.setdefault(s.kind, []).append(s)
+    outlines = [feed(FeedSpec("all"))]
+    outlines.append(
+        OpmlOutline("Tỉnh, thành phố", children=tuple(feed(s) for s in by_kind.get("province", [])))
+    )
+    outlines.append(
+        OpmlOutline("Chủ đề", children=tuple(feed(s) for s in by_kind.get("topic", [])))
+    )
+    for group in index_groups(specs, registry, config):
+        units = []
+        for u in group["units"]:
+            spec = FeedSpec("unit", unit=u["id"])
+            kids = [feed(spec, "Tất cả tin")]
+            kids += [
+                feed(FeedSpec("unit_topic", unit=u["id"], topic=t["slug"]), t["name"])
+                for t in u["topics"]
+            ]
+            units.append(OpmlOutline(u["name"], children=tuple(kids)))
+        outlines.append(OpmlOutline(group["name"], children=tuple(units)))
+    body = render_opml(config.site_title, outlines, owner_url=config.url("/"))
+    return Rendered(body, CONTENT_TYPES["opml"], make_etag(body), None)
+
+
+def index_groups(
+    specs: list[FeedSpec], registry: Registry, config: FeedConfig
+) -> list[dict[str, Any]]:
+    """Units grouped under today's province (predecessors' units included), with topics."""
+    pairs: dict[str, list[str]] = {}
+    for s in specs:
+        if s.kind == "unit_topic" and s.unit and s.topic:
+            pairs.setdefault(s.unit, []).append(s.topic)
+    groups: dict[str, dict[str, Any]] = {}
+    for uid in sorted(registry.units):
+        u = registry.units[uid]
+        root = registry.root_province(u.province)
+        prov = registry.provinces.get(root)
+        g = groups.setdefault(
+            root,
+            {
+                "id": root,
+                "name": prov.name if prov else root,
+                "base": f"/provinces/{root}" if prov else None,
+                "units": [],
+            },
+        )
+        g["units"].append(
+            {
+                "id": uid,
+                "name": u.name,
+                "homepage": u.homepage,
+                "archived": u.archived,
+                "base": f"/units/{uid}",
+                "province": registry.provinces[u.province].name
+                if u.province in registry.provinces
+                else u.province,
+                "topics": [
+                    {"slug": t, "name": registry.topics[t].name, "base": f"/units/{uid}/{t}"}
+                    for t in sorted(pairs.get(uid, []))
+                ],
+            }
+        )
+    return [groups[k] for k in sorted(groups, key=lambda k: match_form(groups[k]["name"]))]
+
+
+@lru_cache(maxsize=1)
+def jinja_env() -> Environment:
+    """The Jinja2 environment of ``feeds/templates`` (``base.html`` is the layout)."""
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _search_form(*names: str) -> str:
+    return " ".join(match_form(n) for n in names)
+
+
+def render_index(session: Session, registry: Registry, config: FeedConfig, q: str = "") -> Rendered:
+    """The HTML index: every feed with copyable links; ``q`` narrows it (canonical form)."""
+    specs = all_specs(session, registry)
+    groups = index_groups(specs, registry, config)
+    term = " ".join(match_form(q).split())
+    topics = [
+        {"slug": t.slug, "name": t.name, "base": f"/topics/{t.slug}"}
+        for t in sorted(registry.topics.values(), key=lambda t: t.slug)
+    ]
+    for g in groups:
+        for u in g["units"]:
+            u["search"] = _search_form(
+                u["name"], u["id"], u["province"], g["name"], *(t["name"] for t in u["topics"])
+            )
+    if term:
+        topics = [t for t in topics if term in _search_form(t["name"], t["slug"])]
+        for g in groups:
+            if term in _search_form(g["name"], g["id"]):
+                continue
+            g["units"] = [u for u in g["units"] if term in u["search"]]
+        groups = [g for g in groups if g["units"]]
+    html = (
+        jinja_env()
+        .get_template("index.html")
+        .render(
+            config=config,
+            site_title=config.site_title,
+            url=config.url,
+            groups=groups,
+            topics=topics,
+            q=q,
+            formats=("rss", "atom", "json"),
+        )
+    )
+    body = html.encode("utf-8")
+    return Rendered(body, CONTENT_TYPES["html"], make_etag(body), None)
