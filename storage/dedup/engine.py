@@ -53,14 +53,18 @@ def _status_for(verdict: str) -> str:
 class DedupEngine:
     """Exact and near-duplicate detection over all units, with an in-memory LSH index."""
 
-    def __init__(self, store: Store, config: DedupConfig | None = None) -> None:
+    def __init__(
+        self, store: Store, config: DedupConfig | None = None, *, load: bool = True
+    ) -> None:
         self.store = store
         self.config = config or DedupConfig.from_env()
         self.fp = Fingerprinter(num_perm=self.config.num_perm, k=self.config.shingle)
         self.index = LSHIndex(self.config.num_perm, self.config.bands)
         self._watermark: datetime | None = None
         path = Path(self.config.index) if self.config.index else None
-        if path and path.exists() and self._load(path):
+        if not load:
+            pass  # an empty index: the caller re-processes articles in order
+        elif path and path.exists() and self._load(path):
             with store.session() as s:
                 self._catch_up(s)
         else:
