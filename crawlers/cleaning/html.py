@@ -172,12 +172,9 @@ def _attached(el: etree._Element, root: etree._Element) -> bool:
     return False
 
 
-def _link_text_len(el: etree._Element) -> int:
-    return sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
-
-
-def _text_len(el: etree._Element) -> int:
-    return len("".join(el.itertext()).strip())
+def _text_len(el: etree._Element, only_links: bool = False) -> int:
+    nodes = el.iter("a") if only_links else (el,)
+    return sum(len("".join(n.itertext()).strip()) for n in nodes)
 
 
 def _has_img(el: etree._Element) -> bool:
@@ -200,8 +197,10 @@ def _drop_chrome(root: lxml.html.HtmlElement) -> None:
         if not _attached(el, root):
             continue
         marker = f"{el.get('class', '')} {el.get('id', '')}".lower().replace("sharepoint", "")
-        own_text = _text_len(el) - _link_text_len(el)
-        if _CHROME_ATTR.search(marker) and own_text <= MAX_CHROME_OWN_TEXT:
+        own_text = (
+            _text_len(el) - _text_len(el, only_links=True) if _CHROME_ATTR.search(marker) else -1
+        )
+        if 0 <= own_text <= MAX_CHROME_OWN_TEXT:
             _remove(el)
             continue
         text = "".join(el.itertext())
@@ -218,7 +217,7 @@ def _is_link_list(el: etree._Element) -> bool:
     total = _text_len(el)
     if total == 0:
         return not _has_img(el)
-    links = _link_text_len(el)
+    links = _text_len(el, only_links=True)
     if el.tag in ("ul", "ol", "table", "dl"):
         return links > 0
     return links >= 0.4 * total
@@ -337,14 +336,11 @@ def _norm(s: str | None) -> str | None:
 
 def _fix_text(root: lxml.html.HtmlElement) -> None:
     for el in [root, *_elements(root)]:
-        el.text = _norm(el.text)
-        el.tail = _norm(el.tail)
+        el.text, el.tail = _norm(el.text), _norm(el.tail)
         for attr in ("alt", "title"):
             if attr in el.attrib:
-                el.set(attr, _SPACES.sub(" ", _repair(el.get(attr)).replace("\n", " ")).strip())
-    for el in [root, *_elements(root)]:
-        if el.tag not in _BLOCK and el is not root:
-            continue
+                el.set(attr, (_norm(el.get(attr)) or "").strip())
+    for el in [root, *_elements(root, _BLOCK)]:
         if el.text:
             el.text = el.text.lstrip() or None
         if len(el):
@@ -380,23 +376,10 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
 
 _CLEANER = nh3.Cleaner(
     tags=set(_ALLOWED_TAGS),
-    clean_content_tags={
-        "script",
-        "style",
-        "iframe",
-        "object",
-        "embed",
-        "svg",
-        "math",
-        "template",
-        "noscript",
-        "textarea",
-        "select",
-        "title",
-        "xmp",
-        "noembed",
-        "noframes",
-    },
+    clean_content_tags=set(
+        _words("script style iframe object embed svg math template noscript textarea select title")
+        | _words("xmp noembed noframes")
+    ),
     attributes={
         "a": {"href", "title"},
         "img": {"src", "alt", "width", "height"},
@@ -411,6 +394,9 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+_EMPTY_P = re.compile(r"<p>\s*</p>")
+
+
 def _sanitize_once(fragment: str, base_url: str) -> str:
     root = _parse(fragment)
     if root is None:
@@ -423,7 +409,8 @@ def _sanitize_once(fragment: str, base_url: str) -> str:
     _fix_text(root)
     _drop_empty(root)
     html = "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
-    return xml_safe(unicodedata.normalize("NFC", _CLEANER.clean(html))).strip()
+    out = _EMPTY_P.sub("", _CLEANER.clean(html))  # html5 parsing can split a <p> around blocks
+    return xml_safe(unicodedata.normalize("NFC", out)).strip()
 
 
 def sanitize_html(fragment: str, base_url: str) -> str:
