@@ -13,6 +13,7 @@ import unicodedata
 from urllib.parse import urljoin
 
 from parsel import Selector
+from w3lib.encoding import html_body_declared_encoding
 
 from crawlers.cleaning.dates import parse_vn_date
 from crawlers.cleaning.encodings import decode_page
@@ -109,8 +110,11 @@ def finish(raw: RawArticle, *, platform: str, base_url: str) -> Article:
 
 
 def _selector(page: str | bytes, encoding: str | None) -> Selector:
-    text = decode_page(page, encoding) if isinstance(page, bytes) else page
-    return Selector(text=_nfc(text))
+    """The page parsed; bytes decoded with the given or the page's declared charset."""
+    if isinstance(page, bytes):
+        declared = encoding or html_body_declared_encoding(page[:4096])
+        page = decode_page(page, declared)
+    return Selector(text=_nfc(page))
 
 
 def _base(sel: Selector, url: str) -> str:

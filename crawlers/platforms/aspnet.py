@@ -20,6 +20,7 @@ SELECTORS: dict[str, str] = {
     "list_links": ".list-news .item, .news-list .item, .tintuc-item, ul.list-news li, .news-item",
     "list_link": "a.title, h3 a, h2 a, a",
     "list_date": ".date, .time, .ngay, .ngaydang",
+    "list_summary": ".tomtat, .summary, .sapo, p",
     "next_page": ".paging a.next, .pager a.next, a[id*='Next'], a[id*='next']",
     "title": (
         ".news-detail h1, .tintuc-chitiet h1, h1.title, .tieude, span[id*='lblTitle'], "

@@ -99,7 +99,7 @@ def first_text(sel: Selector, spec: str | None) -> str:
     return ""
 
 
-def _drop(el: etree._Element) -> None:
+def drop(el: etree._Element) -> None:
     """Remove an element but keep its tail text."""
     parent = el.getparent()
     if parent is None:
@@ -129,7 +129,7 @@ def inner_html(node: Selector, remove: Iterable[str] = ()) -> str:
     for spec in remove:
         for hit in select(scoped, spec):
             if hit.root is not root:
-                _drop(hit.root)
+                drop(hit.root)
     _unlazy(root)
     parts = [root.text or ""]
     parts += [etree.tostring(child, encoding="unicode", method="html") for child in root]

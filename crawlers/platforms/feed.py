@@ -53,8 +53,15 @@ def _repair(link: str, feed_url: str) -> str:
     return link
 
 
-def _entries(doc: Selector) -> list[tuple[str, str, str]]:
-    """(link, title, date text) of every item, entry or sitemap URL."""
+def _plain(fragment: str) -> str:
+    """Text of a feed summary that may hold escaped HTML."""
+    if "<" not in fragment:
+        return fragment
+    return " ".join(Selector(text=f"<div>{fragment}</div>").xpath("string()").get("").split())
+
+
+def _entries(doc: Selector) -> list[tuple[str, str, str, str]]:
+    """(link, title, date text, summary) of every item, entry or sitemap URL."""
     out = []
     for item in doc.xpath("//item"):
         link = item.xpath("string(link)").get("").strip()
@@ -62,13 +69,15 @@ def _entries(doc: Selector) -> list[tuple[str, str, str]]:
         if not link.startswith(("http", "/")) and guid:
             link = guid[0].xpath("string()").get("").strip()
         date = item.xpath("string(pubDate)").get("") or item.xpath("string(date)").get("")
-        out.append((link, item.xpath("string(title)").get(""), date))
+        summary = _plain(item.xpath("string(description)").get(""))
+        out.append((link, item.xpath("string(title)").get(""), date, summary))
     for entry in doc.xpath("//entry"):
         hrefs = entry.xpath("link[@rel='alternate' or not(@rel)]/@href").getall()
         date = entry.xpath("string(published)").get("") or entry.xpath("string(updated)").get("")
-        out.append((hrefs[0] if hrefs else "", entry.xpath("string(title)").get(""), date))
+        summary = _plain(entry.xpath("string(summary)").get(""))
+        out.append((hrefs[0] if hrefs else "", entry.xpath("string(title)").get(""), date, summary))
     for url in doc.xpath("/urlset/url"):
-        out.append((url.xpath("string(loc)").get(""), "", url.xpath("string(lastmod)").get("")))
+        out.append((url.xpath("string(loc)").get(""), "", url.xpath("string(lastmod)").get(""), ""))
     return out
 
 
@@ -79,15 +88,14 @@ def parse_list(sel: Selector, url: str, overrides: dict[str, str]) -> ListPage:
         return ListPage()
     seen: set[str] = set()
     entries = []
-    for link, title, date in _entries(doc):
+    for link, title, date, summary in _entries(doc):
         if not link.strip():
             continue
         fixed = _repair(link.strip(), url)
         if fixed not in seen:
             seen.add(fixed)
-            entries.append(
-                ListEntry(url=fixed, title=" ".join(title.split()), date_text=date.strip())
-            )
+            title = " ".join(title.split())
+            entries.append(ListEntry(fixed, title, date.strip(), summary=summary))
     follow = [_repair(loc, url) for loc in doc.xpath("/sitemapindex/sitemap/loc/text()").getall()]
     return ListPage(entries=entries, follow=follow)
 

@@ -47,8 +47,8 @@ def _title(sel: Selector, fallback: str) -> str:
     return ""
 
 
-def _body(html: str, url: str) -> str:
-    """The main content as HTML (inner of trafilatura's ``<body>``)."""
+def _body(html: str, url: str, title: str) -> str:
+    """The main content as HTML (inner of trafilatura's ``<body>``), without the title."""
     out = trafilatura.extract(
         html,
         url=url,
@@ -64,14 +64,25 @@ def _body(html: str, url: str) -> str:
     body = lxml_html.fromstring(out).find(".//body")
     if body is None:
         return ""
+    first = next(iter(body), None)
+    if first is not None and first.tag in _HEADINGS and _same(first.text_content(), title):
+        common.drop(first)
     return common.inner_html(Selector(root=body))
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4"}
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:
     """Title, date, body, images and attachments of any article page."""
     html = sel.get()
     meta = trafilatura.bare_extraction(html, url=url, with_metadata=True, only_with_metadata=False)
-    body = _body(html, url)
+    title = _title(sel, getattr(meta, "title", "") or "")
+    body = _body(html, url, title)
     body_sel = Selector(text=f"<div>{body}</div>") if body else None
     caption_els = {c.root for c in common.select(sel, "figcaption, .img-title, .caption")}
     captions = {
@@ -86,7 +97,7 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
         attachments = common.attachments_of(body_sel, "a[href]")
     raw = RawArticle(
         url=url,
-        title=_title(sel, getattr(meta, "title", "") or ""),
+        title=title,
         published_text=common.date_after_title(sel, "h1", None)
         or sel.css(_DATE_META).get("").strip(),  # not trafilatura's: it takes related dates
         body_html=body,

@@ -17,7 +17,10 @@ NAME = "selectors"
 
 # Used for keys the unit leaves out: images and attachments inside the body.
 SELECTORS: dict[str, str] = {
-    "caption": "figcaption, .image-caption, .caption, p.caption",
+    "caption": (
+        "figcaption, [class*='caption'], [class*='chu-thich'], [class*='chuthich'], "
+        "[class*='img-title'], [class*='ghi-chu']"
+    ),
 }
 
 

@@ -17,6 +17,7 @@ SELECTORS: dict[str, str] = {
     "list_links": ".news-list .news-item, .list-news li, .dfwp-item, .item-news",
     "list_link": "a.title, h3 a, h2 a, a",
     "list_date": ".date, .time, .news-date",
+    "list_summary": ".summary, .sapo, p",
     "next_page": "a.next, .paging a.next, td.ms-paging a[title*='Next']",
     "title": ".news-detail h1, .article-header h1, h1.title, .ms-rtestate-field h1",
     "date": ".news-detail .date, .article-header .date, .news-date, .date",
