@@ -137,7 +137,7 @@ class StoreCollector(Collector):
                 .where(finished)
                 .group_by(CrawlRun.unit_id)
             ):
-                duration.add_metric([uid], count_value=n, sum_value=float(total or 0))
+                duration.add_metric([uid], count_value=n, sum_value=round(float(total or 0), 3))
             units = list(s.scalars(select(Unit).order_by(Unit.id)))
         for uid, run in latest_runs(self.store).items():
             d = run_duration(run)
