@@ -245,7 +245,8 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
     """The first date-looking text between the article's title and its body.
 
     Never the header's today-date (before the title) nor a related list's date
-    (after the body).
+    (after the body). Without a body selector the scan stops at the first long text,
+    where the body begins.
     """
     titles = select(sel, title_spec)
     if not titles or isinstance(titles[0].root, str):
@@ -258,6 +259,8 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
             break
         if parent.tag in ("script", "style"):
             continue
+        if body is None and len(text.strip()) > 150:
+            break
         m = DATE_RE.search(text) or _VN_DATE_RE.search(text)
         if m:
             clean = " ".join(text.split())
