@@ -105,9 +105,11 @@ _CHROME_ATTR = re.compile(
 )
 _CHROME_PHRASES = _phrases(
     "in bài viết|in bài|in trang|bản in|bản để in|quay lại|trở về|trở lại|gửi email|"
-    "gửi bài viết|gửi cho bạn bè|chia sẻ|lên đầu trang|về đầu trang|đầu trang|print|email|"
-    "share|back|tweet|facebook|zalo"
+    "gửi bài viết|gửi cho bạn bè|chia sẻ|lên đầu trang|về đầu trang|đầu trang"
 )
+# Elements that may be chrome by their text alone (never table cells or headings:
+# "Email" or "Quay lại" can be content there).
+_CHROME_TEXT_TAGS = _words("a button span li p div small font label ul ol strong b i em section")
 _RELATED_HEADINGS = _phrases(
     "các tin khác|tin khác|tin liên quan|các tin liên quan|tin cùng chuyên mục|"
     "các tin cùng chuyên mục|bài viết liên quan|các bài viết liên quan|bài viết khác|"
@@ -204,7 +206,9 @@ def _drop_chrome(root: lxml.html.HtmlElement) -> None:
             _remove(el)
             continue
         text = "".join(el.itertext())
-        if text.strip() and len(text) <= MAX_CHROME_TEXT and not _has_img(el):
+        if el.tag not in _CHROME_TEXT_TAGS or len(text) > MAX_CHROME_TEXT or _has_img(el):
+            continue
+        if text.strip():
             key = _key(text)
             if key and not _CHROME_RE.sub(" ", key).strip():
                 _remove(el)

@@ -15,6 +15,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 import ftfy
 
@@ -236,6 +237,7 @@ def split_syllable(word: str) -> tuple[str, str, str, str | None] | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def is_vn_syllable(word: str) -> bool:
     """True when ``word`` (any case) is a well-formed Vietnamese syllable.
 
@@ -261,6 +263,7 @@ def _tone_index(cluster: str, final: str) -> int:
     return 0
 
 
+@lru_cache(maxsize=65536)
 def canonical_tone(word: str) -> str:
     """Move the tone of a lowercase syllable to the canonical vowel.
 

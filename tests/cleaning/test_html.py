@@ -165,6 +165,14 @@ def test_content_mentioning_related_words_is_kept() -> None:
     assert sanitize_html(frag, BASE) == frag
 
 
+def test_contact_details_are_not_chrome() -> None:
+    frag = (
+        "<p><strong>Email:</strong> sct@hoabinh.gov.vn</p>"
+        "<table><tbody><tr><td>Email</td><td>Quay lại</td></tr></tbody></table>"
+    )
+    assert sanitize_html(frag, BASE) == frag
+
+
 def test_figure_and_caption_kept() -> None:
     frag = (
         '<figure class="image"><img src="/a.jpg" alt="x"><figcaption>Các đồng chí Lãnh đạo chụp ảnh '
