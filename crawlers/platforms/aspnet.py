@@ -17,31 +17,24 @@ from crawlers.platforms.base import ListPage
 NAME = "aspnet"
 
 SELECTORS: dict[str, str] = {
-    "list_links": ".list-news .item, .news-list .item, .tintuc-item, ul.list-news li, .news-item",
-    "list_link": "a.title, h3 a, h2 a, a",
-    "list_date": ".date, .time, .ngay, .ngaydang",
-    "list_summary": ".tomtat, .summary, .sapo, p",
-    "next_page": ".paging a.next, .pager a.next, a[id*='Next'], a[id*='next']",
-    "title": (
-        ".news-detail h1, .tintuc-chitiet h1, h1.title, .tieude, span[id*='lblTitle'], "
-        "span[id*='lblTieuDe']"
+    "list_links": "div.listnews > div.item, .list-news .item, .news-list .item, .tintuc-item",
+    "list_link": "a.tieude, a.title, h3 a, h2 a, a",
+    "list_date": "span.ngay, .ngaydang, .date, .time",
+    "list_summary": "div.tomtat, .tomtat, .summary, .sapo",
+    "next_page": "a[rel~='next'], .paging a.next, a[id*='lnkNext'], a[id*='Next']",
+    "title": ".chitiet h1.tieude, .tintuc-chitiet h1, .news-detail h1, span[id*='lblTieuDe']",
+    "date": ".chitiet .ngaydang, .tintuc-chitiet .ngaydang, .news-detail .date, span[id*='lblNgay']",
+    "category": "a.chuyenmuc, .chuyenmuc a",
+    "lead": ".chitiet .tomtat, .tintuc-chitiet .tomtat, .news-detail .sapo",
+    "body": ".chitiet .noidung || .tintuc-chitiet .noidung || div[id*='NoiDung'] || .news-detail .content",
+    "images": ".chitiet .noidung img, .tintuc-chitiet .noidung img, .news-detail .content img",
+    "caption": "td.image_desc, figcaption, .image-caption, p.caption",
+    "attachments": (
+        ".filedinhkem a, .chitiet .noidung a, .tintuc-chitiet .noidung a, .news-detail a[href]"
     ),
-    "date": (
-        ".news-detail .date, .tintuc-chitiet .ngay, .ngaydang, .date, span[id*='lblNgay'], "
-        "span[id*='lblDate']"
-    ),
-    "category": ".breadcrumb a:last-child, .category, .chuyenmuc",
-    "lead": ".news-detail .sapo, .tintuc-chitiet .tomtat, .tomtat, .sapo, span[id*='lblTomTat']",
-    "body": (
-        ".news-detail .content, .tintuc-chitiet .noidung, .noidung, div[id*='NoiDung'], "
-        ".content-detail"
-    ),
-    "images": ".news-detail .content img, .noidung img, div[id*='NoiDung'] img, .content-detail img",
-    "caption": "figcaption, .image-caption, p.caption, em",
-    "attachments": ".news-detail a[href], .noidung a[href], .attachments a[href], .file-dinhkem a[href]",
-    "author": ".news-detail .author, .tacgia, .author",
-    "source": ".news-detail .source, .nguon, .source",
-    "remove": ".tools, .news-tools, .other-news, .tinkhac",
+    "author": ".chitiet p.tacgia, .tintuc-chitiet .tacgia, .news-detail .author",
+    "source": ".chitiet p.nguon, .tintuc-chitiet .nguon, .news-detail .source",
+    "remove": "p.tacgia, p.nguon, .tools, .news-tools, .other-news, .tinkhac",
 }
 _VIEWS = re.compile(r"\s*\|\s*Lượt xem.*$", re.IGNORECASE)
 

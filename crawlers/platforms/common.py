@@ -153,9 +153,16 @@ def img_src(img: Selector) -> str:
 
 
 def _is_caption(el: etree._Element, captions: set[etree._Element]) -> bool:
-    """A caption element, or a short italic line (``<em>…</em>`` or ``<p><em>…</em></p>``)."""
-    if el in captions:
-        return True
+    """A caption element (or one wrapped alone, as ``<tr><td class=…>``), or a short
+    italic line (``<em>…</em>`` or ``<p><em>…</em></p>``)."""
+    inner = el
+    while True:
+        if inner in captions:
+            return True
+        children = [c for c in inner if isinstance(c.tag, str)]
+        if len(children) != 1 or (inner.text or "").strip() or (children[0].tail or "").strip():
+            break
+        inner = children[0]
     if el.tag in ("p", "div") and len(el) == 1 and not (el.text or "").strip():
         inner = el[0]
         if (inner.tail or "").strip():
@@ -268,6 +275,14 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
     return ""
 
 
+_LABEL = re.compile(r"^\s*(?:tác giả|nguồn tin|nguồn|tin, ảnh|ảnh)\s*:\s*", re.IGNORECASE)
+
+
+def unlabel(text: str) -> str:
+    """A byline without its label: "Nguồn: Sở Y tế" -> "Sở Y tế"."""
+    return _LABEL.sub("", text).strip()
+
+
 def parse_article_with(
     defaults: Mapping[str, str], sel: Selector, url: str, overrides: Mapping[str, str] | None
 ) -> RawArticle:
@@ -284,8 +299,8 @@ def parse_article_with(
         body_html=body_html(sel, s.get("body"), remove),
         images=images_of(sel, s.get("images"), s.get("caption")),
         attachments=attachments_of(sel, s.get("attachments")),
-        author=first_text(sel, s.get("author")),
-        source=first_text(sel, s.get("source")),
+        author=unlabel(first_text(sel, s.get("author"))),
+        source=unlabel(first_text(sel, s.get("source"))),
         canonical_url=sel.css('link[rel="canonical"]::attr(href)').get("").strip(),
         date_format=s.get("date_format") or None,
     )
@@ -295,13 +310,17 @@ def parse_article_with(
     return raw
 
 
-def _entry_date(item: Selector, spec: str | None) -> str:
-    """The date an item shows: its date element, else the first date-like text near it."""
+def _entry_date(item: Selector, href: str, spec: str | None) -> str:
+    """The date an item shows: its date element, else the first date-like text near it
+    (in the item or the ancestors that hold no link to another article)."""
     if spec:
         text = first_text(item, spec)
         if text:
             return text
-    for node in (item, *item.xpath("..")):
+    for node in (item, *item.xpath("ancestor::*[position() <= 3]")[::-1]):
+        links = {clean_href(h) for h in node.xpath(".//a/@href").getall()}
+        if links - {href}:
+            break
         m = DATE_RE.search(text_of(node))
         if m:
             return m.group(0)
@@ -392,7 +411,7 @@ def parse_list_with(
         if link in seen or _is_pager_link(anchor, title):
             continue
         seen.add(link)
-        date = _entry_date(item, s.get("list_date"))
+        date = _entry_date(item, href, s.get("list_date"))
         summary = first_text(item, s.get("list_summary")) if item is not anchor else ""
         entries.append(ListEntry(url=link, title=title, date_text=date, summary=summary))
     next_url = None

@@ -27,6 +27,14 @@ _DATE_META = (
     'meta[name="pubdate"]::attr(content), meta[name="publishdate"]::attr(content), '
     'meta[itemprop="datePublished"]::attr(content), meta[name="date"]::attr(content)'
 )
+_LEAD = "article p.lead, p.lead, div.lead, .sapo, .article-sapo, .summary-detail"
+_CATEGORY = (
+    "article .category a, header .category a, p.category a"
+    " || .breadcrumb li:last-child a, .breadcrumbs li:last-child a"
+    " || css:meta[property='article:section']::attr(content)"
+)
+_AUTHOR = "article .byline, .byline, .author, [itemprop='author'], a[rel='author']"
+_SOURCE = "xpath://p[starts-with(normalize-space(.), 'Nguồn:')][last()]"
 _TITLE_META = 'meta[property="og:title"]::attr(content), meta[name="title"]::attr(content)'
 
 
@@ -100,10 +108,13 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
         title=title,
         published_text=common.date_after_title(sel, "h1", None)
         or sel.css(_DATE_META).get("").strip(),  # not trafilatura's: it takes related dates
+        category=common.first_text(sel, _CATEGORY),
+        lead=common.first_text(sel, _LEAD),
         body_html=body,
         images=images,
         attachments=attachments,
-        author=getattr(meta, "author", "") or "",
+        author=common.unlabel(common.first_text(sel, _AUTHOR) or getattr(meta, "author", "") or ""),
+        source=common.unlabel(common.first_text(sel, _SOURCE)),
         canonical_url=sel.css('link[rel="canonical"]::attr(href)').get("").strip(),
     )
     raw.missing = [k for k in ("title", "published_text", "body_html") if not getattr(raw, k)]

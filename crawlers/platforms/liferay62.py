@@ -35,17 +35,18 @@ SELECTORS: dict[str, str] = {
         "h3.header-title span, h1.asset-title"
     ),
     "date": f"{_FULL} .asset-date, {_FULL} .metadata-publish-date, {_FULL} .date",
-    "category": ".portlet-title-text, .breadcrumb li.active, .asset-category",
+    "category": "ul.breadcrumb li.active a || .portlet-title-text, .asset-category",
     "lead": f"{_FULL} .asset-summary, {_FULL} .summary",
     "body": f"{_FULL} .journal-content-article, {_FULL} .asset-content, .journal-content-article",
     "images": f"{_FULL} .asset-content img, {_FULL} .journal-content-article img",
-    "caption": "figcaption, .image-caption, p.caption, em",
+    "caption": "p.image-caption, figcaption, .image-caption, p.caption",
     "attachments": f"{_FULL} a[href], .asset-attachments a[href]",
     "author": f"{_FULL} .asset-author, {_FULL} .author",
     "source": f"{_FULL} .asset-source, {_FULL} .source",
     "remove": (
         ".taglib-social-bookmarks, .asset-links, .asset-ratings, .taglib-ratings, "
-        ".print-action, .taglib-icon-list, .asset-related-assets, .asset-metadata"
+        ".print-action, .taglib-icon-list, .asset-related-assets, .asset-metadata, "
+        "p.author, p.source"
     ),
 }
 

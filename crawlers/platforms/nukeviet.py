@@ -9,8 +9,6 @@ with the time after a clock icon; paging ``/page-N/``.
 
 from __future__ import annotations
 
-import re
-
 from parsel import Selector
 
 from crawlers.items import RawArticle
@@ -47,7 +45,6 @@ SELECTORS: dict[str, str] = {
     "source": "xpath:" + _labelled("Nguồn tin"),
     "remove": ".news-download-file, .socialicon, .fb-share-button",
 }
-_LABEL = re.compile(r"^\s*(tác giả|nguồn tin)\s*:?\s*", re.IGNORECASE)
 
 
 def detect(sel: Selector, url: str) -> bool:
@@ -65,8 +62,5 @@ def parse_list(sel: Selector, url: str, overrides: dict[str, str]) -> ListPage:
 
 
 def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:
-    """Raw fields of an article page; author and source without their labels."""
-    raw = common.parse_article_with(SELECTORS, sel, url, overrides)
-    raw.author = _LABEL.sub("", raw.author)
-    raw.source = _LABEL.sub("", raw.source)
-    return raw
+    """Raw fields of an article page."""
+    return common.parse_article_with(SELECTORS, sel, url, overrides)

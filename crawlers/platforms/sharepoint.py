@@ -14,22 +14,22 @@ from crawlers.platforms.base import ListPage
 NAME = "sharepoint"
 
 SELECTORS: dict[str, str] = {
-    "list_links": ".news-list .news-item, .list-news li, .dfwp-item, .item-news",
+    "list_links": "ul.ListNews > li.item, .news-list .news-item, .list-news li, .dfwp-item",
     "list_link": "a.title, h3 a, h2 a, a",
-    "list_date": ".date, .time, .news-date",
-    "list_summary": ".summary, .sapo, p",
-    "next_page": "a.next, .paging a.next, td.ms-paging a[title*='Next']",
-    "title": ".news-detail h1, .article-header h1, h1.title, .ms-rtestate-field h1",
-    "date": ".news-detail .date, .article-header .date, .news-date, .date",
-    "category": ".news-detail .category, .breadcrumb a:last-child, .ms-sitemapdirectional:last-child",
-    "lead": ".news-detail .sapo, .news-detail .summary, .article-summary, .sapo",
-    "body": ".news-detail .content, .article-content, div.ms-rtestate-field",
-    "images": ".news-detail .content img, .article-content img, div.ms-rtestate-field img",
-    "caption": "figcaption, .image-caption, p.caption, em",
-    "attachments": ".news-detail a[href], .article-content a[href], .attachments a[href]",
-    "author": ".news-detail .author, .author",
-    "source": ".news-detail .source, .source",
-    "remove": "#s4-ribbonrow, .ms-hide, .s4-notdlg, .news-tools, .other-news",
+    "list_date": "span.date, .date, .time, .news-date",
+    "list_summary": "p.summary, .summary, .sapo",
+    "next_page": "a[rel~='next'], a.next, td.ms-paging a[title*='Next']",
+    "title": ".chitiettin h1.tieude, .news-detail h1, .article-header h1",
+    "date": ".chitiettin .ngaydang, .news-detail .date, .article-header .date",
+    "category": "a.chuyenmuc || .news-detail .category a, .news-detail .category",
+    "lead": ".chitiettin .tomtat, .news-detail .sapo, .news-detail .summary",
+    "body": ".chitiettin .noidung || .news-detail .content || .article-content",
+    "images": ".chitiettin .noidung img, .news-detail .content img, .article-content img",
+    "caption": "p.caption, figcaption, .image-caption",
+    "attachments": ".chitiettin .dinhkem a, .chitiettin .noidung a, .news-detail a[href]",
+    "author": ".chitiettin p.tacgia, .news-detail .author",
+    "source": ".chitiettin p.nguon, .news-detail .source",
+    "remove": "p.tacgia, p.nguon, .ms-hide, .news-tools, .other-news",
 }
 
 
