@@ -2,6 +2,7 @@
 
     python -m tests.regen_golden [PLATFORM …]      # rewrite expected JSON
     python -m tests.regen_golden --check           # only list what would change
+    python -m tests.regen_golden --capture [PLATFORM …]  # re-save replica pages first
 
 Run it only when a parser change is intended, then read ``git diff tests/fixtures``
 line by line before committing: a golden file is a claim about the right answer.
@@ -20,7 +21,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.regen_golden", description=__doc__)
     parser.add_argument("platforms", nargs="*", help="fixture folders (default: all)")
     parser.add_argument("--check", action="store_true", help="list changes, write nothing")
+    parser.add_argument(
+        "--capture", action="store_true", help="first save fresh pages from the replica sites"
+    )
     args = parser.parse_args(argv)
+    if args.capture:
+        from tests.platforms.replica_capture import capture
+
+        for path in capture(args.platforms or None):
+            print(f"captured {path}")
     changed = 0
     for fx in fixtures(args.platforms or None):
         new = dump(run(fx))
