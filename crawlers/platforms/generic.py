@@ -55,8 +55,9 @@ def _title(sel: Selector, fallback: str) -> str:
     return ""
 
 
-def _body(html: str, url: str, title: str) -> str:
-    """The main content as HTML (inner of trafilatura's ``<body>``), without the title."""
+def _body(html: str, url: str, title: str, captions: dict[str, str]) -> str:
+    """The main content as HTML (inner of trafilatura's ``<body>``), without the title,
+    images put back into figures with the captions trafilatura dropped."""
     out = trafilatura.extract(
         html,
         url=url,
@@ -75,7 +76,28 @@ def _body(html: str, url: str, title: str) -> str:
     first = next(iter(body), None)
     if first is not None and first.tag in _HEADINGS and _same(first.text_content(), title):
         common.drop(first)
+    text = " ".join(body.text_content().split())
+    for img in list(body.iter("img")):
+        caption = " ".join(captions.get(img.get("src", ""), "").split())
+        if caption and caption not in text:
+            _figure(img, caption)
     return common.inner_html(Selector(root=body))
+
+
+def _figure(img: lxml_html.HtmlElement, caption: str) -> None:
+    """Wrap ``img`` (or the paragraph holding only it) in a figure with its caption."""
+    holder = img.getparent()
+    alone = holder is not None and holder.tag == "p" and len(holder) == 1
+    target = holder if alone and not (holder.text or "").strip() else img
+    figure = lxml_html.Element("figure")
+    target.addprevious(figure)
+    figure.tail, target.tail = target.tail, None
+    if target is not img:
+        target.getparent().remove(target)
+    figure.append(img)
+    figcaption = lxml_html.Element("figcaption")
+    figcaption.text = caption
+    figure.append(figcaption)
 
 
 _HEADINGS = {"h1", "h2", "h3", "h4"}
@@ -90,13 +112,13 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
     html = sel.get()
     meta = trafilatura.bare_extraction(html, url=url, with_metadata=True, only_with_metadata=False)
     title = _title(sel, getattr(meta, "title", "") or "")
-    body = _body(html, url, title)
-    body_sel = Selector(text=f"<div>{body}</div>") if body else None
     caption_els = {c.root for c in common.select(sel, "figcaption, .img-title, .caption")}
     captions = {
         urljoin(url, common.img_src(img)): common.caption_for(img, caption_els)
         for img in sel.css("img")
     }
+    body = _body(html, url, title, captions)
+    body_sel = Selector(text=f"<div>{body}</div>") if body else None
     images = []
     attachments: list[Attachment] = []
     if body_sel is not None:

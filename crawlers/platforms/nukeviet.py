@@ -32,7 +32,7 @@ SELECTORS: dict[str, str] = {
     "list_links": "div.news_column div.panel-body, ul.viewcat_list > li || div.panel-body",
     "list_link": "h3 a, h2 a, a.show, a",
     "list_date": "xpath:.//*[contains(@class, 'fa-clock')]/.. || .time, .date",
-    "list_summary": "xpath:./text()[normalize-space()][last()] || .hometext, p",
+    "list_summary": "div.text-justify, .hometext || xpath:./text()[normalize-space()][last()]",
     "title": "h1.title, .news_column h1",
     "date": f"xpath:({_TITLE}/following::span[contains(@class, 'h5')])[1]",
     "category": ".breadcrumbs li:last-child a span, .breadcrumbs li:last-child a",

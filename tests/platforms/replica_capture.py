@@ -66,21 +66,31 @@ def capture(platforms: list[str] | None = None, *, seed: int = 1) -> list[Path]:
             if page.encoding and page.encoding.lower() not in ("utf-8", "utf8"):
                 info["encoding"] = page.encoding
             meta_path = path.with_name(f"replica_{unit_id}_{name}.meta.json")
-            meta_path.write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            meta_path.write_text(
+                json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
             written.append(path)
 
         bases = srv.base_urls()
         for u in srv.corpus.units:
             if u.id in REDIRECTING or (platforms and u.platform not in platforms):
                 continue
-            extra: dict[str, Any] = {"overrides": CUSTOM_SELECTORS} if u.platform == "selectors" else {}
+            extra: dict[str, Any] = (
+                {"overrides": CUSTOM_SELECTORS} if u.platform == "selectors" else {}
+            )
             if u.platform == "selectors":
                 extra["detect"] = None
             cat = u.categories[0]
             first_list = urls.feed_path(cat) if u.platform == "feed" else urls.list_path(u, cat)
             store(u.id, u.platform, "p1.list", bases[u.id] + first_list, dict(extra))
             if u.platform != "feed":
-                store(u.id, u.platform, "p2.list", bases[u.id] + urls.list_path(u, cat, 2), dict(extra))
+                store(
+                    u.id,
+                    u.platform,
+                    "p2.list",
+                    bases[u.id] + urls.list_path(u, cat, 2),
+                    dict(extra),
+                )
             for story in _picks(srv, u.id):
                 meta = dict(extra)
                 if u.platform == "feed":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from datetime import timedelta
 from functools import cache
 
 import pytest
@@ -201,7 +202,7 @@ def test_every_article_is_clean(fx) -> None:
     )
     for chrome in CHROME:
         assert chrome not in a.body_text, chrome
-    assert a.published is not None and a.published.utcoffset().total_seconds() == 7 * 3600
+    assert a.published is not None and a.published.utcoffset() == timedelta(hours=7)
     assert a.title and a.body_text and not [p for p in a.problems if p.startswith("missing")]
     for field in (a.title, a.body_text, a.lead):
         assert field == unicodedata.normalize("NFC", field)
