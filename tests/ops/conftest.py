@@ -87,8 +87,18 @@ MakeJob = Callable[..., CrawlJob]
 
 
 @pytest.fixture
-def make_job(store: Store, registry: Registry, plan: Plan, units_file: Path) -> MakeJob:
-    """A CrawlJob on the test store running the fake crawl (settings overridable)."""
+def make_job(sqlite_store: Store, registry: Registry, plan: Plan, units_file: Path) -> MakeJob:
+    """A CrawlJob on a SQLite store running the fake crawl (settings overridable)."""
+    return _job_factory(sqlite_store, registry, plan, units_file)
+
+
+@pytest.fixture
+def make_job_any(store: Store, registry: Registry, plan: Plan, units_file: Path) -> MakeJob:
+    """The same on SQLite and on PostgreSQL."""
+    return _job_factory(store, registry, plan, units_file)
+
+
+def _job_factory(store: Store, registry: Registry, plan: Plan, units_file: Path) -> MakeJob:
     with store.session() as s:
         sync_registry(s, registry)
 

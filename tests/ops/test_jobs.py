@@ -25,18 +25,18 @@ def test_default_argv_is_the_crawl_contract() -> None:
     assert argv[1:] == ["-m", "vnfeeds", "--db", "sqlite:///x.db", "crawl", "unit-a", "--no-lock"]
 
 
-def test_ok_run_sets_state_ok(store: Store, make_job: MakeJob) -> None:
+def test_ok_run_sets_state_ok(sqlite_store: Store, make_job: MakeJob) -> None:
     out = make_job().run("unit-a")
     assert out.ran and out.exit_code == 0 and out.state == "ok"
-    u = _unit(store, "unit-a")
+    u = _unit(sqlite_store, "unit-a")
     assert (u.state, u.failures, u.backoff_until) == ("ok", 0, None)
-    with store.session() as s:
+    with sqlite_store.session() as s:
         run = s.get(CrawlRun, out.run_id)
         assert run is not None and run.status == "ok" and run.new == 1
 
 
-def test_down_backs_off_then_recovers(store: Store, make_job: MakeJob, plan: Plan) -> None:
-    job = make_job()
+def test_down_backs_off_then_recovers(store: Store, make_job_any: MakeJob, plan: Plan) -> None:
+    job = make_job_any()
     plan.set("unit-a", "down")
     first = job.run("unit-a")
     assert first.state == "down"
@@ -59,38 +59,40 @@ def test_down_backs_off_then_recovers(store: Store, make_job: MakeJob, plan: Pla
 
 
 def test_crash_without_row_records_a_failed_run(
-    store: Store, make_job: MakeJob, plan: Plan
+    sqlite_store: Store, make_job: MakeJob, plan: Plan
 ) -> None:
     plan.set("unit-a", "crash")
     out = make_job().run("unit-a")
     assert out.exit_code == 3 and out.state == "down"
-    with store.session() as s:
+    with sqlite_store.session() as s:
         run = s.get(CrawlRun, out.run_id)
         assert run is not None and run.status == "failed"
         assert "exited with code 3" in (run.error_text or "") and "boom" in (run.error_text or "")
 
 
-def test_timeout_kills_and_fails_the_run(store: Store, make_job: MakeJob, plan: Plan) -> None:
+def test_timeout_kills_and_fails_the_run(
+    sqlite_store: Store, make_job: MakeJob, plan: Plan
+) -> None:
     plan.set("unit-a", "hang")
     t0 = time.monotonic()
     out = make_job(timeout=1.5).run("unit-a")
     assert time.monotonic() - t0 < 10
     assert out.timed_out and out.state == "down"
-    with store.session() as s:
+    with sqlite_store.session() as s:
         run = s.get(CrawlRun, out.run_id)
         assert run is not None and run.status == "failed" and run.finished_at is not None
         assert "timed out" in (run.error_text or "")
 
 
-def test_broken_layout_is_reported(store: Store, make_job: MakeJob, plan: Plan) -> None:
+def test_broken_layout_is_reported(sqlite_store: Store, make_job: MakeJob, plan: Plan) -> None:
     plan.set("unit-b", "broken")
     out = make_job().run("unit-b")
     assert out.state == "broken"
-    assert "no article link" in (_unit(store, "unit-b").last_error or "")
+    assert "no article link" in (_unit(sqlite_store, "unit-b").last_error or "")
 
 
-def test_skips_locked_and_paused(store: Store, make_job: MakeJob) -> None:
-    job = make_job()
+def test_skips_locked_and_paused(store: Store, make_job_any: MakeJob) -> None:
+    job = make_job_any()
     with unit_lock(store, "unit-a", holder="someone-else", ttl=30):
         assert job.run("unit-a").skipped == "locked"
     with store.session() as s:
@@ -101,10 +103,12 @@ def test_skips_locked_and_paused(store: Store, make_job: MakeJob) -> None:
         assert s.query(CrawlRun).count() == 0
 
 
-def test_publishes_only_when_something_changed(store: Store, make_job: MakeJob, plan: Plan) -> None:
+def test_publishes_only_when_something_changed(
+    sqlite_store: Store, make_job: MakeJob, plan: Plan
+) -> None:
     calls: list[object] = []
     pub = Publisher(
-        store,
+        sqlite_store,
         lambda: None,  # type: ignore[arg-type,return-value]
         export_fn=lambda: calls.append("export"),
         ping_fn=lambda urls: calls.append(urls),

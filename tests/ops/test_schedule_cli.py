@@ -101,7 +101,7 @@ def test_two_schedulers_never_crawl_one_unit_at_once(
 ) -> None:
     units = write_units(tmp_path / "units.toml", ["unit-a", "unit-b"])
     for u in ("unit-a", "unit-b"):
-        plan.set(u, "ok", sleep=0.6)
+        plan.set(u, "ok", sleep=0.4)
     intervals = tmp_path / "intervals.txt"
     cmd = fake_command(plan, intervals)
     first = Proc(store.url, units, cmd, tmp_path / "one.log")
@@ -112,7 +112,7 @@ def test_two_schedulers_never_crawl_one_unit_at_once(
 
     def enough() -> bool:
         lines = intervals.read_text().splitlines() if intervals.exists() else []
-        return len(lines) >= 8
+        return len(lines) >= 6
 
     assert wait_for(enough, timeout=30), first.text() + second.text()
     assert first.stop() == 0 and second.stop() == 0
