@@ -29,6 +29,15 @@ def _nfc(s: str) -> str:
     return xml_safe(unicodedata.normalize("NFC", s))
 
 
+def _plain(fragment: str) -> str:
+    """The words of an HTML fragment, whitespace collapsed (a cheap check, not cleaning)."""
+    if not fragment.strip():
+        return ""
+    return " ".join(
+        Selector(text=f"<div>{fragment}</div>").xpath("string(//body/div)").get("").split()
+    )
+
+
 def _images(raw: RawArticle, base_url: str) -> list[Image]:
     """Absolute, unique images in page order; a later duplicate may supply the caption."""
     out: dict[str, Image] = {}
@@ -57,7 +66,7 @@ def _attachments(raw: RawArticle, base_url: str) -> list[Attachment]:
 def _compose_body(raw_body: str, lead: str, lead_image: Image | None, base_url: str) -> str:
     """The body as read: the lead (when the body lacks it), the lead image, the body."""
     body = sanitize_html(raw_body, base_url) if raw_body.strip() else ""
-    text = " ".join(html_to_text(body).split()) if body else ""
+    text = _plain(body)
     head = []
     if lead and " ".join(lead.split()) not in text:
         head.append(f"<p>{html_lib.escape(lead, quote=False)}</p>")
@@ -128,7 +137,7 @@ def _merge_generic(raw: RawArticle, sel: Selector, url: str) -> RawArticle:
     gen = generic.parse_article(sel, url, {})
     raw.title = raw.title or gen.title
     raw.published_text = raw.published_text or gen.published_text
-    if not html_to_text(sanitize_html(raw.body_html, url)).strip():
+    if not _plain(raw.body_html):
         raw.body_html = gen.body_html
         raw.images = raw.images[:1] + gen.images
         raw.attachments = raw.attachments or gen.attachments
