@@ -1,8 +1,8 @@
 """One crawler per unit at a time, across processes and machines.
 
 PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) on a stable
-64-bit hash of the unit id, held on a dedicated connection for the whole crawl; the
-server drops it if the process dies. SQLite: a lease row in ``unit_leases`` with an
+64-bit hash of the unit id, held for the whole crawl on one dedicated connection per
+process (however many units it locks); the server drops it if the process dies. SQLite: a lease row in ``unit_leases`` with an
 expiry, renewed by a heartbeat thread while held; a dead holder's lease expires after
 ``ttl`` seconds and may then be taken over.
 
@@ -14,18 +14,20 @@ Usage (the crawl command and the scheduler's job)::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import socket
 import threading
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Store
@@ -87,26 +89,91 @@ def unit_lock(
             yield lock
 
 
+class _AdvisoryConn:
+    """One dedicated connection per engine holding all of this process's advisory locks.
+
+    A crawl of hundreds of units would otherwise hold hundreds of connections.
+    PostgreSQL advisory locks are re-entrant within a session, so exclusivity between
+    threads of this process is kept by the ``held`` set.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.mutex = threading.Lock()
+        self.conn: Connection | None = None
+        self.held: set[int] = set()
+
+    def acquire(self, key: int) -> bool:
+        with self.mutex:
+            if key in self.held:
+                return False
+            if self.conn is None or self.conn.closed or self.conn.invalidated:
+                self.conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                got = bool(
+                    self.conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+                )
+            except Exception:
+                self._drop()
+                raise
+            if got:
+                self.held.add(key)
+            elif not self.held:
+                self._close()
+            return got
+
+    def release(self, key: int) -> None:
+        with self.mutex:
+            if key not in self.held:
+                return
+            self.held.discard(key)
+            try:
+                if self.conn is not None:
+                    self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            except Exception:  # a broken connection has lost every lock anyway
+                self._drop()
+                raise
+            if not self.held:
+                self._close()
+
+    def _close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def _drop(self) -> None:
+        """The connection failed: its locks are gone; never reuse it."""
+        if self.conn is not None:
+            with contextlib.suppress(Exception):
+                self.conn.invalidate()
+            self._close()
+        self.held.clear()
+
+
+_advisory: weakref.WeakKeyDictionary[Engine, _AdvisoryConn] = weakref.WeakKeyDictionary()
+_advisory_mutex = threading.Lock()
+
+
+def _advisory_conn(store: Store) -> _AdvisoryConn:
+    with _advisory_mutex:
+        ac = _advisory.get(store.engine)
+        if ac is None:
+            ac = _advisory[store.engine] = _AdvisoryConn(store.engine)
+        return ac
+
+
 @contextmanager
 def _advisory_lock(store: Store, unit_id: str, holder: str) -> Iterator[Lock]:
     key = lock_key(unit_id)
-    conn = store.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    ac = _advisory_conn(store)
+    if not ac.acquire(key):
+        raise LockBusy(unit_id)
+    log.debug("unit=%s event=lock_acquired kind=advisory holder=%s", unit_id, holder)
     try:
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
-        if not got:
-            raise LockBusy(unit_id)
-        log.debug("unit=%s event=lock_acquired kind=advisory holder=%s", unit_id, holder)
-        try:
-            yield Lock(unit_id, holder, "advisory")
-        finally:
-            try:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            except Exception:  # the connection is broken: make sure it is not reused
-                conn.invalidate()
-                raise
-            log.debug("unit=%s event=lock_released kind=advisory holder=%s", unit_id, holder)
+        yield Lock(unit_id, holder, "advisory")
     finally:
-        conn.close()
+        ac.release(key)
+        log.debug("unit=%s event=lock_released kind=advisory holder=%s", unit_id, holder)
 
 
 def _take_lease(store: Store, unit_id: str, holder: str, ttl: float) -> bool:
@@ -181,6 +248,8 @@ def is_locked(store: Store, unit_id: str) -> bool:
     if not _is_postgres(store):
         return lease_holder(store, unit_id) is not None
     key = lock_key(unit_id)
+    if key in _advisory_conn(store).held:
+        return True
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
         if got:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import timedelta
 
@@ -58,3 +59,20 @@ def test_heartbeat_keeps_a_short_lease_alive(sqlite_store: Store) -> None:
         with pytest.raises(LockBusy) as exc, unit_lock(sqlite_store, "u1", holder="b", ttl=0.4):
             pass
         assert exc.value.holder == "a"
+
+
+def test_many_units_locked_at_once_in_one_process(store: Store) -> None:
+    """A crawl of every unit takes every lock; that must not need a connection each."""
+    other = Store(store.url)
+    try:
+        with contextlib.ExitStack() as stack:
+            for i in range(40):  # more than the engine's pool (5 + 10 overflow)
+                stack.enter_context(unit_lock(store, f"u{i}", ttl=30))
+            with pytest.raises(LockBusy), unit_lock(store, "u7", ttl=30):
+                pass  # same process, same unit: still exclusive
+            with pytest.raises(LockBusy), unit_lock(other, "u39", ttl=30):
+                pass
+        with unit_lock(other, "u39", ttl=30):
+            pass
+    finally:
+        other.dispose()
