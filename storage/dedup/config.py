@@ -23,7 +23,7 @@ class DedupConfig:
     #: score at or above which a pair is linked automatically
     high: float = 0.8
     #: score at or above which a pair goes to the editors' queue (below: distinct)
-    low: float = 0.4
+    low: float = 0.55
     #: words per shingle
     shingle: int = 3
     #: MinHash signature length

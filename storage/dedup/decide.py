@@ -12,6 +12,7 @@ to review.  A pair is never linked automatically unless no guard fired.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +28,11 @@ __all__ = ["DocView", "Verdict", "blend", "compare", "decide", "score_text"]
 VerdictName = Literal["duplicate", "review", "distinct"]
 _NUMBER = re.compile(r"\d+(?:[.,/:-]\d+)*")
 _DIGITS = re.compile(r"\d+")
+_SENTENCE = re.compile(r"(?<=[.;:!?])\s+|\n+")
+#: below this many sentences in the shorter text, the score is the shingle score alone
+MIN_SENTENCES = 3
+#: numbers swapped in several places and fewer shared sentences than this: a template
+TEMPLATE_OVERLAP = 0.65
 #: replaced runs of at most this many words count as a template slot
 SLOT_WORDS = 4
 #: diffs are computed over at most this many words of each text
@@ -92,6 +98,16 @@ class DocView:
         return shingles(self.words, self.k)
 
     @cached_property
+    def sentences(self) -> set[str]:
+        """Sentences of :attr:`text` (at least 4 words), as word strings."""
+        out = set()
+        for sent in _SENTENCE.split(self.text):
+            w = tokens(sent)
+            if len(w) >= 4:
+                out.add(" ".join(w))
+        return out
+
+    @cached_property
     def title_words(self) -> list[str]:
         """Word tokens of the title's match form."""
         return tokens(match_form(self.title))
@@ -152,36 +168,64 @@ def _fmt(words: list[str]) -> str:
     return " ".join(words)
 
 
+def sentence_overlap(a: DocView, b: DocView) -> tuple[float, int, int]:
+    """(shared sentences / sentences of the shorter text, shared count, shorter count)."""
+    sa, sb = a.sentences, b.sentences
+    small = min(len(sa), len(sb))
+    if small == 0:
+        return 0.0, 0, 0
+    common = len(sa & sb)
+    return common / small, common, small
+
+
+def _title_swaps(ta: list[str], tb: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Replaced runs inside the titles (not at the start, where republishers put prefixes)."""
+    if ta == tb:
+        return []
+    sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
+    return [
+        (ta[i1:i2], tb[j1:j2])
+        for op, i1, i2, j1, j2 in sm.get_opcodes()
+        if op == "replace" and i1 > 0 and j1 > 0
+    ]
+
+
 def decide(a: DocView, b: DocView, config: DedupConfig | None = None) -> Verdict:
     """Score a pair and choose its band, with reasons a person can check."""
     cfg = config or DedupConfig()
     if a.canonical_url and a.canonical_url == b.canonical_url:
         return Verdict(1.0, "duplicate", ["same canonical URL"])
-    score, j, c, ratio = score_text(a.shingles, b.shingles)
+    text, j, c, ratio = score_text(a.shingles, b.shingles)
     reasons = [f"text: jaccard {j:.2f}, containment {c:.2f}, length ratio {ratio:.2f}"]
+    score = text
+    overlap, common, small = sentence_overlap(a, b)
+    if small >= MIN_SENTENCES:
+        score = math.sqrt(text * overlap)
+        reasons.append(f"sentences: {common} of {small} shared")
     if score < cfg.low:
         return Verdict(score, "distinct", reasons)
 
-    # -- titles: numbers swapped, or a short slot swapped that the bodies swap too
+    # -- templated notices: titles swap a number, or swap words the bodies swap too
     ta, tb = a.title_words, b.title_words
     t_only_a, t_only_b = _number_conflict(" ".join(ta), " ".join(tb))
     if t_only_a and t_only_b:
-        reasons.append(
-            f"templated notice: titles differ in numbers ({', '.join(sorted(t_only_a))} / {', '.join(sorted(t_only_b))})"
-        )
+        shown = f"{', '.join(sorted(t_only_a))} / {', '.join(sorted(t_only_b))}"
+        reasons.append(f"templated notice: titles differ in numbers ({shown})")
         return Verdict(score, "distinct", reasons)
-    body_subs = [s for s in _subs(a.words, b.words) if _is_slot(s)] if score < 1.0 else []
-    title_subs = [s for s in _subs(ta, tb) if _is_slot(s)] if ta != tb else []
-    swapped = {w for s in body_subs for w in s[0] + s[1]}
-    for sa, sb in title_subs:
-        if set(sa + sb) & swapped:
+    all_subs = _subs(a.words, b.words) if text < 1.0 else []
+    body_subs = [x for x in all_subs if _is_slot(x)]
+    swapped_a = {w for x in all_subs if len(x[0]) <= 3 * SLOT_WORDS for w in x[0]}
+    swapped_b = {w for x in all_subs if len(x[1]) <= 3 * SLOT_WORDS for w in x[1]}
+    for sa, sb in _title_swaps(ta, tb):
+        only_a, only_b = set(sa) - set(sb), set(sb) - set(sa)
+        if only_a & swapped_a and only_b & swapped_b:
             reasons.append(
                 f"templated notice: title and body both swap '{_fmt(sa)}' / '{_fmt(sb)}'"
             )
             return Verdict(score, "distinct", reasons)
 
     caps: list[str] = []
-    number_subs = [s for s in body_subs if _has_digit(s[0]) and _has_digit(s[1])]
+    number_subs = [x for x in body_subs if _has_digit(x[0]) and _has_digit(x[1])]
     if number_subs:
         shown = "; ".join(f"'{_fmt(x)}' / '{_fmt(y)}'" for x, y in number_subs[:3])
         caps.append(f"bodies differ in numbers: {shown}")
@@ -189,11 +233,15 @@ def decide(a: DocView, b: DocView, config: DedupConfig | None = None) -> Verdict
         days = abs((a.published - b.published).total_seconds()) / 86400
         if days > cfg.max_days_apart:
             caps.append(f"published {days:.0f} days apart")
+    if len(number_subs) >= 2 and small >= MIN_SENTENCES and overlap < TEMPLATE_OVERLAP:
+        reasons.append(
+            f"templated notice: numbers differ in {len(number_subs)} places"
+            f" and only {common} of {small} sentences are shared"
+        )
+        return Verdict(score, "distinct", reasons)
     if len(caps) == 2:
         reasons.append("templated notice: " + "; ".join(caps))
         return Verdict(score, "distinct", reasons)
-    if title_subs and not (set(ta) & set(tb)):
-        caps.append("titles share no word")
     if caps:
         reasons.extend(caps)
         return Verdict(score, "review", reasons)

@@ -33,7 +33,7 @@ def cli() -> None:
 @click.argument("a", type=click.Path(path_type=Path, allow_dash=True))
 @click.argument("b", type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--high", type=float, help="Auto-link threshold (default 0.8 or VNFEEDS_DEDUP_HIGH).")
-@click.option("--low", type=float, help="Review threshold (default 0.4 or VNFEEDS_DEDUP_LOW).")
+@click.option("--low", type=float, help="Review threshold (default 0.55 or VNFEEDS_DEDUP_LOW).")
 def compare_cmd(a: Path, b: Path, high: float | None, low: float | None) -> None:
     """Compare two article JSON files (as 'vnfeeds extract' prints them).
 
