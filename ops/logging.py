@@ -94,5 +94,7 @@ def install(fmt: str = "logfmt", level: int | None = None) -> None:
         root.addHandler(logging.StreamHandler())
     for h in root.handlers:
         h.setFormatter(formatter)
+        if level is not None:
+            h.setLevel(level)
     if level is not None:
         root.setLevel(level)
