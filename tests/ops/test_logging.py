@@ -46,3 +46,19 @@ def test_foreign_lines_get_a_unit() -> None:
     assert "event=log unit=unit-b" in line
     other = _record("t.other", lambda log: log.info("hello world"))
     assert "unit=- " in LogfmtFormatter().format(other)
+
+
+def test_install_raises_quiet_handlers_to_the_level() -> None:
+    from ops.logging import install
+
+    root = logging.getLogger()
+    saved = (root.level, list(root.handlers))
+    h = logging.StreamHandler()
+    h.setLevel(logging.WARNING)  # as `vnfeeds` sets it up without -v
+    root.handlers[:] = [h]
+    try:
+        install("json", logging.INFO)
+        assert h.level == logging.INFO and isinstance(h.formatter, JsonFormatter)
+    finally:
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
