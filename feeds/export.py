@@ -16,7 +16,14 @@ from crawlers.registry import Registry
 from feeds import queries
 from feeds.build import FEED_FORMATS
 from feeds.config import FeedConfig
-from feeds.render import Rendered, all_specs, render_feed, render_index, render_opml_doc
+from feeds.render import (
+    Rendered,
+    all_specs,
+    render_feed,
+    render_index,
+    render_opml_doc,
+    select_from_order,
+)
 from feeds.tree import FeedRequest
 from storage.db import Store
 
@@ -75,13 +82,16 @@ def export_tree(
         else:
             report.unchanged.append(site_path)
 
+    loader = queries.ItemLoader(registry, keep=True)  # an article shows in many feeds
     with store.session() as s:
         for spec in all_specs(s, registry):
-            pages = queries.count_items(s, spec, registry) // config.limit
+            order = queries.ordered_ids(s, spec, registry)
             for fmt in FEED_FORMATS:
-                for page in [None, *range(1, pages + 1)]:
+                for page in [None, *range(1, len(order) // config.limit + 1)]:
                     req = FeedRequest(spec, fmt, page)
-                    emit(spec.path(fmt, page), render_feed(s, registry, config, req))
+                    sel = select_from_order(order, config, req)
+                    doc = render_feed(s, registry, config, req, selection=sel, loader=loader)
+                    emit(spec.path(fmt, page), doc)
         emit("/feeds.opml", render_opml_doc(s, registry, config))
         emit("/", render_index(s, registry, config))
     return report

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, true
 from sqlalchemy.orm import Session
@@ -168,9 +169,103 @@ def archive_ids(
     return ids[::-1]
 
 
-def _unit_name(registry: Registry, unit_id: str) -> str:
-    u = registry.units.get(unit_id)
-    return u.name if u else unit_id
+_ITEM_COLS = (
+    Article.id,
+    Article.guid,
+    Article.title,
+    Article.url,
+    Article.published,
+    Article.first_seen,
+    Article.updated,
+    Article.changed_at,
+    Article.unit_id,
+    Article.lead,
+    Article.body_html,
+    Article.time_unknown,
+    Article.images,
+    Article.attachments,
+    Article.category,
+    Article.author,
+    Article.cluster_id,
+)
+
+
+class ItemLoader:
+    """Builds ``FeedItem``s from article ids; with ``keep=True`` remembers them (export)."""
+
+    def __init__(self, registry: Registry, keep: bool = False) -> None:
+        self.registry = registry
+        self.keep = keep
+        self._items: dict[tuple[int, bool], FeedItem] = {}
+
+    def _unit_name(self, unit_id: str) -> str:
+        u = self.registry.units.get(unit_id)
+        return u.name if u else unit_id
+
+    def _topic(self, slug: str) -> tuple[str, str]:
+        t = self.registry.topics.get(slug)
+        return (slug, t.name if t else slug)
+
+    def load(self, session: Session, ids: list[int], note_others: bool) -> list[FeedItem]:
+        """Items for these ids in this order; ``note_others`` fills ``also_on`` from clusters."""
+        missing = [i for i in ids if (i, note_others) not in self._items]
+        fresh = self._fetch(session, missing, note_others) if missing else {}
+        if self.keep:
+            self._items.update(((i, note_others), it) for i, it in fresh.items())
+        out = []
+        for i in ids:
+            it = fresh.get(i) or self._items.get((i, note_others))
+            if it is not None:
+                out.append(it)
+        return out
+
+    def _fetch(self, session: Session, ids: list[int], note_others: bool) -> dict[int, FeedItem]:
+        rows = session.execute(select(*_ITEM_COLS).where(Article.id.in_(ids))).all()
+        topics: dict[int, list[str]] = {}
+        for aid, slug in session.execute(
+            select(ArticleTopic.article_id, ArticleTopic.topic_slug).where(
+                ArticleTopic.article_id.in_(ids)
+            )
+        ):
+            topics.setdefault(aid, []).append(slug)
+        members: dict[int, list[Any]] = {}
+        clusters = {r.cluster_id for r in rows if r.cluster_id is not None}
+        if note_others and clusters:
+            for m in session.execute(
+                select(Article.cluster_id, Article.unit_id, Article.url)
+                .where(Article.cluster_id.in_(clusters))
+                .order_by(Article.unit_id, Article.id)
+            ):
+                members.setdefault(m.cluster_id, []).append(m)
+        out: dict[int, FeedItem] = {}
+        for r in rows:
+            seen = {r.unit_id}
+            notes: list[AlsoOn] = []
+            for m in members.get(r.cluster_id, []):
+                if m.unit_id not in seen:
+                    seen.add(m.unit_id)
+                    notes.append(AlsoOn(m.unit_id, self._unit_name(m.unit_id), m.url))
+            published = r.published or r.first_seen
+            out[r.id] = FeedItem(
+                guid=r.guid,
+                title=r.title.strip() or "(không có tiêu đề)",
+                url=r.url,
+                published=published,
+                updated=max(published, r.updated) if r.updated else published,
+                changed_at=r.changed_at,
+                unit_id=r.unit_id,
+                unit_name=self._unit_name(r.unit_id),
+                lead=r.lead or "",
+                body_html=r.body_html or "",
+                time_unknown=bool(r.time_unknown),
+                images=tuple(x for x in (r.images or []) if isinstance(x, dict)),
+                attachments=tuple(x for x in (r.attachments or []) if isinstance(x, dict)),
+                category=r.category or "",
+                author=r.author or "",
+                topics=tuple(self._topic(t) for t in sorted(topics.get(r.id, []))),
+                also_on=tuple(notes),
+            )
+        return out
 
 
 def load_items(
@@ -180,69 +275,13 @@ def load_items(
 
     With ``note_others`` an item of a cluster lists the cluster's other units.
     """
-    if not ids:
-        return []
-    arts = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
-    others: dict[int, list[AlsoOn]] = {}
-    clusters = {a.cluster_id for a in arts.values() if a.cluster_id is not None}
-    if note_others and clusters:
-        members = session.execute(
-            select(Article.id, Article.cluster_id, Article.unit_id, Article.url)
-            .where(Article.cluster_id.in_(clusters))
-            .order_by(Article.unit_id, Article.id)
-        ).all()
-        for a in arts.values():
-            seen = {a.unit_id}
-            notes: list[AlsoOn] = []
-            for m in members:
-                if m.cluster_id == a.cluster_id and m.unit_id not in seen:
-                    seen.add(m.unit_id)
-                    notes.append(AlsoOn(m.unit_id, _unit_name(registry, m.unit_id), m.url))
-            others[a.id] = notes
-    items = []
-    for i in ids:
-        if i not in arts:
-            continue
-        a = arts[i]
-        published = a.published or a.first_seen
-        updated = max(published, a.updated) if a.updated else published
-        topics = tuple(
-            (
-                t.topic_slug,
-                registry.topics[t.topic_slug].name
-                if t.topic_slug in registry.topics
-                else t.topic_slug,
-            )
-            for t in sorted(a.topics, key=lambda t: t.topic_slug)
-        )
-        items.append(
-            FeedItem(
-                guid=a.guid,
-                title=a.title.strip() or "(không có tiêu đề)",
-                url=a.url,
-                published=published,
-                updated=updated,
-                unit_id=a.unit_id,
-                unit_name=_unit_name(registry, a.unit_id),
-                lead=a.lead or "",
-                body_html=a.body_html or "",
-                time_unknown=bool(a.time_unknown),
-                images=tuple(x for x in (a.images or []) if isinstance(x, dict)),
-                attachments=tuple(x for x in (a.attachments or []) if isinstance(x, dict)),
-                category=a.category or "",
-                author=a.author or "",
-                topics=topics,
-                also_on=tuple(others.get(a.id, ())),
-            )
-        )
-    return items
+    return ItemLoader(registry).load(session, ids, note_others)
 
 
-def last_changed(session: Session, ids: list[int]) -> datetime | None:
-    """The newest ``changed_at`` among these articles (for Last-Modified)."""
-    if not ids:
-        return None
-    return session.scalar(select(func.max(Article.changed_at)).where(Article.id.in_(ids)))
+def ordered_ids(session: Session, spec: FeedSpec, registry: Registry) -> list[int]:
+    """Every item id of the feed, newest first (one query; the export slices it)."""
+    sub = ranked(spec, registry).subquery()
+    return list(session.scalars(select(sub.c.id).order_by(sub.c.sort_at.desc(), sub.c.id.desc())))
 
 
 def unit_topic_pairs(session: Session) -> set[tuple[str, str]]:

@@ -65,6 +65,46 @@ def _query_suffix(filters: queries.Filters | None, limit: int | None) -> str:
     return "?" + urlencode(params) if params else ""
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Which article ids a document shows (newest first) and how many archive pages exist."""
+
+    ids: list[int]
+    pages: int
+
+
+def select_live(
+    session: Session,
+    registry: Registry,
+    config: FeedConfig,
+    req: FeedRequest,
+    filters: queries.Filters | None = None,
+    limit: int | None = None,
+) -> Selection:
+    """The selection for one request, with LIMIT queries (the app's path)."""
+    spec, size = req.spec, config.limit
+    pages = queries.count_items(session, spec, registry) // size
+    if req.page is None:
+        count = min(limit, config.max_limit) if limit else size
+        ids = queries.current_ids(session, spec, registry, count, filters, config.filter_scan)
+        return Selection(ids, pages)
+    if req.page > pages:
+        raise NotFound(spec.path(req.fmt, req.page))
+    return Selection(queries.archive_ids(session, spec, registry, req.page, size), pages)
+
+
+def select_from_order(order: list[int], config: FeedConfig, req: FeedRequest) -> Selection:
+    """The selection from a feed's full newest-first id list (the export's path)."""
+    size = config.limit
+    pages = len(order) // size
+    if req.page is None:
+        return Selection(order[:size], pages)
+    if req.page > pages:
+        raise NotFound(req.spec.path(req.fmt, req.page))
+    oldest_first = order[::-1]
+    return Selection(oldest_first[(req.page - 1) * size : req.page * size][::-1], pages)
+
+
 def render_feed(
     session: Session,
     registry: Registry,
@@ -72,6 +112,9 @@ def render_feed(
     req: FeedRequest,
     filters: queries.Filters | None = None,
     limit: int | None = None,
+    *,
+    selection: Selection | None = None,
+    loader: queries.ItemLoader | None = None,
 ) -> Rendered:
     """One feed document (current or archive page) in its format."""
     spec = req.spec
@@ -79,30 +122,29 @@ def render_feed(
         raise NotFound(spec.path(req.fmt, req.page))
     if filters is not None and not filters.active:
         filters = None
-    size = config.limit
-    count = min(limit, config.max_limit) if limit else size
-    total = queries.count_items(session, spec, registry)
-    pages = total // size
-    cur_url = config.url(spec.path(req.fmt))
     plain = filters is None and limit is None
+    if req.page is not None and not plain:
+        raise NotFound(spec.path(req.fmt, req.page))
+    sel = selection or select_live(session, registry, config, req, filters, limit)
+    cur_url = config.url(spec.path(req.fmt))
     if req.page is None:
-        ids = queries.current_ids(session, spec, registry, count, filters, config.filter_scan)
         arch = ArchiveLinks(
-            prev_archive=config.url(spec.path(req.fmt, pages)) if plain and pages >= 1 else None
+            prev_archive=config.url(spec.path(req.fmt, sel.pages))
+            if plain and sel.pages >= 1
+            else None
         )
         self_url = cur_url + _query_suffix(filters, limit)
     else:
-        if not plain or req.page > pages:
-            raise NotFound(spec.path(req.fmt, req.page))
-        ids = queries.archive_ids(session, spec, registry, req.page, size)
         arch = ArchiveLinks(
             current=cur_url,
             prev_archive=config.url(spec.path(req.fmt, req.page - 1)) if req.page > 1 else None,
-            next_archive=config.url(spec.path(req.fmt, req.page + 1)) if req.page < pages else None,
+            next_archive=config.url(spec.path(req.fmt, req.page + 1))
+            if req.page < sel.pages
+            else None,
             is_archive=True,
         )
         self_url = config.url(spec.path(req.fmt, req.page))
-    items = queries.load_items(session, registry, ids, note_others=spec.dedup)
+    items = (loader or queries.ItemLoader(registry)).load(session, sel.ids, spec.dedup)
     updated = max((it.updated for it in items), default=EMPTY_UPDATED)
     title = title_of(spec, registry, config)
     if filters is not None:
@@ -122,8 +164,7 @@ def render_feed(
         archive=arch,
     )
     body = render(meta, items)
-    changed = queries.last_changed(session, ids)
-    last_mod = max(updated, changed) if changed else updated
+    last_mod = max([updated, *(it.changed_at for it in items if it.changed_at)])
     return Rendered(body, CONTENT_TYPES[req.fmt], make_etag(body), last_mod)
 
 
