@@ -7,8 +7,9 @@ A platform is a dict of selectors (CSS by default, or ``css:…`` / ``xpath:…`
   ``images`` (elements holding the lead image and body images, in order),
   ``caption`` (caption elements next to an image), ``category``, ``author``,
   ``source``, ``attachments`` (links), ``remove`` (chrome inside the body);
-- list: ``list_links`` (the article anchors, or items holding one); relative to an
-  item ``list_link``, ``list_date``, ``list_summary``; ``next_page``.
+- list (read by :mod:`crawlers.platforms.listing`): ``list_links`` (the article
+  anchors, or items holding one); relative to an item ``list_link``, ``list_date``,
+  ``list_summary``; ``next_page``.
 
 A unit's overrides replace a platform's keys one by one (:func:`merged`).
 """
@@ -18,13 +19,12 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable, Mapping
-from urllib.parse import parse_qs, parse_qsl, unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from lxml import etree
 from parsel import Selector, SelectorList
 
 from crawlers.items import Attachment, Image, RawArticle
-from crawlers.platforms.base import ListEntry, ListPage
 
 ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "odt")
 _EXT_RE = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTS) + r")$", re.IGNORECASE)
@@ -308,122 +308,6 @@ def parse_article_with(
         raw.published_text = date_after_title(sel, s.get("title"), s.get("body"))
     raw.missing = [k for k in ("title", "published_text", "body_html") if not getattr(raw, k)]
     return raw
-
-
-def _entry_date(item: Selector, href: str, spec: str | None) -> str:
-    """The date an item shows: its date element, else the first date-like text near it
-    (in the item or the ancestors that hold no link to another article)."""
-    if spec:
-        text = first_text(item, spec)
-        if text:
-            return text
-    for node in (item, *item.xpath("ancestor::*[position() <= 3]")[::-1]):
-        links = {clean_href(h) for h in node.xpath(".//a/@href").getall()}
-        if links - {href}:
-            break
-        m = DATE_RE.search(text_of(node))
-        if m:
-            return m.group(0)
-    return ""
-
-
-def _anchor(item: Selector, spec: str | None) -> Selector | None:
-    """The article link of a list item: the item itself, ``spec`` in it, or its first titled link."""
-    if item.root.tag == "a":
-        return item
-    anchors = select(item, spec) if spec else item.css("a[href]")
-    for a in anchors:
-        if a.root.tag != "a":
-            a = a.xpath("ancestor-or-self::a[1] | .//a[@href]")[:1]
-            if not a:
-                continue
-            a = a[0]
-        if text_of(a) or a.attrib.get("title"):
-            return a
-    return anchors[0] if anchors and anchors[0].root.tag == "a" else None
-
-
-_NEXT_WORDS = {"sau", "tiếp", "trang sau", "tiếp theo", "next", "»", "›", ">", ">>"}
-_PAGE_PARAM = re.compile(r"(?:^|_)(cur|page|p|trang|pageindex|pagenum)$", re.IGNORECASE)
-_PAGE_PATH = re.compile(r"/(?:page|trang)-(\d+)/?$")
-
-
-def _page_no(url: str) -> tuple[str, int]:
-    """(the URL without its page number, the page number: 1 when absent)."""
-    parts = urlsplit(url)
-    m = _PAGE_PATH.search(parts.path)
-    base_path = parts.path[: m.start()] + "/" if m else parts.path
-    number = int(m.group(1)) if m else 1
-    query = []
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if _PAGE_PARAM.search(key) and value.isdigit():
-            number = int(value)
-        elif not key.lower().endswith("delta"):
-            query.append((key, value))
-    return f"{parts.netloc}{base_path.rstrip('/')}?{sorted(query)}", number
-
-
-def _is_pager_link(anchor: Selector, title: str) -> bool:
-    """Paging links ("2", "Sau", "»") and links inside a pagination block."""
-    if title.isdigit() or title.lower() in _NEXT_WORDS:
-        return True
-    pager = "ancestor::*[contains(@class, 'pagin') or contains(@class, 'paging') or contains(@class, 'pager')]"
-    return bool(anchor.xpath(pager))
-
-
-def find_next(sel: Selector, url: str) -> str | None:
-    """The next list page: ``rel=next``, a "Sau"/"»" link, or the link to page n+1."""
-    rel = sel.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').get()
-    if rel:
-        return urljoin(url, clean_href(rel))
-    base, number = _page_no(url)
-    by_word = None
-    for a in sel.css("a[href]"):
-        href = clean_href(a.attrib["href"])
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
-            continue
-        link = urljoin(url, href)
-        other_base, other_no = _page_no(link)
-        if other_base == base and other_no == number + 1:
-            return link
-        label = (text_of(a) or a.attrib.get("title", "")).lower()
-        if by_word is None and label in _NEXT_WORDS:
-            by_word = link
-    return by_word
-
-
-def parse_list_with(
-    defaults: Mapping[str, str], sel: Selector, url: str, overrides: Mapping[str, str] | None
-) -> ListPage:
-    """Read a list page: article links (absolute, unique, in order) and the next page."""
-    s = merged(defaults, overrides)
-    seen: set[str] = set()
-    entries: list[ListEntry] = []
-    for item in select(sel, s.get("list_links")):
-        anchor = _anchor(item, s.get("list_link"))
-        if anchor is None:
-            continue
-        href = clean_href(anchor.attrib.get("href") or "")
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
-            continue
-        link = urljoin(url, href)
-        title = text_of(anchor) or (anchor.attrib.get("title") or "").strip()
-        if link in seen or _is_pager_link(anchor, title):
-            continue
-        seen.add(link)
-        date = _entry_date(item, href, s.get("list_date"))
-        summary = first_text(item, s.get("list_summary")) if item is not anchor else ""
-        entries.append(ListEntry(url=link, title=title, date_text=date, summary=summary))
-    next_url = None
-    for node in select(sel, s.get("next_page")):
-        href = node.root if isinstance(node.root, str) else node.attrib.get("href")
-        href = clean_href(href or "")
-        if href and not href.startswith(("#", "javascript:")):
-            next_url = urljoin(url, href)
-            break
-    if next_url is None and entries:
-        next_url = find_next(sel, url)
-    return ListPage(entries=entries, next_url=next_url)
 
 
 def has(sel: Selector, *specs: str) -> bool:

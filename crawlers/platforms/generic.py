@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from crawlers.items import Attachment, Image, RawArticle
-from crawlers.platforms import common
+from crawlers.platforms import common, listing
 from crawlers.platforms.base import ListEntry, ListPage
 
 NAME = "generic"
@@ -156,4 +156,4 @@ def parse_list(sel: Selector, url: str, overrides: dict[str, str]) -> ListPage:
         if link not in seen:
             seen.add(link)
             entries.append(ListEntry(url=link, title=title))
-    return ListPage(entries=entries, next_url=common.find_next(sel, url) if entries else None)
+    return ListPage(entries=entries, next_url=listing.find_next(sel, url) if entries else None)

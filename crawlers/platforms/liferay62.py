@@ -12,7 +12,7 @@ from __future__ import annotations
 from parsel import Selector
 
 from crawlers.items import RawArticle
-from crawlers.platforms import common
+from crawlers.platforms import common, listing
 from crawlers.platforms.base import ListPage
 
 NAME = "liferay62"
@@ -67,7 +67,7 @@ def detect(sel: Selector, url: str) -> bool:
 
 def parse_list(sel: Selector, url: str, overrides: dict[str, str]) -> ListPage:
     """Article links of an asset list; paging by ``_101_cur``."""
-    return common.parse_list_with(SELECTORS, sel, url, overrides)
+    return listing.parse_list_with(SELECTORS, sel, url, overrides)
 
 
 def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from parsel import Selector
 
 from crawlers.items import RawArticle
-from crawlers.platforms import common
+from crawlers.platforms import common, listing
 from crawlers.platforms.base import ListPage
 
 NAME = "liferay_comsoft"
@@ -51,7 +51,7 @@ def detect(sel: Selector, url: str) -> bool:
 
 def parse_list(sel: Selector, url: str, overrides: dict[str, str]) -> ListPage:
     """Article links of a category page; paging by ``…_cur``."""
-    return common.parse_list_with(SELECTORS, sel, url, overrides)
+    return listing.parse_list_with(SELECTORS, sel, url, overrides)
 
 
 def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:

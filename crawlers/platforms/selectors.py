@@ -10,7 +10,7 @@ from __future__ import annotations
 from parsel import Selector
 
 from crawlers.items import RawArticle
-from crawlers.platforms import common
+from crawlers.platforms import common, listing
 from crawlers.platforms.base import ListPage
 
 NAME = "selectors"
@@ -45,7 +45,7 @@ def _with_body_defaults(overrides: dict[str, str]) -> dict[str, str]:
 
 def parse_list(sel: Selector, url: str, overrides: dict[str, str]) -> ListPage:
     """Links chosen by ``list_links``; next page by ``next_page`` (or rel/labels)."""
-    return common.parse_list_with(SELECTORS, sel, url, overrides)
+    return listing.parse_list_with(SELECTORS, sel, url, overrides)
 
 
 def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:
