@@ -32,6 +32,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from crawlers.registry import Registry, Unit, load_registry, shipped_data_dir, shipped_units_dir
 from ops.jobs import CrawlJob, install
@@ -287,8 +288,7 @@ class CrawlScheduler:
         with self._lock:
             self._mtimes = _watched_files(self.sites)
             self._registry = merge_registry(self._registry, self.loader(self.sites))
-            with self.store.session() as s:
-                sync_registry(s, self._registry)
+            self._sync_units(self._registry)
             result = self.sync_jobs()
             event(
                 log,
@@ -301,6 +301,17 @@ class CrawlScheduler:
                 removed=len(result.removed),
             )
             return result
+
+    def _sync_units(self, reg: Registry) -> None:
+        """Upsert the units into the store (another scheduler may be inserting them too)."""
+        for attempt in range(3):
+            try:
+                with self.store.session() as s:
+                    sync_registry(s, reg)
+                return
+            except IntegrityError:
+                if attempt == 2:
+                    raise
 
     def _paused_units(self) -> set[str]:
         with self.store.session() as s:
