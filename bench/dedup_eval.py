@@ -88,7 +88,7 @@ def _from_pages(server: Any) -> list[Doc]:
 
 
 def _store_docs(store: Store, corpus: Any, base: dict[str, str], docs: list[Doc]) -> dict[str, int]:
-    ids: dict[str, int] = {}
+    ids: dict[tuple[str, str], int] = {}
     with store.session() as s:
         for u in corpus.units:
             if u.id in corpus.stories:

@@ -11,6 +11,7 @@ link changed.  Pairs an editor decided keep the editor's status whatever the sco
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 AUTO_STATUSES = ("pending", "auto", "cleared")
 #: exact content-hash matches are only trusted for bodies at least this long (words)
 MIN_EXACT_WORDS = 25
+#: decision views (match form, shingles, sentences) kept for articles met again
+VIEW_CACHE = 4096
 
 
 def content_hash_of(title: str, body_text: str) -> str:
@@ -61,6 +64,7 @@ class DedupEngine:
         self.fp = Fingerprinter(num_perm=self.config.num_perm, k=self.config.shingle)
         self.index = LSHIndex(self.config.num_perm, self.config.bands)
         self._watermark: datetime | None = None
+        self._views: OrderedDict[tuple[int, str, datetime], DocView] = OrderedDict()
         path = Path(self.config.index) if self.config.index else None
         if not load:
             pass  # an empty index: the caller re-processes articles in order
@@ -215,7 +219,7 @@ class DedupEngine:
             else []
         )
         for other in rows:
-            v = decide(view, DocView.from_row(other, self.config.shingle), self.config)
+            v = decide(view, self._view(other), self.config)
             cand = existing.get(other.id)
             if cand is None and v.verdict == "distinct":
                 continue
@@ -242,7 +246,21 @@ class DedupEngine:
             session.add_all(self._auto_decision(c, now) for c in flipped)
         if relink or article.cluster_id is not None:
             recluster(session, {article.id, *relink}, now)
+        session.flush()
         return out
+
+    def _view(self, a: m.Article) -> DocView:
+        """The decision view of a stored article, cached while its content is unchanged."""
+        key = (a.id, a.content_hash, a.changed_at)
+        v = self._views.get(key)
+        if v is None:
+            v = DocView.from_row(a, self.config.shingle)
+            self._views[key] = v
+            if len(self._views) > VIEW_CACHE:
+                self._views.popitem(last=False)
+        else:
+            self._views.move_to_end(key)
+        return v
 
     @staticmethod
     def _auto_decision(cand: m.DuplicateCandidate, now: datetime) -> m.Decision:

@@ -1,0 +1,139 @@
+"""Fixtures for dedup tests: three units, the seed article and its copies, a notice template."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawlers.registry import Registry, load_registry
+from crawlers.replicas.seed import load_seed
+from storage.db import Store
+from storage.models import Article
+from storage.repository import sync_registry
+from storage.urls import canonical_url
+
+UNITS = """
+[[unit]]
+id = "hoabinh-soct"
+name = "Sở Công Thương tỉnh Hòa Bình"
+province = "hoa-binh"
+platform = "liferay_cmsview"
+homepage = "https://soct.hoabinh.gov.vn/"
+topics = { "Tin từ các đơn vị" = ["cong-thuong"] }
+[[unit.start]]
+url = "https://soct.hoabinh.gov.vn/tin"
+category = "Tin từ các đơn vị"
+
+[[unit]]
+id = "phutho-soct"
+name = "Sở Công Thương tỉnh Phú Thọ"
+province = "phu-tho"
+platform = "nukeviet"
+homepage = "https://soct.phutho.gov.vn/"
+topics = { "Tin từ các đơn vị" = ["cong-thuong"] }
+[[unit.start]]
+url = "https://soct.phutho.gov.vn/news/"
+category = "Tin từ các đơn vị"
+
+[[unit]]
+id = "hoabinh-portal"
+name = "Cổng Thông tin điện tử tỉnh Hòa Bình"
+province = "hoa-binh"
+platform = "liferay_cmsview"
+homepage = "https://hoabinh.gov.vn/"
+topics = { "Tin từ các đơn vị" = ["cong-thuong"] }
+[[unit.start]]
+url = "https://hoabinh.gov.vn/tin"
+category = "Tin từ các đơn vị"
+"""
+
+T0 = datetime(2022, 10, 7, 2, 0, tzinfo=UTC)
+SEED = load_seed()
+
+
+def seed_body() -> str:
+    """The seed article's body, one paragraph per line."""
+    return "\n".join(SEED.body)
+
+
+def edited_copy_body() -> str:
+    """How a portal republishes it: lead moved in, last paragraph cut, a source line, new tones."""
+    paras = [SEED.lead, *SEED.body[:-1], "Nguồn: Sở Công Thương tỉnh Hòa Bình"]
+    return "\n".join(p.replace("Hòa", "Hoà").replace("hóa", "hoá") for p in paras)
+
+
+def notice(month: int, day: int, person: str) -> dict[str, Any]:
+    """A monthly citizen-reception notice (a template: only month, day and person change)."""
+    return {
+        "title": f"Lịch tiếp công dân định kỳ tháng {month}/2024 của Sở Công Thương",
+        "lead": "",
+        "body_text": (
+            f"Thực hiện Luật Tiếp công dân năm 2013 và Nghị định số 64/2014/NĐ-CP của Chính phủ, "
+            f"Sở Công Thương thông báo lịch tiếp công dân định kỳ tháng {month}/2024 như sau:\n"
+            f"1. Thời gian: Ngày {day:02d}/{month:02d}/2024, buổi sáng từ 7 giờ 30 phút đến 11 giờ 30 phút.\n"
+            "2. Địa điểm: Phòng tiếp công dân, trụ sở Sở Công Thương, số 8 đường Hùng Vương.\n"
+            f"3. Người tiếp công dân: Đồng chí {person} - Phó Giám đốc Sở.\n"
+            "Đề nghị công dân khi đến mang theo giấy tờ tùy thân và các tài liệu có liên quan. "
+            "Văn phòng Sở có trách nhiệm bố trí địa điểm, phối hợp với cơ quan công an bảo đảm "
+            "an ninh trật tự trong buổi tiếp công dân."
+        ),
+        "published": datetime(2024, month, 1, 8, 0, tzinfo=UTC).isoformat(),
+    }
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Registry:
+    """Three units: a department, another province's department and a portal."""
+    f = tmp_path / "units.toml"
+    f.write_text(UNITS, encoding="utf-8")
+    reg = load_registry(f)
+    assert not reg.problems, reg.problems
+    return reg
+
+
+@pytest.fixture
+def dstore(store: Store, registry: Registry) -> Store:
+    """The ``store`` fixture (SQLite and PostgreSQL) with the three units."""
+    with store.session() as s:
+        sync_registry(s, registry)
+    return store
+
+
+AddArticle = Callable[..., Article]
+
+
+def make_article(
+    s: Any,
+    unit: str,
+    n: int,
+    *,
+    title: str = "",
+    body: str = "",
+    hours: float = 0,
+    source: str = "",
+    lead: str = "",
+) -> Article:
+    """Insert article ``n`` of ``unit`` (published ``hours`` after T0) and flush."""
+    when = T0 + timedelta(hours=hours)
+    url = canonical_url(f"https://{unit}.example.vn/tin/{n}.html")
+    a = Article(
+        guid=f"tag:test:{unit}/{n}",
+        unit_id=unit,
+        url=url,
+        canonical_url=url,
+        title=title or SEED.title,
+        lead=lead,
+        body_text=body or seed_body(),
+        published=when,
+        first_seen=when,
+        last_seen=when,
+        changed_at=when,
+        source=source,
+    )
+    s.add(a)
+    s.flush()
+    return a

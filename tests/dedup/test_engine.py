@@ -1,0 +1,169 @@
+"""DedupEngine and editors' decisions on a real store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storage import models as m
+from storage.db import Store
+from storage.dedup import DedupConfig, DedupEngine
+from storage.dedup import review as rv
+from storage.dedup.fingerprint import Fingerprint
+from tests.dedup.conftest import SEED, edited_copy_body, make_article, notice
+
+
+def _cluster(s: object, aid: int) -> tuple[int | None, int | None]:
+    a = s.get(m.Article, aid)  # type: ignore[attr-defined]
+    c = s.get(m.Cluster, a.cluster_id) if a.cluster_id else None  # type: ignore[attr-defined]
+    return a.cluster_id, (c.canonical_id if c else None)
+
+
+def test_copies_across_units_cluster_with_the_original_publisher(dstore: Store) -> None:
+    eng = DedupEngine(dstore)
+    with dstore.session() as s:
+        # the portal's copy is seen first, but names the department as its source
+        portal = make_article(s, "hoabinh-portal", 1, title="Hoà Bình: " + SEED.title,
+                              body=edited_copy_body(), source="Sở Công Thương tỉnh Hòa Bình")  # fmt: skip
+        assert eng.process(s, portal) == []
+        assert portal.fingerprint and portal.content_hash
+        assert Fingerprint.from_bytes(portal.fingerprint) is not None
+        orig = make_article(s, "hoabinh-soct", 1, lead=SEED.lead, hours=5)
+        found = eng.process(s, orig)
+        assert [(c.verdict, c.status) for c in found] == [("duplicate", "auto")]
+        unrelated = make_article(s, "phutho-soct", 7, title="Tin khác",
+                                 body=" ".join(f"Câu số {i} nói về việc khác hẳn {i * 7}." for i in range(60)))  # fmt: skip
+        assert eng.process(s, unrelated) == []
+        ids = (portal.id, orig.id, unrelated.id)
+    with dstore.session() as s:
+        cp, co = _cluster(s, ids[0]), _cluster(s, ids[1])
+        assert cp == co and cp[0] is not None
+        assert cp[1] == ids[1], "the department named in the source line is canonical"
+        assert _cluster(s, ids[2]) == (None, None)
+        # the automatic link is on the audit trail (only with automatic entries)
+        assert [d.action for d in rv.audit_trail(s, include_auto=True)] == ["auto-link"]
+        assert rv.audit_trail(s) == []
+
+
+def test_earliest_is_canonical_and_notices_stay_apart(dstore: Store) -> None:
+    eng = DedupEngine(dstore)
+    with dstore.session() as s:
+        a = make_article(s, "phutho-soct", 1, hours=3)
+        b = make_article(s, "hoabinh-portal", 2, hours=1)  # exact copy, published earlier
+        eng.process(s, a)
+        eng.process(s, b)
+        n9, n10 = notice(9, 12, "Nguyễn Văn An"), notice(10, 10, "Trần Thị Bình")
+        t9 = make_article(s, "hoabinh-soct", 9, title=n9["title"], body=n9["body_text"])
+        t10 = make_article(
+            s, "hoabinh-soct", 10, title=n10["title"], body=n10["body_text"], hours=700
+        )
+        eng.process(s, t9)
+        assert eng.process(s, t10) == []
+        ids = a.id, b.id, t10.id
+    with dstore.session() as s:
+        assert _cluster(s, ids[0])[1] == ids[1]
+        assert _cluster(s, ids[2]) == (None, None)
+        assert (
+            s.scalar(select(m.DuplicateCandidate).where(m.DuplicateCandidate.b_id == ids[2]))
+            is None
+        )
+
+
+def test_grey_band_goes_to_review_and_editors_win(dstore: Store) -> None:
+    cfg = DedupConfig(high=0.99, low=0.5)  # the edited copy lands in the grey band
+    eng = DedupEngine(dstore, cfg)
+    with dstore.session() as s:
+        orig = make_article(s, "hoabinh-soct", 1, lead=SEED.lead)
+        copy = make_article(
+            s,
+            "phutho-soct",
+            1,
+            title="Tin từ cơ sở: " + SEED.title,
+            body=edited_copy_body(),
+            hours=2,
+        )
+        eng.process(s, orig)
+        (cand,) = eng.process(s, copy)
+        assert (cand.verdict, cand.status) == ("review", "pending")
+        ids, cid = (orig.id, copy.id), cand.id
+    with dstore.session() as s:
+        assert [c.id for c in rv.queue(s)] == [cid] and rv.queue_count(s) == 1
+        before = {a.id: a.changed_at for a in s.scalars(select(m.Article))}
+        dec = rv.decide(s, cid, "canonical", "biên tập 1", canonical_id=ids[1])
+        assert (dec.action, dec.editor) == ("canonical", "biên tập 1")
+    with dstore.session() as s:
+        assert _cluster(s, ids[0])[1] == ids[1]
+        cl = s.get(m.Cluster, _cluster(s, ids[0])[0])
+        assert cl is not None and cl.manual
+        after = {a.id: a.changed_at for a in s.scalars(select(m.Article))}
+        assert all(after[i] > before[i] for i in ids), "feeds' cache key must move"
+        assert rv.queue_count(s) == 0
+    # a later automatic pass (even with other thresholds) keeps the editor's decision
+    eng2 = DedupEngine(dstore, DedupConfig(high=0.999, low=0.99))
+    with dstore.session() as s:
+        for aid in ids:
+            eng2.process(s, s.get(m.Article, aid))
+    with dstore.session() as s:
+        c = s.get(m.DuplicateCandidate, cid)
+        assert c is not None and (c.status, c.decided_by) == ("duplicate", "biên tập 1")
+        assert _cluster(s, ids[0])[1] == ids[1]
+        # undo restores the queue and splits the cluster
+        rv.undo(s, dec.id, "biên tập 2")
+    with dstore.session() as s:
+        c = s.get(m.DuplicateCandidate, cid)
+        assert c is not None and (c.status, c.decided_by) == ("pending", None)
+        assert _cluster(s, ids[0]) == (None, None) == _cluster(s, ids[1])
+        trail = rv.audit_trail(s)
+        assert [(d.action, d.undone) for d in trail] == [("undo", False), ("canonical", True)]
+        with pytest.raises(rv.ReviewError):
+            rv.undo(s, dec.id, "x")
+
+
+def test_not_duplicate_is_never_relinked(dstore: Store) -> None:
+    eng = DedupEngine(dstore)
+    with dstore.session() as s:
+        a = make_article(s, "hoabinh-soct", 1)
+        b = make_article(s, "phutho-soct", 1, hours=1)
+        eng.process(s, a)
+        (cand,) = eng.process(s, b)
+        assert cand.status == "auto"
+        ids, cid = (a.id, b.id), cand.id
+    with dstore.session() as s:
+        rv.decide(s, cid, "not-duplicate", "ed")
+    with dstore.session() as s:
+        assert _cluster(s, ids[0]) == (None, None)
+        # a third copy links to both, but the two stay in different clusters
+        c3 = make_article(s, "hoabinh-portal", 3, hours=2)
+        eng.process(s, c3)
+        eng.process(s, s.get(m.Article, ids[1]))
+    with dstore.session() as s:
+        assert s.get(m.DuplicateCandidate, cid).status == "distinct"  # type: ignore[union-attr]
+        assert _cluster(s, ids[0])[0] != _cluster(s, ids[1])[0]
+        with pytest.raises(rv.ReviewError):
+            rv.decide(s, cid, "maybe", "ed")
+        with pytest.raises(rv.ReviewError):
+            rv.decide(s, cid, "canonical", "ed", canonical_id=999999)
+
+
+def test_index_survives_restart(dstore: Store, tmp_path: Path) -> None:
+    cfg = DedupConfig(index=str(tmp_path / "dedup-index.npz"))
+    eng = DedupEngine(dstore, cfg)
+    with dstore.session() as s:
+        a = make_article(s, "hoabinh-soct", 1)
+        eng.process(s, a)
+    eng.close()
+    assert (tmp_path / "dedup-index.npz").exists()
+    # another process stored an article meanwhile: the loaded snapshot catches up
+    other = DedupEngine(dstore, DedupConfig())
+    with dstore.session() as s:
+        other.process(s, make_article(s, "hoabinh-portal", 5, body="Một bài khác hẳn. " * 40))
+    eng2 = DedupEngine(dstore, cfg)
+    assert len(eng2.index) == 2
+    with dstore.session() as s:
+        found = eng2.process(s, make_article(s, "phutho-soct", 2, hours=1))
+        assert [c.status for c in found] == ["auto"]
+    # rebuilt from fingerprints without a snapshot
+    eng3 = DedupEngine(dstore)
+    assert len(eng3.index) == 3 and eng3.rebuild() == 3
