@@ -143,7 +143,7 @@ def wrk(url: str, duration: int, connections: int, headers: list[str]) -> tuple[
 
 
 NGINX_CONF = """
-worker_processes 1;
+worker_processes auto;
 daemon off;
 pid {tmp}/nginx.pid;
 error_log {tmp}/nginx-error.log warn;

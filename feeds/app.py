@@ -132,6 +132,12 @@ class FeedResponder:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        method = scope["method"]
+        if not scope.get("query_string") and method in ("GET", "HEAD"):
+            hot = self.service.cache.fresh(scope["path"])  # no parsing on a warm hit
+            if hot is not None:
+                await self._respond(scope, send, hot, method == "HEAD")
+                return
         try:
             routed = self.service.route(scope["path"], scope.get("query_string", b""))
         except BadRequest as e:
@@ -140,7 +146,6 @@ class FeedResponder:
         if routed is None:
             await self.app(scope, receive, send)
             return
-        method = scope["method"]
         if method not in ("GET", "HEAD"):
             await _plain(send, 405, "method not allowed\n", [(b"allow", b"GET, HEAD")])
             return

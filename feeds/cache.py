@@ -120,6 +120,15 @@ class FeedCache:
         """The cached document for ``key`` (no version check)."""
         return self._docs.get(key)
 
+    def fresh(self, key: str) -> Doc | None:
+        """The cached document when the version was checked within the TTL (hot path)."""
+        if time.monotonic() - self._checked < self.config.version_ttl:
+            doc = self._docs.get(key)
+            if doc is not None:
+                self.hits += 1
+            return doc
+        return None
+
     async def get(self, key: str, render: Callable[[], Rendered], link: str | None = None) -> Doc:
         """The document for ``key``, rendered in a worker thread on a miss."""
         version = await self.current_version()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -236,3 +237,21 @@ def test_app_type(fstore: Store, registry: Registry) -> None:
     with fstore.session() as s:
         assert s.query(Article).count() == 0
     assert T0 + timedelta(0) == T0
+
+
+def test_warm_cache_expires_after_version_ttl(fstore: Store, registry: Registry) -> None:
+    _fill(fstore)
+    cfg = FeedConfig(base_url="http://feeds.test", limit=5, version_ttl=0.3)
+    with TestClient(create_app(fstore, registry, cfg)) as c:
+        before = c.get("/units/hanoi-syt.json").json()["items"]
+        svc = c.app.state.feeds  # type: ignore[attr-defined]
+        hits = svc.cache.hits
+        assert c.get("/units/hanoi-syt.json").json()["items"] == before
+        assert svc.cache.hits == hits + 1  # the hot path answered
+        with fstore.session() as s:
+            make_article(s, "hanoi-syt", 60, hours=300)
+        time.sleep(0.35)
+        after = c.get("/units/hanoi-syt.json").json()["items"]
+        assert (
+            after[0]["id"] == "tag:vnfeeds.test,2025:hanoi-syt/60" and len(after) == len(before) + 1
+        )
