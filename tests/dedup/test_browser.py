@@ -1,0 +1,161 @@
+"""The review flow in a real headless Chromium (Debian's package) against a real uvicorn.
+
+Log in, open the candidate from the queue, decide "duplicate", and see the all-units
+feed lose one item; then check the pages fit a phone-width viewport.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+from starlette.types import ASGIApp
+
+from crawlers.registry import Registry
+from feeds.app import create_app
+from feeds.auth import auth_routes, install
+from feeds.config import FeedConfig
+from feeds.review import review_routes
+from storage.db import Store
+from storage.dedup import DedupConfig, DedupEngine
+from storage.repository import sync_registry
+from storage.users import add_user
+from tests.dedup.conftest import SEED, edited_copy_body, make_article
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "mat-khau-trinh-duyet"
+
+
+def _need_chromium() -> None:
+    if os.path.exists(CHROMIUM) and shutil.which("chromium"):
+        return
+    reason = f"{CHROMIUM} not installed (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _serve(app: ASGIApp) -> Iterator[str]:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    t = threading.Thread(target=server.run, daemon=True)
+    t.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not t.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        t.join(10)
+
+
+def _feed_items(base: str) -> list[str]:
+    with urllib.request.urlopen(f"{base}/all.json", timeout=10) as r:
+        return [i["id"] for i in json.load(r)["items"]]
+
+
+def test_review_in_chromium(tmp_path: Path, registry: Registry) -> None:
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    store = Store(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
+    with store.session() as s:
+        sync_registry(s, registry)
+        add_user(s, "editor", PASSWORD)
+        a = make_article(s, "hoabinh-soct", 1, lead=SEED.lead)
+        b = make_article(
+            s,
+            "phutho-soct",
+            1,
+            title="Tin từ cơ sở: " + SEED.title,
+            body=edited_copy_body(),
+            hours=2,
+        )
+        eng = DedupEngine(store, DedupConfig(high=0.99, low=0.5))
+        eng.process(s, a)
+        (cand,) = eng.process(s, b)
+        cid = cand.id
+    app = create_app(
+        store,
+        registry,
+        FeedConfig(base_url="http://127.0.0.1", version_ttl=0.0),
+        extra_routes=review_routes() + auth_routes(),
+    )
+    install(app, "browser-test-secret-0123456789")
+    with _serve(app) as base, sync_playwright() as pw:
+        assert len(_feed_items(base)) == 2
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{base}/review")
+            assert "/login" in page.url
+            page.fill("#username", "editor")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{base}/review")
+            page.click(f"li[data-candidate='{cid}'] a")
+            page.wait_for_url(f"{base}/review/{cid}")
+            assert page.locator("del.d, ins.d").count() > 0, "word differences are highlighted"
+            page.click("button[value=duplicate]")
+            page.wait_for_selector("#decided")
+            assert page.inner_text("#status") == "duplicate"
+            deadline = time.monotonic() + 5
+            while len(_feed_items(base)) != 1 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert len(_feed_items(base)) == 1, "the all-units feed shows one item per cluster"
+            # undo from the history brings the second item back
+            page.click("button[data-undo]")
+            page.wait_for_selector("#status")
+            assert page.inner_text("#status") == "pending"
+            deadline = time.monotonic() + 5
+            while len(_feed_items(base)) != 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert len(_feed_items(base)) == 2
+
+            phone = browser.new_page(
+                viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True
+            )
+            phone.context.add_cookies(page.context.cookies())
+            for path in (f"/review/{cid}", "/review", "/review/log", "/login"):
+                phone.goto(base + path)
+                fits = phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+                assert fits, f"{path} scrolls sideways at phone width"
+            phone.goto(f"{base}/review/{cid}")
+            phone.screenshot(path=str(tmp_path / "review-phone.png"))
+            if os.environ.get("VNFEEDS_SCREENSHOTS"):
+                shutil.copy(tmp_path / "review-phone.png", os.environ["VNFEEDS_SCREENSHOTS"])
+            assert (tmp_path / "review-phone.png").stat().st_size > 1000
+            box = phone.locator("button[value=distinct]").bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 360
+        finally:
+            browser.close()
+    store.dispose()
