@@ -58,5 +58,7 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.StorePipeline": 300,
 }
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawlers.throttle.UnitAwareAutoThrottle": 0,
     "crawlers.extensions.RunRecorder": 100,
 }

@@ -47,3 +47,6 @@ def setup_logging(verbose: int) -> None:
     """One line per event; -v for info, -vv for debug."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Scrapy lowers the root logger's level; the handler keeps ours.
+    for handler in logging.root.handlers:
+        handler.setLevel(level)

@@ -155,6 +155,7 @@ def _clean_multiline_once(s: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+@lru_cache(maxsize=2048)
 def clean_text(s: str) -> str:
     """Display text: repair mojibake and entity damage, NFC, XML-safe, one line.
 
@@ -163,6 +164,7 @@ def clean_text(s: str) -> str:
     return _fixpoint(_clean_text_once, s)
 
 
+@lru_cache(maxsize=512)
 def clean_multiline(s: str) -> str:
     """Like :func:`clean_text` but keeps paragraphs: one ``\\n`` between non-empty lines."""
     return _fixpoint(_clean_multiline_once, s)
@@ -294,6 +296,7 @@ def _match_form_once(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
+@lru_cache(maxsize=2048)
 def match_form(s: str) -> str:
     """Canonical form for dedup/search/topics: clean, casefolded, one tone convention.
 

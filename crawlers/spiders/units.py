@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.cleaning.dates import parse_list_date
@@ -43,6 +43,7 @@ class UnitsSpider(Spider):
         self.full = False
         self.backfill_pages = 20
         self.max_pages = 50
+        self.store: Store | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> UnitsSpider:
@@ -67,10 +68,12 @@ class UnitsSpider(Spider):
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"vnfeeds/{unit_id}/{key}", n)
 
+    def _set(self, unit_id: str, key: str, value: object) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value(f"vnfeeds/{unit_id}/{key}", value)
+
     def _meta(self, unit: Unit, **extra: Any) -> dict[str, Any]:
         meta: dict[str, Any] = {"unit_id": unit.id, **extra}
-        if unit.politeness.download_delay is not None:
-            meta["autothrottle_dont_adjust_delay"] = True
         if not unit.politeness.obey_robots:
             meta["dont_obey_robotstxt"] = True
         return meta
@@ -88,24 +91,36 @@ class UnitsSpider(Spider):
             for start in unit.start:
                 yield self.list_request(unit, start.url, start.category, 1)
 
-    def _note_redirect(self, unit: Unit, response: Response) -> None:
+    def _note_redirect(self, unit: Unit, response: Response) -> str | None:
+        """Record a permanent redirect to a new host; returns the unit now serving it, if any."""
         reasons = response.meta.get("redirect_reasons") or []
         urls = response.meta.get("redirect_urls") or []
         if not urls or not reasons or reasons[0] not in (301, 308):
-            return
+            return None
         old, new = urlsplit(urls[0]), urlsplit(response.url)
-        if old.netloc != new.netloc:
-            assert self.crawler.stats is not None
-            self.crawler.stats.set_value(
-                f"vnfeeds/{unit.id}/moved_to", f"{new.scheme}://{new.netloc}/"
-            )
+        if old.netloc == new.netloc:
+            return None
+        self._set(unit.id, "moved_to", f"{new.scheme}://{new.netloc}/")
+        assert self.registry is not None
+        for other in self.registry.units.values():
+            if other.id != unit.id and any(
+                urlsplit(s.url).netloc == new.netloc for s in other.start
+            ):
+                return other.id
+        return None
 
     def parse_list(self, response: Response) -> Iterator[Request]:
         """Queue unknown (or retitled) articles; follow the next page while it pays."""
         unit = self.unit(response.meta["unit_id"])
         category, page_no = response.meta["category"], response.meta["page"]
         self._stat(unit.id, "list_pages")
-        self._note_redirect(unit, response)
+        owner = self._note_redirect(unit, response)
+        if owner is not None:
+            # The site now lives at a unit we already crawl: its articles are that unit's.
+            self.logger.info(
+                "unit %s: moved to unit %s (%s); not crawled twice", unit.id, owner, response.url
+            )
+            return
         if response.status == 304:
             self._stat(unit.id, "list_not_modified")
             return
@@ -118,7 +133,7 @@ class UnitsSpider(Spider):
             response.url,
             platform=unit.platform,
             overrides=unit.selectors.as_dict(),
-            encoding=response.encoding,
+            encoding=_encoding(response),
         )
         self._stat(unit.id, "entries_seen", len(listing.entries))
         known = self.known[unit.id]
@@ -134,10 +149,13 @@ class UnitsSpider(Spider):
                     too_old += 1
                     continue
             stored_title = known.get(canon)
-            if not self.full and stored_title is not None:
-                if not entry.title or match_form(entry.title) == stored_title:
-                    self._stat(unit.id, "unchanged")
-                    continue
+            if (
+                not self.full
+                and stored_title is not None
+                and (not entry.title or match_form(entry.title) == stored_title)
+            ):
+                self._stat(unit.id, "unchanged")
+                continue
             fresh += 1
             yield Request(
                 entry.url,
@@ -162,7 +180,7 @@ class UnitsSpider(Spider):
             response.url,
             platform=None if unit.platform == "feed" else unit.platform,
             overrides=unit.selectors.as_dict(),
-            encoding=response.encoding,
+            encoding=_encoding(response),
         )
         if article.fallback:
             self._stat(unit.id, "fallbacks")
@@ -173,7 +191,7 @@ class UnitsSpider(Spider):
             "article": article,
             "list_category": response.meta.get("category", ""),
             "raw": response.body,
-            "encoding": response.encoding,
+            "encoding": _encoding(response),
             "status": response.status,
         }
 
@@ -182,21 +200,28 @@ class UnitsSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         unit_id = request.meta.get("unit_id", "?")
         response = getattr(failure.value, "response", None)
+        if "Forbidden by robots.txt" in str(failure.value):
+            self._stat(unit_id, "robots_skipped")
+            return
         if response is not None:
             kind, cause = "http_errors", f"HTTP {response.status}"
         else:
-            kind, cause = "network_errors", f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            kind, cause = (
+                "network_errors",
+                f"{type(failure.value).__name__}: {failure.getErrorMessage()}",
+            )
         self._stat(unit_id, kind)
         self._stat(unit_id, "errors")
         self.failed_units.add(unit_id)
-        assert self.crawler.stats is not None
         msg = f"unit {unit_id}: {request.url}: {cause}"
-        self.crawler.stats.set_value(f"vnfeeds/{unit_id}/last_error", msg)
+        self._set(unit_id, "last_error", msg)
         self.logger.warning(msg)
 
     def closed(self, reason: str) -> None:
         """Save list-page validators of units that ran clean."""
         now = datetime.now(UTC)
+        if self.store is None:
+            return
         with self.store.session() as s:
             for unit_id, pages in self.validators.items():
                 if unit_id in self.failed_units or reason != "finished":
@@ -205,3 +230,8 @@ class UnitsSpider(Spider):
                     save_validators(s, url, unit_id, etag, lm)
         self.store.dispose()
         self.logger.debug("closed %s at %s", reason, now.isoformat())
+
+
+def _encoding(response: Response) -> str | None:
+    """The charset Scrapy decided on (header, meta or detection), if it decoded the page."""
+    return response.encoding if isinstance(response, TextResponse) else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import click
 from rich.console import Console
 from rich.progress import Progress
@@ -29,7 +31,7 @@ def cli(app: AppContext, units: tuple[str, ...], dry_run: bool) -> None:
             task = progress.add_task(uid, total=None)
             reports.append(
                 reparse_unit(
-                    store, reg, uid, dry_run=dry_run, on_page=lambda t=task: progress.advance(t)
+                    store, reg, uid, dry_run=dry_run, on_page=partial(progress.advance, task)
                 )
             )
     table = Table(title="reparse" + (" (dry run)" if dry_run else ""))
