@@ -7,6 +7,7 @@ file and an exported file are the same bytes.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -262,15 +263,21 @@ def jinja_env() -> Environment:
     )
 
 
+def _fold(text: str) -> str:
+    """Canonical form without tone marks or đ, so a search typed without diacritics matches."""
+    decomposed = unicodedata.normalize("NFD", match_form(text).replace("đ", "d"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
 def _search_form(*names: str) -> str:
-    return " ".join(match_form(n) for n in names)
+    return " ".join(_fold(n) for n in names)
 
 
 def render_index(session: Session, registry: Registry, config: FeedConfig, q: str = "") -> Rendered:
     """The HTML index: every feed with copyable links; ``q`` narrows it (canonical form)."""
     specs = all_specs(session, registry)
     groups = index_groups(specs, registry, config)
-    term = " ".join(match_form(q).split())
+    term = _fold(q)
     topics = [
         {"slug": t.slug, "name": t.name, "base": f"/topics/{t.slug}"}
         for t in sorted(registry.topics.values(), key=lambda t: t.slug)

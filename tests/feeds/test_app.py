@@ -218,6 +218,8 @@ def test_index_lists_and_searches(fstore: Store, client: TestClient) -> None:
     found = client.get("/", params={"q": "HOÀ BÌNH"}).text
     assert "hoabinh-soct.rss" in found and "hanoi-syt.rss" not in found
     assert "y-te.rss" in client.get("/", params={"q": "y tế"}).text
+    plain = client.get("/", params={"q": "hoa binh"}).text  # typed without diacritics
+    assert "hoabinh-soct.rss" in plain and "hanoi-syt.rss" not in plain
     assert "Không tìm thấy" in client.get("/", params={"q": "không có đâu"}).text
 
 
