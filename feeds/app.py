@@ -12,7 +12,7 @@ router behind ``GZipMiddleware``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -121,12 +121,19 @@ async def _plain(
     await _send(send, status, headers, body)
 
 
+RequestHook = Callable[[str, bool], None]
+"""Called per answered feed request with its kind (rss, atom, json, opml, html) and 304-ness."""
+
+
 class FeedResponder:
     """ASGI layer answering the feed tree from the cache; passes other paths on."""
 
-    def __init__(self, app: ASGIApp, service: FeedService) -> None:
+    def __init__(
+        self, app: ASGIApp, service: FeedService, on_request: RequestHook | None = None
+    ) -> None:
         self.app = app
         self.service = service
+        self.on_request = on_request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -167,7 +174,11 @@ class FeedResponder:
                 ims = v.decode("latin-1")
             elif k == b"accept-encoding":
                 gz = doc.gz is not None and _accepts_gzip(v.decode("latin-1"))
-        if self._not_modified(doc, inm, ims):
+        not_modified = self._not_modified(doc, inm, ims)
+        if self.on_request is not None:
+            path: str = scope["path"]
+            self.on_request(path.rsplit(".", 1)[-1] if "." in path else "html", not_modified)
+        if not_modified:
             await _send(send, 304, doc.h304_gz if gz else doc.h304, b"")
         elif gz:
             await _send(send, 200, doc.h200_gz, b"" if head else doc.gz or b"")
@@ -197,6 +208,7 @@ def create_app(
     extra_routes: Sequence[BaseRoute] = (),
     *,
     notify_interval: float = 15.0,
+    on_request: RequestHook | None = None,
 ) -> Starlette:
     """The web app: feed tree from ``FeedResponder``, ``extra_routes`` behind gzip.
 
@@ -217,7 +229,7 @@ def create_app(
     app = Starlette(
         routes=list(extra_routes),
         middleware=[
-            Middleware(FeedResponder, service=service),
+            Middleware(FeedResponder, service=service, on_request=on_request),
             Middleware(GZipMiddleware, minimum_size=500),
         ],
         lifespan=lifespan,

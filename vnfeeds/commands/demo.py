@@ -63,7 +63,11 @@ def cli(app: AppContext, export_dir: Path | None, host: str, port: int, replica_
             from feeds.export import export_tree
 
             report = export_tree(store, registry, export_dir, f"http://{host}:{port}")
-            click.echo(f"exported the feed tree to {export_dir}: {report}")
+            click.echo(
+                f"exported the feed tree to {export_dir}: {report.total} files "
+                f"({len(report.written)} written, {len(report.unchanged)} unchanged)"
+            )
+            click.echo(f"open {export_dir / 'index.html'} or subscribe to {export_dir / 'all.rss'}")
             click.echo(f"demo done in {time.monotonic() - t0:.1f} s")
             return
         _serve(app, host, port)
