@@ -10,6 +10,7 @@ link changed.  Pairs an editor decided keep the editor's status whatever the sco
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -65,7 +66,7 @@ class DedupEngine:
         self.index = LSHIndex(self.config.num_perm, self.config.bands)
         self._watermark: datetime | None = None
         self._views: OrderedDict[tuple[int, str, datetime], DocView] = OrderedDict()
-        path = Path(self.config.index) if self.config.index else None
+        path = self.index_path()
         if not load:
             pass  # an empty index: the caller re-processes articles in order
         elif path and path.exists() and self._load(path):
@@ -81,7 +82,7 @@ class DedupEngine:
         except (OSError, ValueError, KeyError, SyntaxError) as e:
             log.warning("dedup index %s unreadable (%s); rebuilding", path, e)
             return False
-        want = {"url": self.store.engine.url.render_as_string(), "k": self.config.shingle}
+        want = {"store": self._store_key(), "k": self.config.shingle}
         if (idx.num_perm, idx.bands) != (self.config.num_perm, self.config.bands) or any(
             idx.meta.get(k) != v for k, v in want.items()
         ):
@@ -91,13 +92,32 @@ class DedupEngine:
         self._watermark = datetime.fromisoformat(wm) if wm else None
         return True
 
-    def save(self) -> Path | None:
-        """Write the index to ``config.index`` (when set); return the path."""
-        if not self.config.index:
+    def index_path(self) -> Path | None:
+        """Where the index snapshot lives: ``config.index``; by default next to a SQLite file.
+
+        ``none`` (or a store without a file, e.g. PostgreSQL, unless configured) means no
+        snapshot: the index is rebuilt from the stored fingerprints on start.
+        """
+        if self.config.index.lower() in ("none", "off", "false", "0"):
             return None
-        path = Path(self.config.index)
+        if self.config.index:
+            return Path(self.config.index)
+        url = self.store.engine.url
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).with_name(Path(url.database).name + ".dedup-index.npz")
+        return None
+
+    def _store_key(self) -> str:
+        url = self.store.engine.url.render_as_string(hide_password=False)
+        return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+    def save(self) -> Path | None:
+        """Write the index snapshot (see :meth:`index_path`); return its path."""
+        path = self.index_path()
+        if path is None:
+            return None
         self.index.meta = {
-            "url": self.store.engine.url.render_as_string(),
+            "store": self._store_key(),
             "k": self.config.shingle,
             "watermark": self._watermark.isoformat() if self._watermark else None,
         }

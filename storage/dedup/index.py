@@ -11,12 +11,14 @@ measures both.  Here the keys live in one sorted ``uint64`` array with a paralle
 ``uint32`` id array (12 bytes per band and article) plus a small dict of recent
 inserts, merged into the arrays from time to time.  Entries are never removed: an
 article whose text changed keeps its old keys until the next rebuild, which can only
-add candidates that the decision step then scores as distinct.
+add candidates that the decision step then scores as distinct.  A checksum per id
+of the indexed signature makes re-inserting an unchanged article a no-op.
 """
 
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -54,9 +56,33 @@ class LSHIndex:
         self._ids = np.empty(0, dtype=np.uint32)
         self._delta: dict[int, list[int]] = {}
         self._delta_entries = 0
+        # per article id: a checksum of its indexed signature (0 = not indexed)
+        self._sig = np.zeros(1024, dtype=np.uint32)
         self.count = 0
         self.max_id = 0
         self.meta: dict[str, Any] = {}
+
+    @staticmethod
+    def _checksum(values: np.ndarray) -> int:
+        return zlib.crc32(np.ascontiguousarray(values, dtype=np.uint32).tobytes()) | 1
+
+    def _mark(self, key: int, values: np.ndarray) -> bool:
+        """Record ``key``'s signature; False when exactly this signature is already indexed."""
+        if key >= self._sig.size:
+            grown = np.zeros(max(key + 1, 2 * self._sig.size), dtype=np.uint32)
+            grown[: self._sig.size] = self._sig
+            self._sig = grown
+        h = self._checksum(values)
+        old = int(self._sig[key])
+        if old == h:
+            return False
+        if old == 0:
+            self.count += 1
+        self._sig[key] = h
+        return True
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, int) and 0 <= key < self._sig.size and bool(self._sig[key])
 
     # ----------------------------------------------------------------- keys
     def band_keys(self, values: np.ndarray) -> np.ndarray:
@@ -80,11 +106,12 @@ class LSHIndex:
         """Add one article id with its signature."""
         if not 0 <= key < 2**32:
             raise ValueError("article ids must fit in 32 bits")
+        self.max_id = max(self.max_id, key)
+        if not self._mark(key, values):
+            return
         for k in self.band_keys(values).tolist():
             self._delta.setdefault(k, []).append(key)
         self._delta_entries += self.bands
-        self.count += 1
-        self.max_id = max(self.max_id, key)
         if self._delta_entries >= self._merge_threshold():
             self.merge()
 
@@ -95,11 +122,14 @@ class LSHIndex:
             return
         if ids.min() < 0 or ids.max() >= 2**32:
             raise ValueError("article ids must fit in 32 bits")
+        self.max_id = max(self.max_id, int(ids.max()))
+        fresh = np.fromiter((self._mark(int(k), v) for k, v in zip(ids, values, strict=True)), dtype=bool)
+        ids, values = ids[fresh], np.asarray(values)[fresh]
+        if ids.size == 0:
+            return
         bk = self.band_keys(values).reshape(-1)
         rid = np.repeat(ids.astype(np.uint32), self.bands)
         self._merge_arrays(bk, rid)
-        self.count += int(ids.size)
-        self.max_id = max(self.max_id, int(ids.max()))
 
     def _merge_threshold(self) -> int:
         return max(4096 * self.bands, min(int(self._keys.size * 0.05), 8192 * self.bands))
@@ -160,7 +190,7 @@ class LSHIndex:
 
     def nbytes(self) -> int:
         """Approximate memory held by the arrays (the delta dict not counted)."""
-        return int(self._keys.nbytes + self._ids.nbytes)
+        return int(self._keys.nbytes + self._ids.nbytes + self._sig.nbytes)
 
     def clear(self) -> None:
         """Forget everything."""
@@ -168,6 +198,7 @@ class LSHIndex:
         self._ids = np.empty(0, dtype=np.uint32)
         self._delta.clear()
         self._delta_entries = 0
+        self._sig = np.zeros(1024, dtype=np.uint32)
         self.count = 0
         self.max_id = 0
 
@@ -181,6 +212,7 @@ class LSHIndex:
                 fh,
                 keys=self._keys,
                 ids=self._ids,
+                sig=self._sig,
                 shape=np.array(
                     [self.num_perm, self.bands, self.seed, self.count, self.max_id], dtype=np.int64
                 ),
@@ -198,6 +230,7 @@ class LSHIndex:
             idx = cls(num_perm, bands, seed=seed)
             idx._keys = data["keys"].astype(np.uint64, copy=False)
             idx._ids = data["ids"].astype(np.uint32, copy=False)
+            idx._sig = data["sig"].astype(np.uint32, copy=False)
             idx.count, idx.max_id = count, max_id
             idx.meta = ast.literal_eval(str(data["meta"][0]))
         return idx
