@@ -238,7 +238,7 @@ def run_size(n: int, args: argparse.Namespace, cfg: DedupConfig) -> dict[str, An
             "found": got,
             "value": round(got / want, 4) if want else None,
             "by_jaccard": buckets,
-        },  # fmt: skip
+        },
         "seconds": {
             "generate_and_fingerprint": round(t_build, 1),
             "index": round(t_index, 1),
