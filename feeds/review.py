@@ -110,7 +110,7 @@ def _article_view(s: Any, a: m.Article) -> dict[str, Any]:
     return {
         "id": a.id,
         "title": a.title,
-        "url": a.url,
+        "url": a.url if a.url.startswith(("http://", "https://")) else "",
         "unit": unit.name if unit else a.unit_id,
         "unit_id": a.unit_id,
         "published": _vn(a.published),

@@ -1,12 +1,15 @@
 """Scoring a pair of articles and putting it in one of three bands.
 
-The score is text similarity over shingles of the matching form: the larger of the
-Jaccard similarity and a size-weighted containment (a republished copy that was cut
-short is still the same news).  Guards then keep templated notices apart — the same
-boilerplate with another month, number or place: when the titles differ in a number
-or in a short "slot" (a place name) that the bodies also swap, the pair is distinct;
-when only the bodies swap numbers or the dates are far apart, the pair can at most go
-to review.  A pair is never linked automatically unless no guard fired.
+The score combines two views of the matching form: shingle similarity (the larger of
+the Jaccard similarity and a size-weighted containment, so a republished copy that was
+cut short is still the same news) and the share of the shorter text's sentences found
+verbatim in the other; it is their geometric mean (shingles alone for texts of fewer
+than three sentences).  Templated notices — the same boilerplate with another month,
+number or place — share many shingles but few whole sentences, and guards keep them
+apart: titles that differ in a number, a swap inside the titles that the bodies also
+make, or numbers swapped in several places with few shared sentences make the pair
+distinct; numbers swapped once or dates far apart cap it at review.  A pair is linked
+automatically only when no guard fired.
 """
 
 from __future__ import annotations
