@@ -35,11 +35,15 @@ class Crawled:
         return Store(f"sqlite:///{self.db}")
 
 
-def run_vnfeeds(db: Path, units: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_vnfeeds(
+    db: Path, units: Path, *args: str, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """`python -m vnfeeds --db DB --sites UNITS ARGS…`, captured."""
     return subprocess.run(
         [sys.executable, "-m", "vnfeeds", "--db", str(db), "--sites", str(units), *args],
-        capture_output=True, text=True, timeout=timeout,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

@@ -12,7 +12,9 @@ from storage import models as m
 from tests.crawl.conftest import Crawled, run_vnfeeds
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_868e4ddf995b679e.txt"
-SEED_TITLE = "Hội nghị ngành Công thương 28 tỉnh, thành phố khu vực phía Bắc lần thứ VIII - năm 2022"
+SEED_TITLE = (
+    "Hội nghị ngành Công thương 28 tỉnh, thành phố khu vực phía Bắc lần thứ VIII - năm 2022"
+)
 
 
 def _latest_runs(c: Crawled) -> dict[str, m.CrawlRun]:
@@ -27,7 +29,9 @@ def test_first_crawl_stores_every_unit(crawled: Crawled) -> None:
     runs = _latest_runs(crawled)
     assert set(runs) == set(reg.units)
     with crawled.store().session() as s:
-        counts = dict(s.execute(select(m.Article.unit_id, func.count()).group_by(m.Article.unit_id)).all())
+        counts = dict(
+            s.execute(select(m.Article.unit_id, func.count()).group_by(m.Article.unit_id)).all()
+        )
     moved = {uid for uid, run in runs.items() if run.stats.get("moved_to")}
     assert moved == {"hoabinh-stc"}
     for uid, run in runs.items():
@@ -36,13 +40,19 @@ def test_first_crawl_stores_every_unit(crawled: Crawled) -> None:
         assert run.new == counts.get(uid, 0)
         if uid not in moved:
             assert counts.get(uid, 0) >= 30, (uid, counts.get(uid))
-    assert counts.get("hoabinh-stc", 0) == 0, "a site that moved to another unit is not crawled twice"
+    assert counts.get("hoabinh-stc", 0) == 0, (
+        "a site that moved to another unit is not crawled twice"
+    )
     assert "crawl summary" in crawled.first.stdout
 
 
 def test_seed_article_comes_out_exactly(crawled: Crawled) -> None:
     with crawled.store().session() as s:
-        art = s.scalar(select(m.Article).where(m.Article.unit_id == "hoabinh-soct", m.Article.title == SEED_TITLE))
+        art = s.scalar(
+            select(m.Article).where(
+                m.Article.unit_id == "hoabinh-soct", m.Article.title == SEED_TITLE
+            )
+        )
         assert art is not None
         published = art.published
         assert published is not None
@@ -53,7 +63,10 @@ def test_seed_article_comes_out_exactly(crawled: Crawled) -> None:
         assert local.isoformat() == "2022-10-07T00:00:00+07:00"
         assert art.time_unknown is True
         assert art.category == "Tin từ các đơn vị"
-        assert art.images and art.images[0]["caption"] == "Các đồng chí Lãnh đạo chụp ảnh lưu niệm tại hội nghị"
+        assert (
+            art.images
+            and art.images[0]["caption"] == "Các đồng chí Lãnh đạo chụp ảnh lưu niệm tại hội nghị"
+        )
         text = " ".join(f"{art.lead}\n{art.body_text}".split())
         lines = [ln.strip() for ln in SEED.read_text(encoding="utf-8").splitlines() if ln.strip()]
         paragraphs = lines[lines.index("07/10/2022 00:00") + 1 :]
@@ -82,7 +95,9 @@ def test_raw_pages_are_kept_compressed(crawled: Crawled) -> None:
 def test_permanent_redirect_is_recorded_as_a_move(crawled: Crawled) -> None:
     reg = load_registry(crawled.units)
     with crawled.store().session() as s:
-        moved = {u.id: u.moved_to for u in s.scalars(select(m.Unit).where(m.Unit.moved_to.is_not(None)))}
+        moved = {
+            u.id: u.moved_to for u in s.scalars(select(m.Unit).where(m.Unit.moved_to.is_not(None)))
+        }
     assert moved, "the Hòa Bình unit redirected to its Phú Thọ successor must be recorded as moved"
     for uid, target in moved.items():
         succ = reg.units[uid].successor
@@ -98,10 +113,15 @@ def test_second_crawl_fetches_only_list_pages(crawled: Crawled) -> None:
     res = crawled.crawl()
     assert res.returncode == 0, res.stderr[-3000:]
     reqs = crawled.server.requests
-    list_urls = {s.url.split("://", 1)[1].split("/", 1)[1] for u in reg.units.values() for s in u.start}
+    list_urls = {
+        s.url.split("://", 1)[1].split("/", 1)[1] for u in reg.units.values() for s in u.start
+    }
     article_like = [
-        r for r in reqs
-        if not r.path_qs.startswith("/robots.txt") and r.path_qs.lstrip("/") not in list_urls and r.status != 301
+        r
+        for r in reqs
+        if not r.path_qs.startswith("/robots.txt")
+        and r.path_qs.lstrip("/") not in list_urls
+        and r.status != 301
     ]
     assert article_like == [], article_like[:5]
     runs = _latest_runs(crawled)
@@ -128,7 +148,7 @@ def test_a_failing_unit_does_not_stop_the_others(crawled: Crawled) -> None:
     others = [u for u in reg.units if u != bad][:2]
     crawled.server.set_mode(bad, "down")
     try:
-        res = crawled.crawl(bad, *others, "--full")
+        res = crawled.crawl(bad, *others)
     finally:
         crawled.server.set_mode(bad, "ok")
     assert res.returncode == 0, res.stderr[-3000:]
@@ -138,11 +158,18 @@ def test_a_failing_unit_does_not_stop_the_others(crawled: Crawled) -> None:
     for uid in others:
         assert runs[uid].status == "ok", runs[uid].error_text
     with crawled.store().session() as s:
-        assert s.scalar(select(func.count()).select_from(m.Article).where(m.Article.unit_id == bad)) >= 30
+        assert (
+            s.scalar(select(func.count()).select_from(m.Article).where(m.Article.unit_id == bad))
+            >= 30
+        )
 
 
-def test_private_network_is_refused_unless_the_unit_allows_it(crawled: Crawled, tmp_path: Path) -> None:
-    text = crawled.units.read_text(encoding="utf-8").replace("allow_private = true", "allow_private = false")
+def test_private_network_is_refused_unless_the_unit_allows_it(
+    crawled: Crawled, tmp_path: Path
+) -> None:
+    text = crawled.units.read_text(encoding="utf-8").replace(
+        "allow_private = true", "allow_private = false"
+    )
     units = tmp_path / "units.toml"
     units.write_text(text, encoding="utf-8")
     res = run_vnfeeds(tmp_path / "x.sqlite3", units, "crawl", "-q", "hoabinh-soct")
