@@ -123,7 +123,9 @@ class LSHIndex:
         if ids.min() < 0 or ids.max() >= 2**32:
             raise ValueError("article ids must fit in 32 bits")
         self.max_id = max(self.max_id, int(ids.max()))
-        fresh = np.fromiter((self._mark(int(k), v) for k, v in zip(ids, values, strict=True)), dtype=bool)
+        fresh = np.fromiter(
+            (self._mark(int(k), v) for k, v in zip(ids, values, strict=True)), dtype=bool
+        )
         ids, values = ids[fresh], np.asarray(values)[fresh]
         if ids.size == 0:
             return
