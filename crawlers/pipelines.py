@@ -47,6 +47,8 @@ class StorePipeline:
         return pipe
 
     def spider_closed(self, spider: Spider) -> None:
+        if self.dedup is not None:
+            self.dedup.close()  # saves the near-duplicate index snapshot
         self.store.dispose()
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
