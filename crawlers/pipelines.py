@@ -10,13 +10,13 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
-from storage.dedup import DedupEngine
 
 from crawlers.items import Article
 from crawlers.registry import Registry, load_registry
 from crawlers.topics import assign_topics
 from storage.articles import set_topics, store_raw_page, upsert_article
 from storage.db import Store
+from storage.dedup import DedupEngine
 
 log = logging.getLogger(__name__)
 
