@@ -235,30 +235,14 @@ class CrawlJob:
             return run
 
     def _judge(self, unit_id: str, run: CrawlRun) -> Transition:
-        reg_unit = self.registry().units.get(unit_id)
-        now = utcnow()
-        with self.store.session() as s:
-            unit = s.get(Unit, unit_id)
-            assert unit is not None
-            first = s.scalar(
-                select(func.min(CrawlRun.started_at)).where(CrawlRun.unit_id == unit_id)
-            )
-            verdict = judge(
-                run,
-                now=now,
-                last_new_at=unit.last_new_at,
-                watched_since=first,
-                cadence_days=reg_unit.schedule.expected_cadence_days if reg_unit else 14.0,
-                archived=reg_unit.archived if reg_unit else False,
-                platform=unit.platform,
-                rules=self.settings.rules,
-            )
-            t = apply_verdict(unit, verdict, now=now, policy=self.settings.backoff)
-            if t.old != t.new:
-                event(log, "state_changed", unit_id, old=t.old, new=t.new, reason=t.reason)
-            if unit.backoff_until:
-                event(log, "backing_off", unit_id, failures=unit.failures, until=unit.backoff_until)
-            return t
+        return judge_unit(
+            self.store,
+            self.registry(),
+            unit_id,
+            run,
+            rules=self.settings.rules,
+            backoff=self.settings.backoff,
+        )
 
     def _alert(self, t: Transition) -> None:
         if not self.settings.alerts.enabled:
@@ -277,6 +261,40 @@ class CrawlJob:
                 procs = list(self._procs)
             for p in procs:
                 _kill_group(p, signal.SIGTERM)
+
+
+def judge_unit(
+    store: Store,
+    registry: Registry,
+    unit_id: str,
+    run: CrawlRun,
+    *,
+    rules: HealthRules,
+    backoff: BackoffPolicy,
+) -> Transition:
+    """Judge a unit by its run, store the state (and backoff), log a change."""
+    reg_unit = registry.units.get(unit_id)
+    now = utcnow()
+    with store.session() as s:
+        unit = s.get(Unit, unit_id)
+        assert unit is not None
+        first = s.scalar(select(func.min(CrawlRun.started_at)).where(CrawlRun.unit_id == unit_id))
+        verdict = judge(
+            run,
+            now=now,
+            last_new_at=unit.last_new_at,
+            watched_since=first,
+            cadence_days=reg_unit.schedule.expected_cadence_days if reg_unit else 14.0,
+            archived=reg_unit.archived if reg_unit else False,
+            platform=unit.platform,
+            rules=rules,
+        )
+        t = apply_verdict(unit, verdict, now=now, policy=backoff)
+        if t.old != t.new:
+            event(log, "state_changed", unit_id, old=t.old, new=t.new, reason=t.reason)
+        if unit.backoff_until:
+            event(log, "backing_off", unit_id, failures=unit.failures, until=unit.backoff_until)
+        return t
 
 
 def _kill_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
@@ -307,3 +325,29 @@ def run_scheduled(unit_id: str, **_schedule: Any) -> None:
     except Exception:
         log.exception("job failed", extra={"vn_event": "job_error", "vn_unit": unit_id})
         raise
+
+
+def judge_latest_runs(
+    store: Store, registry: Registry, unit_ids: Sequence[str]
+) -> list[Transition]:
+    """After a manual `vnfeeds crawl`: judge each unit's newest run, store it, alert on changes."""
+    alerts = AlertConfig.from_env()
+    out = []
+    for uid in unit_ids:
+        with store.session() as s:
+            run = s.scalar(
+                select(CrawlRun)
+                .where(CrawlRun.unit_id == uid)
+                .order_by(CrawlRun.id.desc())
+                .limit(1)
+            )
+        if run is None:
+            continue
+        t = judge_unit(store, registry, uid, run, rules=HealthRules(), backoff=BackoffPolicy())
+        if t.alertable and alerts.enabled:
+            with store.session() as s:
+                unit = s.get(Unit, uid)
+                name, failures = (unit.name, unit.failures) if unit else ("", 0)
+            notify(alerts, t, unit_name=name, failures=failures)
+        out.append(t)
+    return out

@@ -164,6 +164,10 @@ def test_a_failing_unit_does_not_stop_the_others(crawled: Crawled) -> None:
     assert res.returncode == 0, res.stderr[-3000:]
     runs = _latest_runs(crawled)
     assert runs[bad].status == "failed"
+    with crawled.store().session() as s:
+        bad_row = s.get(m.Unit, bad)
+        assert bad_row is not None
+        assert bad_row.state == "down" and bad_row.backoff_until is not None
     assert runs[bad].error_text and bad in runs[bad].error_text and "HTTP 5" in runs[bad].error_text
     for uid in others:
         assert runs[uid].status == "ok", runs[uid].error_text

@@ -100,6 +100,12 @@ def cli(app: AppContext, units: tuple[str, ...], full: bool, no_lock: bool, quie
             results = run_crawl(
                 reg, runnable, store=store, sites=app.sites, full=full, on_event=on_event
             )
+        if not no_lock:  # the scheduler judges its own runs
+            from ops.jobs import judge_latest_runs
+
+            for t in judge_latest_runs(store, reg, runnable):
+                if t.old != t.new:
+                    console.print(f"state of {t.unit_id}: {t.old} -> {t.new} {t.reason}".rstrip())
     print_summary(Console(), results)
     if all(r.status == "failed" for r in results):
         raise click.ClickException("every unit failed; see the last-error column")

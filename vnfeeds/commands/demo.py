@@ -74,15 +74,19 @@ def cli(app: AppContext, export_dir: Path | None, host: str, port: int, replica_
 
 
 def _serve(app: AppContext, host: str, port: int) -> None:
+    import os
+
     import uvicorn
 
+    from feeds.config import FeedConfig
     from vnfeeds.web import build_app
 
-    base = f"http://{host}:{port}"
+    base = os.environ.get("VNFEEDS_BASE_URL") or f"http://{host}:{port}"
     click.echo(f"feeds index:  {base}/")
     click.echo(f"all news:     {base}/all.rss  {base}/all.atom  {base}/all.json")
     click.echo(f"OPML:         {base}/feeds.opml")
     click.echo(f"seed unit:    {base}/units/hoabinh-soct.rss")
     click.echo(f"review queue: {base}/review   status: {base}/status   metrics: {base}/metrics")
     click.echo("Ctrl-C to stop.")
-    uvicorn.run(build_app(app), host=host, port=port, log_level="warning")
+    config = FeedConfig.from_env(base_url=base)
+    uvicorn.run(build_app(app, config), host=host, port=port, log_level="warning")
