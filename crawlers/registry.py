@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -27,20 +27,6 @@ PLATFORMS = (
     "aspnet",
     "selectors",
     "feed",
-)
-
-SELECTOR_KEYS = (
-    "list_links",
-    "next_page",
-    "title",
-    "date",
-    "date_format",
-    "lead",
-    "body",
-    "images",
-    "category",
-    "author",
-    "attachments",
 )
 
 
@@ -118,16 +104,7 @@ class Unit(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")
     name: str
     province: str
-    platform: Literal[
-        "liferay_cmsview",
-        "liferay_comsoft",
-        "liferay62",
-        "nukeviet",
-        "sharepoint",
-        "aspnet",
-        "selectors",
-        "feed",
-    ]
+    platform: str
     homepage: str
     start: list[StartUrl] = Field(min_length=1)
     schedule: Schedule = Schedule(interval_minutes=60)
@@ -140,6 +117,13 @@ class Unit(_Strict):
     selectors: Selectors = Selectors()
     topics: dict[str, list[str]] = {}
     feed_url: str | None = None
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, v: str) -> str:
+        if v not in PLATFORMS:
+            raise ValueError(f"unknown platform {v!r}; use one of: {', '.join(PLATFORMS)}")
+        return v
 
     @model_validator(mode="after")
     def _selectors_platform(self) -> Unit:

@@ -27,7 +27,7 @@ from crawlers.cleaning.text import (
 )
 from crawlers.cleaning.urls import absolutize
 
-__all__ = ["absolutize", "html_to_text", "sanitize_html"]
+__all__ = ["absolutize", "drop_element", "html_to_text", "sanitize_html"]
 
 # ------------------------------------------------------------------- structure
 
@@ -109,7 +109,7 @@ def _elements(root: lxml.html.HtmlElement, tags: Iterable[str] | None = None) ->
     return [el for el in found if isinstance(el.tag, str) and el is not root]
 
 
-def _remove(el: etree._Element) -> None:
+def drop_element(el: etree._Element) -> None:
     """Remove ``el`` and its content, keeping its tail text."""
     parent = el.getparent()
     if parent is None:
@@ -145,10 +145,10 @@ def _has_img(el: etree._Element) -> bool:
 
 def _drop_junk(root: lxml.html.HtmlElement) -> None:
     for node in list(root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity)):
-        _remove(node)
+        drop_element(node)
     for el in _elements(root):
         if el.tag in _DROP and _attached(el, root):
-            _remove(el)
+            drop_element(el)
 
 
 def _drop_chrome(root: lxml.html.HtmlElement) -> None:
@@ -160,7 +160,7 @@ def _drop_chrome(root: lxml.html.HtmlElement) -> None:
             _text_len(el) - _text_len(el, only_links=True) if _CHROME_ATTR.search(marker) else -1
         )
         if 0 <= own_text <= MAX_CHROME_OWN_TEXT:
-            _remove(el)
+            drop_element(el)
             continue
         text = "".join(el.itertext())
         if el.tag not in _CHROME_TEXT_TAGS or len(text) > MAX_CHROME_TEXT or _has_img(el):
@@ -168,7 +168,7 @@ def _drop_chrome(root: lxml.html.HtmlElement) -> None:
         if text.strip():
             key = _key(text)
             if key and not _CHROME_RE.sub(" ", key).strip():
-                _remove(el)
+                drop_element(el)
 
 
 def _is_link_list(el: etree._Element) -> bool:
@@ -203,9 +203,9 @@ def _drop_related(root: lxml.html.HtmlElement) -> None:
         while sib is not None and isinstance(sib.tag, str) and _is_link_list(sib):
             nxt = sib.getnext()
             sib.tail = None
-            _remove(sib)
+            drop_element(sib)
             sib = nxt
-        _remove(head)
+        drop_element(head)
 
 
 _LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-echo", "data-url")
@@ -221,7 +221,7 @@ def _fix_media(root: lxml.html.HtmlElement, base_url: str) -> None:
                 break
         src = absolutize(img.get("src") or "", base_url)
         if not src.startswith(("http://", "https://")):
-            _remove(img)
+            drop_element(img)
             continue
         img.set("src", src)
         for attr in ("width", "height"):
@@ -324,7 +324,7 @@ def _drop_empty(root: lxml.html.HtmlElement) -> None:
         while len(el) and el[-1].tag == "br" and not (el[-1].tail or "").strip():
             el.remove(el[-1])
         if not "".join(el.itertext()).strip() and not _has_img(el):
-            _remove(el)
+            drop_element(el)
 
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:

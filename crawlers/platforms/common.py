@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from lxml import etree
 from parsel import Selector, SelectorList
 
+from crawlers.cleaning.html import drop_element
 from crawlers.items import Attachment, Image, RawArticle
 
 ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "odt")
@@ -99,20 +100,6 @@ def first_text(sel: Selector, spec: str | None) -> str:
     return ""
 
 
-def drop(el: etree._Element) -> None:
-    """Remove an element but keep its tail text."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
-
 def _unlazy(root: etree._Element) -> None:
     """Give lazy-loaded images their real ``src``."""
     for img in root.iter("img"):
@@ -129,7 +116,7 @@ def inner_html(node: Selector, remove: Iterable[str] = ()) -> str:
     for spec in remove:
         for hit in select(scoped, spec):
             if hit.root is not root:
-                drop(hit.root)
+                drop_element(hit.root)
     _unlazy(root)
     parts = [root.text or ""]
     parts += [etree.tostring(child, encoding="unicode", method="html") for child in root]

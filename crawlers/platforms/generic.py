@@ -15,6 +15,7 @@ import trafilatura
 from lxml import html as lxml_html
 from parsel import Selector
 
+from crawlers.cleaning.html import drop_element
 from crawlers.items import Attachment, Image, RawArticle
 from crawlers.platforms import common, listing
 from crawlers.platforms.base import ListEntry, ListPage
@@ -75,7 +76,7 @@ def _body(html: str, url: str, title: str, captions: dict[str, str]) -> str:
         return ""
     first = next(iter(body), None)
     if first is not None and first.tag in _HEADINGS and _same(first.text_content(), title):
-        common.drop(first)
+        drop_element(first)
     text = " ".join(body.text_content().split())
     for img in list(body.iter("img")):
         caption = " ".join(captions.get(img.get("src", ""), "").split())
