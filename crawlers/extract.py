@@ -17,7 +17,8 @@ from w3lib.encoding import html_body_declared_encoding
 
 from crawlers.cleaning.dates import parse_vn_date
 from crawlers.cleaning.encodings import decode_page
-from crawlers.cleaning.html import absolutize, html_to_text, sanitize_html
+from crawlers.cleaning.html import absolutize, sanitize_html
+from crawlers.cleaning.plaintext import html_to_text
 from crawlers.cleaning.text import clean_text, xml_safe
 from crawlers.detect import detect_platform
 from crawlers.items import Article, Attachment, Image, RawArticle

@@ -1,4 +1,4 @@
-"""Sanitising article HTML and turning it into text.
+"""Sanitising article HTML (its plain text is :mod:`crawlers.cleaning.plaintext`).
 
 :func:`sanitize_html` first reshapes the fragment with lxml (URLs, lazy images,
 page chrome, block structure, text repair), then nh3 enforces the allowlist.
@@ -21,13 +21,19 @@ from crawlers.cleaning.text import (
     _phrases,
     _repair,
     _words,
-    clean_multiline,
     match_form,
     xml_safe,
 )
 from crawlers.cleaning.urls import absolutize
 
-__all__ = ["absolutize", "drop_element", "html_to_text", "sanitize_html"]
+__all__ = [
+    "BLOCK_TAGS",
+    "DROP_TAGS",
+    "absolutize",
+    "drop_element",
+    "parse_fragment",
+    "sanitize_html",
+]
 
 # ------------------------------------------------------------------- structure
 
@@ -35,11 +41,11 @@ _BLOCK_CONTAINERS = _words(
     "div section article header footer main center address dl dt dd fieldset details summary "
     "hgroup form pre"
 )
-_BLOCK = _BLOCK_CONTAINERS | _words(
+BLOCK_TAGS = _BLOCK_CONTAINERS | _words(
     "p h1 h2 h3 h4 h5 h6 ul ol li table thead tbody tfoot tr th td figure figcaption blockquote "
     "hr caption colgroup col"
 )
-_DROP = _words(
+DROP_TAGS = _words(
     "script style noscript iframe frame frameset object embed applet svg math template canvas "
     "audio video source track map head title meta link base input button select textarea option "
     "optgroup datalist nav aside param dialog xmp noembed noframes"
@@ -91,7 +97,7 @@ _RELATED_KEYS = frozenset(_key(p) for p in _RELATED_HEADINGS)
 # ---------------------------------------------------------------- tree helpers
 
 
-def _parse(fragment: str) -> lxml.html.HtmlElement | None:
+def parse_fragment(fragment: str) -> lxml.html.HtmlElement | None:
     text = xml_safe(unicodedata.normalize("NFC", fragment))
     text = re.sub(r"<\?xml[^>]*>", "", text)
     if not text.strip():
@@ -147,7 +153,7 @@ def _drop_junk(root: lxml.html.HtmlElement) -> None:
     for node in list(root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity)):
         drop_element(node)
     for el in _elements(root):
-        if el.tag in _DROP and _attached(el, root):
+        if el.tag in DROP_TAGS and _attached(el, root):
             drop_element(el)
 
 
@@ -265,7 +271,7 @@ def _wrap_runs(el: etree._Element) -> None:
                 last.tail = (last.tail or "") + item
             else:
                 para.text = (para.text or "") + item
-        elif isinstance(item.tag, str) and item.tag in _BLOCK:
+        elif isinstance(item.tag, str) and item.tag in BLOCK_TAGS:
             para = None
             el.append(item)
         else:
@@ -280,7 +286,7 @@ def _restructure(root: lxml.html.HtmlElement) -> None:
     for h1 in _elements(root, ["h1"]):
         h1.tag = "h2"
     for el in reversed(_elements(root, _BLOCK_CONTAINERS)):
-        if any(isinstance(d.tag, str) and d.tag in _BLOCK for d in el.iterdescendants()):
+        if any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in el.iterdescendants()):
             _wrap_runs(el)
             el.drop_tag()
         else:
@@ -301,7 +307,7 @@ def _fix_text(root: lxml.html.HtmlElement) -> None:
         for attr in ("alt", "title"):
             if attr in el.attrib:
                 el.set(attr, (_norm(el.get(attr)) or "").strip())
-    for el in [root, *_elements(root, _BLOCK)]:
+    for el in [root, *_elements(root, BLOCK_TAGS)]:
         if el.text:
             el.text = el.text.lstrip() or None
         if len(el):
@@ -359,7 +365,7 @@ _EMPTY_P = re.compile(r"<p>\s*</p>")
 
 
 def _sanitize_once(fragment: str, base_url: str) -> str:
-    root = _parse(fragment)
+    root = parse_fragment(fragment)
     if root is None:
         return ""
     _drop_junk(root)
@@ -380,55 +386,3 @@ def sanitize_html(fragment: str, base_url: str) -> str:
     Idempotent: applying it to its own output changes nothing.
     """
     return _fixpoint(lambda s: _sanitize_once(s, base_url), fragment, limit=4)
-
-
-# ------------------------------------------------------------------------ text
-
-_TEXT_SKIP = _DROP | {"img"}
-_TEXT_BLOCK = _BLOCK - {"td", "th"}
-_TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
-
-
-def _extract(root: lxml.html.HtmlElement, keep_newlines: bool) -> str:
-    parts: list[str] = []
-    skipping = 0
-
-    def add(s: str | None) -> None:
-        if s and not skipping:
-            parts.append(s if keep_newlines else s.replace("\n", " "))
-
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if event == "start":
-            if not tag or tag in _TEXT_SKIP:
-                skipping += 1
-                continue
-            if tag in _TEXT_BLOCK or tag == "br":
-                parts.append("\n")
-            add(el.text)
-        else:
-            if not tag or tag in _TEXT_SKIP:
-                skipping -= 1
-            elif tag in _TEXT_BLOCK:
-                parts.append("\n")
-            elif tag in ("td", "th"):
-                parts.append(" ")
-            if el is not root:
-                add(el.tail)
-    return "".join(parts)
-
-
-def _html_to_text_once(html: str) -> str:
-    root = _parse(html)
-    if root is None:
-        return ""
-    has_blocks = any(
-        isinstance(el.tag, str) and (el.tag in _BLOCK or el.tag == "br") for el in root.iter()
-    )
-    text = clean_multiline(_extract(root, keep_newlines=not has_blocks))
-    return _TAG_LIKE.sub("< ", text)
-
-
-def html_to_text(html: str) -> str:
-    """Plain text of (sanitised) HTML: one paragraph per line, via clean_multiline."""
-    return _fixpoint(_html_to_text_once, html, limit=4)

@@ -7,7 +7,8 @@ import re
 import pytest
 from lxml import html as lxml_html
 
-from crawlers.cleaning.html import absolutize, html_to_text, sanitize_html
+from crawlers.cleaning.html import absolutize, sanitize_html
+from crawlers.cleaning.plaintext import html_to_text
 
 BASE = "http://sct.hoabinh.gov.vn/web/guest/cms?p_p_id=x&_articleId=5"
 

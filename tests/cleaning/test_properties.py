@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from crawlers.cleaning.dates import VN_TZ, parse_list_date, parse_vn_date
 from crawlers.cleaning.encodings import decode_page
-from crawlers.cleaning.html import absolutize, html_to_text, sanitize_html
+from crawlers.cleaning.html import absolutize, sanitize_html
+from crawlers.cleaning.plaintext import html_to_text
 from crawlers.cleaning.text import clean_multiline, clean_text, match_form, xml_safe
 
 BASE = "http://sct.hoabinh.gov.vn/web/guest/tin-tuc"
