@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -54,14 +54,8 @@ __all__ = [
 SESSION_COOKIE = "vnfeeds_session"
 SESSION_MAX_AGE = 12 * 3600
 _TEMPLATES = Path(__file__).parent / "templates"
-_FALLBACK_BASE = (
-    "<!doctype html><html lang='vi'><head><meta charset='utf-8'>"
-    "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-    "<title>{% block title %}vnfeeds{% endblock %}</title>{% block head %}{% endblock %}</head>"
-    "<body><main>{% block content %}{% endblock %}</main></body></html>"
-)
 _ENV = Environment(
-    loader=ChoiceLoader([FileSystemLoader(_TEMPLATES), DictLoader({"base.html": _FALLBACK_BASE})]),
+    loader=FileSystemLoader(_TEMPLATES),
     autoescape=select_autoescape(["html"]),
 )
 

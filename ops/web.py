@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import choose_encoder
@@ -31,6 +31,7 @@ from starlette.responses import (
 )
 from starlette.routing import BaseRoute, Route
 
+from feeds.auth import check_csrf, csrf_token, current_user, require_login, store_of
 from ops.health import STATES
 from ops.metrics import build_registry
 from ops.overview import (
@@ -41,22 +42,15 @@ from ops.overview import (
     set_paused,
     unit_statuses,
 )
-from storage.db import Store
 
 CHART_DAYS = 30
 _HERE = Path(__file__).parent
 _FEEDS_TEMPLATES = _HERE.parent / "feeds" / "templates"
-_FALLBACK_BASE = (
-    "<!doctype html><html lang='vi'><head><meta charset='utf-8'>"
-    "<title>{% block title %}vnfeeds{% endblock %}</title>{% block head %}{% endblock %}</head>"
-    "<body><main>{% block content %}{% endblock %}</main></body></html>"
-)
 _ENV = Environment(
     loader=ChoiceLoader(
         [
             FileSystemLoader(_HERE / "templates"),
             FileSystemLoader(_FEEDS_TEMPLATES),
-            DictLoader({"base.html": _FALLBACK_BASE}),
         ]
     ),
     autoescape=select_autoescape(["html"]),
@@ -94,19 +88,9 @@ def bar_chart(points: list[tuple[date, int]], width: int = 600, height: int = 12
     )
 
 
-def _store(request: Request) -> Store:
-    state = request.app.state
-    store = getattr(state, "store", None) or getattr(getattr(state, "feeds", None), "store", None)
-    if store is None:
-        raise RuntimeError("the app has no store (set app.state.store)")
-    return store
-
-
 def _user_and_token(request: Request) -> tuple[str | None, str | None]:
     if "session" not in request.scope:  # no session middleware: nobody can log in
         return None, None
-    from feeds.auth import csrf_token, current_user
-
     return current_user(request), csrf_token(request)
 
 
@@ -125,7 +109,7 @@ def _render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
 
 async def status_page(request: Request) -> Response:
     """GET /status: every unit's state, last run, new items, last error, next run."""
-    rows = await run_in_threadpool(unit_statuses, _store(request))
+    rows = await run_in_threadpool(unit_statuses, store_of(request))
     counts = Counter(r.state for r in rows)
     wanted = request.query_params.get("state")
     shown = [r for r in rows if r.state == wanted] if wanted in STATES else rows
@@ -140,13 +124,13 @@ async def status_page(request: Request) -> Response:
 
 async def status_json(request: Request) -> Response:
     """GET /status.json: the status rows as JSON."""
-    rows = await run_in_threadpool(unit_statuses, _store(request))
+    rows = await run_in_threadpool(unit_statuses, store_of(request))
     return JSONResponse([r.as_dict() for r in rows], headers={"Cache-Control": "no-store"})
 
 
 async def unit_page(request: Request) -> Response:
     """GET /status/<unit>: one unit's state, history and articles per day."""
-    store = _store(request)
+    store = store_of(request)
     unit = request.path_params["unit"]
     found = await run_in_threadpool(unit_statuses, store, [unit])
     if not found:
@@ -166,14 +150,12 @@ async def unit_page(request: Request) -> Response:
 
 
 async def _action(request: Request, paused: bool) -> Response:
-    from feeds.auth import check_csrf
-
     form = await request.form()
     if not check_csrf(request, form.get("csrf")):
         return PlainTextResponse("bad CSRF token\n", status_code=403)
     unit = request.path_params["unit"]
     try:
-        await run_in_threadpool(set_paused, _store(request), unit, paused)
+        await run_in_threadpool(set_paused, store_of(request), unit, paused)
     except KeyError:
         return PlainTextResponse(f"unknown unit {unit}\n", status_code=404)
     return RedirectResponse(f"/status/{unit}", status_code=303)
@@ -181,14 +163,6 @@ async def _action(request: Request, paused: bool) -> Response:
 
 async def _anonymous(request: Request) -> Response:
     return PlainTextResponse("login required\n", status_code=403)
-
-
-def _login_required(endpoint: Any) -> Any:
-    try:
-        from feeds.auth import require_login
-    except ImportError:  # no login module: no actions at all
-        return _anonymous
-    return require_login(endpoint)
 
 
 async def pause_unit(request: Request) -> Response:
@@ -208,7 +182,7 @@ async def resume_unit(request: Request) -> Response:
 def _metrics_registry(request: Request) -> CollectorRegistry:
     reg = getattr(request.app.state, "ops_metrics", None)
     if reg is None:
-        reg = build_registry(_store(request))
+        reg = build_registry(store_of(request))
         request.app.state.ops_metrics = reg
     return reg
 
@@ -226,7 +200,7 @@ def ops_routes() -> list[BaseRoute]:
         Route("/status", status_page, methods=["GET", "HEAD"]),
         Route("/status.json", status_json, methods=["GET", "HEAD"]),
         Route("/status/{unit}", unit_page, methods=["GET", "HEAD"]),
-        Route("/status/{unit}/pause", _login_required(pause_unit), methods=["POST"]),
-        Route("/status/{unit}/resume", _login_required(resume_unit), methods=["POST"]),
+        Route("/status/{unit}/pause", require_login(pause_unit), methods=["POST"]),
+        Route("/status/{unit}/resume", require_login(resume_unit), methods=["POST"]),
         Route("/metrics", metrics, methods=["GET", "HEAD"]),
     ]

@@ -29,14 +29,6 @@ def sync_registry(session: Session, reg: Registry) -> None:
     session.flush()
 
 
-def unit_rows(session: Session, ids: list[str] | None = None) -> list[m.Unit]:
-    """Units in the store (all, or the given ids), in id order."""
-    q = select(m.Unit).order_by(m.Unit.id)
-    if ids:
-        q = q.where(m.Unit.id.in_(ids))
-    return list(session.scalars(q))
-
-
 def moved_units(session: Session) -> list[m.Unit]:
     """Units whose site answered with a permanent redirect to a new host."""
     return list(
