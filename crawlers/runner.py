@@ -105,13 +105,13 @@ def run_crawl(
 
         crawler.signals.connect(_page, signal=signals.response_received, weak=False)
         crawler.signals.connect(_item, signal=signals.item_scraped, weak=False)
-    started = _last_run_ids(store, unit_ids)
+    started = _newest_run_id(store, unit_ids)
     process.crawl(crawler, unit_ids=list(unit_ids))
     process.start()
     return summaries(store, unit_ids, after=started)
 
 
-def _last_run_ids(store: Store, unit_ids: Sequence[str]) -> int:
+def _newest_run_id(store: Store, unit_ids: Sequence[str]) -> int:
     with store.session() as s:
         return s.scalar(select(m.CrawlRun.id).order_by(m.CrawlRun.id.desc()).limit(1)) or 0
 

@@ -245,12 +245,7 @@ class CrawlJob:
         )
 
     def _alert(self, t: Transition) -> None:
-        if not self.settings.alerts.enabled:
-            return
-        with self.store.session() as s:
-            unit = s.get(Unit, t.unit_id)
-            name, failures = (unit.name, unit.failures) if unit else ("", 0)
-        notify(self.settings.alerts, t, unit_name=name, failures=failures)
+        alert_transition(self.store, self.settings.alerts, t)
 
     # -- shutdown -------------------------------------------------------------------
     def stop(self, kill: bool = True) -> None:
@@ -327,6 +322,16 @@ def run_scheduled(unit_id: str, **_schedule: Any) -> None:
         raise
 
 
+def alert_transition(store: Store, alerts: AlertConfig, t: Transition) -> None:
+    """Send the alerts for a unit's state change, if any channel is configured."""
+    if not alerts.enabled:
+        return
+    with store.session() as s:
+        unit = s.get(Unit, t.unit_id)
+        name, failures = (unit.name, unit.failures) if unit else ("", 0)
+    notify(alerts, t, unit_name=name, failures=failures)
+
+
 def judge_latest_runs(
     store: Store, registry: Registry, unit_ids: Sequence[str]
 ) -> list[Transition]:
@@ -344,10 +349,7 @@ def judge_latest_runs(
         if run is None:
             continue
         t = judge_unit(store, registry, uid, run, rules=HealthRules(), backoff=BackoffPolicy())
-        if t.alertable and alerts.enabled:
-            with store.session() as s:
-                unit = s.get(Unit, uid)
-                name, failures = (unit.name, unit.failures) if unit else ("", 0)
-            notify(alerts, t, unit_name=name, failures=failures)
+        if t.alertable:
+            alert_transition(store, alerts, t)
         out.append(t)
     return out

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,7 +38,6 @@ class UnitsSpider(Spider):
         self.registry: Registry | None = None
         self.known: dict[str, dict[str, str]] = {}
         self.validators: dict[str, dict[str, tuple[str | None, str | None]]] = defaultdict(dict)
-        self.failed_units: set[str] = set()
         self.full = False
         self.backfill_pages = 20
         self.max_pages = 50
@@ -212,24 +210,28 @@ class UnitsSpider(Spider):
             )
         self._stat(unit_id, kind)
         self._stat(unit_id, "errors")
-        self.failed_units.add(unit_id)
         msg = f"unit {unit_id}: {request.url}: {cause}"
         self._set(unit_id, "last_error", msg)
         self.logger.warning(msg)
 
     def closed(self, reason: str) -> None:
-        """Save list-page validators of units that ran clean."""
-        now = datetime.now(UTC)
+        """Save list-page validators of units that ran clean.
+
+        Any error of a unit (a failed fetch, or an article the pipeline could not store)
+        keeps its list pages unconditional next time, so nothing listed is skipped.
+        """
         if self.store is None:
             return
+        assert self.crawler.stats is not None
         with self.store.session() as s:
             for unit_id, pages in self.validators.items():
-                if unit_id in self.failed_units or reason != "finished":
+                if reason != "finished" or self.crawler.stats.get_value(
+                    f"vnfeeds/{unit_id}/errors", 0
+                ):
                     continue
                 for url, (etag, lm) in pages.items():
                     save_validators(s, url, unit_id, etag, lm)
         self.store.dispose()
-        self.logger.debug("closed %s at %s", reason, now.isoformat())
 
 
 def _encoding(response: Response) -> str | None:
