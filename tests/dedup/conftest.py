@@ -137,3 +137,29 @@ def make_article(
     s.add(a)
     s.flush()
     return a
+
+
+def seed_pair(store: Store, registry: Registry, editor: str, password: str) -> tuple[int, int, int]:
+    """An editor account and one pending candidate: the seed and an edited copy.
+
+    Returns (candidate id, article a id, article b id).
+    """
+    from storage.dedup import DedupConfig, DedupEngine
+    from storage.users import add_user
+
+    with store.session() as s:
+        sync_registry(s, registry)
+        add_user(s, editor, password)
+        a = make_article(s, "hoabinh-soct", 1, lead=SEED.lead)
+        b = make_article(
+            s,
+            "phutho-soct",
+            1,
+            title="Tin từ cơ sở: " + SEED.title,
+            body=edited_copy_body(),
+            hours=2,
+        )
+        eng = DedupEngine(store, DedupConfig(high=0.99, low=0.5))
+        eng.process(s, a)
+        (cand,) = eng.process(s, b)
+        return cand.id, a.id, b.id

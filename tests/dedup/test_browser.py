@@ -9,17 +9,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import threading
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
-from starlette.types import ASGIApp
 
 from crawlers.registry import Registry
 from feeds.app import create_app
@@ -27,10 +21,8 @@ from feeds.auth import auth_routes, install
 from feeds.config import FeedConfig
 from feeds.review import review_routes
 from storage.db import Store
-from storage.dedup import DedupConfig, DedupEngine
-from storage.repository import sync_registry
-from storage.users import add_user
-from tests.dedup.conftest import SEED, edited_copy_body, make_article
+from tests.dedup.conftest import seed_pair
+from tests.servers import free_port, uvicorn_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -54,30 +46,6 @@ def _need_chromium() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def _serve(app: ASGIApp) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    t = threading.Thread(target=server.run, daemon=True)
-    t.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not t.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        t.join(10)
-
-
 def _feed_items(base: str) -> list[str]:
     with urllib.request.urlopen(f"{base}/all.json", timeout=10) as r:
         return [i["id"] for i in json.load(r)["items"]]
@@ -88,22 +56,7 @@ def test_review_in_chromium(tmp_path: Path, registry: Registry) -> None:
     from playwright.sync_api import sync_playwright
 
     store = Store(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
-    with store.session() as s:
-        sync_registry(s, registry)
-        add_user(s, "editor", PASSWORD)
-        a = make_article(s, "hoabinh-soct", 1, lead=SEED.lead)
-        b = make_article(
-            s,
-            "phutho-soct",
-            1,
-            title="Tin từ cơ sở: " + SEED.title,
-            body=edited_copy_body(),
-            hours=2,
-        )
-        eng = DedupEngine(store, DedupConfig(high=0.99, low=0.5))
-        eng.process(s, a)
-        (cand,) = eng.process(s, b)
-        cid = cand.id
+    cid, _, _ = seed_pair(store, registry, "editor", PASSWORD)
     app = create_app(
         store,
         registry,
@@ -111,7 +64,7 @@ def test_review_in_chromium(tmp_path: Path, registry: Registry) -> None:
         extra_routes=review_routes() + auth_routes(),
     )
     install(app, "browser-test-secret-0123456789")
-    with _serve(app) as base, sync_playwright() as pw:
+    with uvicorn_server(app, free_port()) as base, sync_playwright() as pw:
         assert len(_feed_items(base)) == 2
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

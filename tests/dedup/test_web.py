@@ -16,9 +16,8 @@ from feeds.config import FeedConfig
 from feeds.review import diff_segments, review_routes
 from storage import models as m
 from storage.db import Store
-from storage.dedup import DedupConfig, DedupEngine
 from storage.users import add_user, authenticate, list_users, remove_user
-from tests.dedup.conftest import SEED, edited_copy_body, make_article
+from tests.dedup.conftest import seed_pair
 
 PASSWORD = "mat-khau-dai-123"
 
@@ -37,24 +36,8 @@ def _app(store: Store, registry: Registry) -> Starlette:
 @pytest.fixture
 def pair(sqlite_store: Store, registry: Registry) -> Iterator[tuple[Store, int, tuple[int, int]]]:
     """A store with one pending candidate pair and an editor account."""
-    from storage.repository import sync_registry
-
-    with sqlite_store.session() as s:
-        sync_registry(s, registry)
-        add_user(s, "editor", PASSWORD)
-        a = make_article(s, "hoabinh-soct", 1, lead=SEED.lead)
-        b = make_article(
-            s,
-            "phutho-soct",
-            1,
-            title="Tin từ cơ sở: " + SEED.title,
-            body=edited_copy_body(),
-            hours=2,
-        )
-        eng = DedupEngine(sqlite_store, DedupConfig(high=0.99, low=0.5))
-        eng.process(s, a)
-        (cand,) = eng.process(s, b)
-        out = (sqlite_store, cand.id, (a.id, b.id))
+    cid, a_id, b_id = seed_pair(sqlite_store, registry, "editor", PASSWORD)
+    out = (sqlite_store, cid, (a_id, b_id))
     yield out
 
 

@@ -19,7 +19,7 @@ from feeds.app import create_app
 from feeds.config import FeedConfig
 from storage.db import Store
 from tests.feeds.conftest import make_article
-from tests.feeds.servers import free_port, uvicorn_server
+from tests.servers import free_port, uvicorn_server
 
 NEWSBOAT = shutil.which("newsboat")
 

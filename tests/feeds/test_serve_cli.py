@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from storage.db import Store
 from tests.feeds.checks import check_rss
 from tests.feeds.conftest import UNITS, make_article
-from tests.feeds.servers import free_port
+from tests.servers import free_port
 from vnfeeds.context import AppContext
 from vnfeeds.web import build_app
 

@@ -12,7 +12,7 @@ from feeds.queries import ChangedScope
 from feeds.websub import HubNotifier, affected_paths, link_header, ping_hub
 from storage.db import Store
 from tests.feeds.conftest import T0, make_article
-from tests.feeds.servers import HubReceiver, free_port, uvicorn_server
+from tests.servers import HubReceiver, free_port, uvicorn_server
 
 
 def test_ping_hub_posts_publish() -> None:
