@@ -108,8 +108,14 @@ class DedupEngine:
         return None
 
     def _store_key(self) -> str:
+        """The database's identity: its URL plus its first article (a recreated file differs)."""
         url = self.store.engine.url.render_as_string(hide_password=False)
-        return hashlib.sha256(url.encode()).hexdigest()[:16]
+        with self.store.session() as s:
+            first = s.execute(
+                select(m.Article.guid, m.Article.first_seen).order_by(m.Article.id).limit(1)
+            ).first()
+        ident = f"{url}|{first[0]}|{first[1].isoformat()}" if first else url
+        return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
     def save(self) -> Path | None:
         """Write the index snapshot (see :meth:`index_path`); return its path."""

@@ -167,3 +167,29 @@ def test_index_survives_restart(dstore: Store, tmp_path: Path) -> None:
     # rebuilt from fingerprints without a snapshot
     eng3 = DedupEngine(dstore)
     assert len(eng3.index) == 3 and eng3.rebuild() == 3
+
+
+def test_snapshot_of_a_recreated_database_is_not_reused(tmp_path: Path, registry: object) -> None:
+    from storage.repository import sync_registry
+
+    db = tmp_path / "same.sqlite3"
+    first = Store(f"sqlite:///{db}")
+    with first.session() as s:
+        sync_registry(s, registry)  # type: ignore[arg-type]
+        a = make_article(s, "hoabinh-soct", 1)
+        DedupEngine(first).process(s, a)
+    eng = DedupEngine(first)
+    assert len(eng.index) == 1
+    eng.close()
+    first.dispose()
+    snapshot = tmp_path / "same.sqlite3.dedup-index.npz"
+    assert snapshot.exists()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    again = Store(f"sqlite:///{db}")  # a new database at the same path, other news
+    with again.session() as s:
+        sync_registry(s, registry)  # type: ignore[arg-type]
+        make_article(s, "phutho-soct", 7, body="Một bài khác hẳn. " * 40)
+        make_article(s, "hoabinh-portal", 8, body="Tin thứ ba hoàn toàn khác. " * 40)
+    fresh = DedupEngine(again)
+    assert len(fresh.index) == 2, "the old snapshot's article must not be loaded"
