@@ -31,11 +31,11 @@ def content_hash(title: str, body_text: str) -> str:
 
 
 def known_articles(session: Session, unit_id: str) -> dict[str, str]:
-    """Canonical URL -> title (matching form) of the unit's stored articles."""
+    """Canonical URL -> stored title of the unit's articles."""
     rows = session.execute(
         select(m.Article.canonical_url, m.Article.title).where(m.Article.unit_id == unit_id)
     )
-    return {cu: match_form(t) for cu, t in rows}
+    return dict(rows.tuples().all())
 
 
 def upsert_article(

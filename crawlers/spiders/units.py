@@ -150,7 +150,7 @@ class UnitsSpider(Spider):
             if (
                 not self.full
                 and stored_title is not None
-                and (not entry.title or match_form(entry.title) == stored_title)
+                and (not entry.title or match_form(entry.title) == match_form(stored_title))
             ):
                 self._stat(unit.id, "unchanged")
                 continue
