@@ -194,3 +194,24 @@ def test_private_network_is_refused_unless_the_unit_allows_it(
         run = s.scalars(select(m.CrawlRun)).one()
         assert run.status == "failed"
         assert run.error_text and "private network" in run.error_text
+
+
+def test_a_retitled_list_entry_is_refetched_as_updated(crawled: Crawled) -> None:
+    uid = "hoabinh-soct"
+    category = load_registry(crawled.units).units[uid].start[0].category
+    with crawled.store().session() as s:
+        top = s.scalars(
+            select(m.Article)
+            .where(m.Article.unit_id == uid, m.Article.category == category)
+            .order_by(m.Article.published.desc(), m.Article.id.desc())
+        ).first()
+        assert top is not None
+        top_id, good_title = top.id, top.title
+        top.title = "Tiêu đề cũ đã được sửa trên trang"  # the site shows another title now
+    crawled.server.publish(uid, 1)  # the list page changes, so it is not a 304
+    res = crawled.crawl(uid)
+    assert res.returncode == 0, res.stderr[-3000:]
+    run = _latest_runs(crawled)[uid]
+    assert (run.new, run.updated) == (1, 1)
+    with crawled.store().session() as s:
+        assert s.get(m.Article, top_id).title == good_title  # type: ignore[union-attr]
