@@ -5,7 +5,7 @@ each page with ``crawlers.extract.extract_page``, or straight from the corpus da
 ``--source corpus``), stores them in a throwaway SQLite store, runs ``DedupEngine.process``
 on each in publication order (as the crawl pipeline would), then scores the outcome:
 
-* every labelled pair (``crawlers.replicas.corpus.labels``) lands in a band: duplicate
+* every labelled pair (``replicas.corpus.labels``) lands in a band: duplicate
   (auto-linked, or the same canonical URL), review (pending candidate) or distinct;
 * every flagged pair the labels do not name counts as a false positive (the corpus
   labels every pair of copies, so an unlabelled pair is two different articles).
@@ -30,9 +30,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from dedup import DedupConfig, DedupEngine
 from storage import models as m
 from storage.db import Store
-from storage.dedup import DedupConfig, DedupEngine
 from storage.urls import canonical_url
 
 
@@ -123,11 +123,11 @@ def _store_docs(store: Store, corpus: Any, base: dict[str, str], docs: list[Doc]
 
 def evaluate(seed: int, source: str, config: DedupConfig) -> dict[str, Any]:
     """Run the whole evaluation; return the figures."""
-    from crawlers.replicas.corpus import Corpus
+    from replicas.corpus import Corpus
 
     t0 = time.perf_counter()
     if source == "pages":
-        from crawlers.replicas.server import ReplicaServer
+        from replicas.server import ReplicaServer
 
         with ReplicaServer(seed=seed) as server:
             corpus, base = server.corpus, server.base_urls()

@@ -24,7 +24,7 @@ import trafilatura
 
 from crawlers.cleaning.encodings import decode_page
 from crawlers.extract import extract_page
-from crawlers.items import Article
+from domain.article import Article
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 Page = tuple[bytes, dict[str, Any]]

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert
 
-from crawlers.registry import load_registry
+from domain.registry import load_registry
 from feeds.config import FeedConfig
 from feeds.export import export_tree
 from storage.db import Store

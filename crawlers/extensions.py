@@ -10,6 +10,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawlers.shared import crawl_store
 from storage import models as m
 from storage.db import Store
 
@@ -27,8 +28,8 @@ STAT_KEYS = (
 class RunRecorder:
     """Opens a ``running`` CrawlRun per unit and closes it with the counts."""
 
-    def __init__(self, store: Store, stats: StatsCollector) -> None:
-        self.store = store
+    def __init__(self, crawler: Crawler, stats: StatsCollector) -> None:
+        self.crawler = crawler
         self.stats = stats
         self.run_ids: dict[str, int] = {}
         self.hosts: dict[str, str] = {}
@@ -37,11 +38,16 @@ class RunRecorder:
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
         """Connected to spider_opened/closed and request_reached_downloader."""
         assert crawler.stats is not None
-        ext = cls(Store(crawler.settings.get("VNFEEDS_DB_URL")), crawler.stats)
+        ext = cls(crawler, crawler.stats)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.request_reached, signal=signals.request_reached_downloader)
         return ext
+
+    @property
+    def store(self) -> Store:
+        """The crawl's shared store (extensions exist before any signal fires)."""
+        return crawl_store(self.crawler).store
 
     def spider_opened(self, spider: Spider) -> None:
         now = datetime.now(UTC)
@@ -98,4 +104,3 @@ class RunRecorder:
                         unit.moved_to, unit.moved_at = moved_to, now
                     if run.new:
                         unit.last_new_at = now
-        self.store.dispose()

@@ -19,11 +19,11 @@ from crawlers.cleaning.dates import parse_vn_date
 from crawlers.cleaning.encodings import decode_page
 from crawlers.cleaning.html import absolutize, sanitize_html
 from crawlers.cleaning.plaintext import html_to_text
-from crawlers.cleaning.text import clean_text, xml_safe
 from crawlers.detect import detect_platform
-from crawlers.items import Article, Attachment, Image, RawArticle
 from crawlers.platforms import feed, generic, get_platform
 from crawlers.platforms.base import ListPage
+from domain.article import Article, Attachment, Image, RawArticle
+from domain.text import clean_text, xml_safe
 
 
 def _nfc(s: str) -> str:

@@ -14,6 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from sqlalchemy import select
 
+from crawlers.shared import crawl_store
 from storage import models as m
 from storage.db import Store
 
@@ -31,14 +32,8 @@ class ConditionalGetMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalGetMiddleware:
-        """Built from VNFEEDS_DB_URL; VNFEEDS_FULL turns conditional requests off."""
-        store = Store(crawler.settings.get("VNFEEDS_DB_URL"))
-        mw = cls(store, enabled=not crawler.settings.getbool("VNFEEDS_FULL"))
-        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
-        return mw
-
-    def spider_closed(self, spider: Spider) -> None:
-        self.store.dispose()
+        """On the crawl's shared store; VNFEEDS_FULL turns conditional requests off."""
+        return cls(crawl_store(crawler).store, enabled=not crawler.settings.getbool("VNFEEDS_FULL"))
 
     def process_request(self, request: Request) -> None:
         if not (self.enabled and request.meta.get("vnfeeds_list")):

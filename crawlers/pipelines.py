@@ -11,12 +11,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from crawlers.items import Article
-from crawlers.registry import Registry, load_registry
+from crawlers.shared import crawl_store
 from crawlers.topics import assign_topics
+from dedup import DedupEngine
+from domain.article import Article
+from domain.registry import Registry
 from storage.articles import set_topics, store_raw_page, upsert_article
 from storage.db import Store
-from storage.dedup import DedupEngine
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +35,13 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        """Configured from VNFEEDS_DB_URL, VNFEEDS_SITES and VNFEEDS_DEDUP."""
+        """On the crawl's shared store and registry; VNFEEDS_DEDUP turns dedup off."""
         s = crawler.settings
         assert crawler.stats is not None
+        shared = crawl_store(crawler)
         pipe = cls(
-            Store(s.get("VNFEEDS_DB_URL")),
-            load_registry(s.get("VNFEEDS_SITES") or None),
+            shared.store,
+            shared.registry,
             crawler.stats,
             dedup=s.getbool("VNFEEDS_DEDUP", True),
         )
@@ -49,7 +51,6 @@ class StorePipeline:
     def spider_closed(self, spider: Spider) -> None:
         if self.dedup is not None:
             self.dedup.close()  # saves the near-duplicate index snapshot
-        self.store.dispose()
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         unit_id: str = item["unit_id"]

@@ -11,13 +11,13 @@ from urllib.parse import urlsplit
 from parsel import Selector
 
 from crawlers.cleaning.encodings import decode_page
-from crawlers.cleaning.text import clean_text
 from crawlers.detect import candidates
 from crawlers.extract import extract_list, extract_page
 from crawlers.fetch import fetch
-from crawlers.items import Article
 from crawlers.platforms.base import ListPage
-from crawlers.registry import load_registry
+from domain.article import Article
+from domain.registry import load_registry
+from domain.text import clean_text
 
 
 @dataclass

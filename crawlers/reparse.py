@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from crawlers.extract import extract_page
-from crawlers.registry import Registry
 from crawlers.topics import assign_topics
+from domain.registry import Registry
 from storage import models as m
 from storage.articles import apply_article, diff_fields, raw_body, set_topics
 from storage.db import Store

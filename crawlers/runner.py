@@ -14,8 +14,8 @@ from scrapy.settings import Settings
 from sqlalchemy import select
 
 from crawlers.middlewares import forget_validators
-from crawlers.registry import Registry, Unit
 from crawlers.spiders.units import UnitsSpider
+from domain.registry import Registry, Unit
 from storage import models as m
 from storage.db import Store
 from storage.repository import sync_registry

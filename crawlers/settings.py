@@ -60,5 +60,6 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawlers.throttle.UnitAwareAutoThrottle": 0,
+    "crawlers.shared.CrawlStore": 10,
     "crawlers.extensions.RunRecorder": 100,
 }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from crawlers.cleaning.text import match_form
-from crawlers.items import Article
-from crawlers.registry import Registry, Unit
+from domain.article import Article
+from domain.registry import Registry, Unit
+from domain.text import match_form
 
 
 def assign_topics(

@@ -116,10 +116,6 @@ class FeedCache:
         self._docs.clear()
         self._checked = float("-inf")
 
-    def peek(self, key: str) -> Doc | None:
-        """The cached document for ``key`` (no version check)."""
-        return self._docs.get(key)
-
     def fresh(self, key: str) -> Doc | None:
         """The cached document when the version was checked within the TTL (hot path)."""
         if time.monotonic() - self._checked < self.config.version_ttl:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from datetime import timedelta, timezone
 from typing import Any
 
 #: Vietnam's offset (Asia/Ho_Chi_Minh has had no DST since 1975): every printed date uses it.
-VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 

@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawlers.registry import Registry
+from domain.registry import Registry
 from feeds import queries
 from feeds.build import FEED_FORMATS
 from feeds.config import FeedConfig

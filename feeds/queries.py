@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, true
 from sqlalchemy.orm import Session
 
-from crawlers.cleaning.text import match_form
-from crawlers.registry import Registry
+from domain.registry import Registry
+from domain.text import match_form
 from feeds.build import AlsoOn, FeedItem
 from feeds.tree import FeedSpec
 from storage.models import Article, ArticleTopic, Cluster, Decision

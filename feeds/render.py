@@ -10,19 +10,18 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 from sqlalchemy.orm import Session
 
-from crawlers.cleaning.text import match_form
-from crawlers.registry import Registry
+from domain.registry import Registry
+from domain.text import match_form
 from feeds import queries
 from feeds.build import CONTENT_TYPES, ArchiveLinks, FeedMeta, OpmlOutline, render, render_opml
 from feeds.config import FeedConfig
+from feeds.templating import environment
 from feeds.tree import (
     FeedRequest,
     FeedSpec,
@@ -35,7 +34,6 @@ from feeds.tree import (
 
 #: ``updated`` of a feed with no items: fixed, so empty feeds are byte-stable too.
 EMPTY_UPDATED = datetime(2025, 1, 1, tzinfo=UTC)
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 class NotFound(LookupError):
@@ -252,17 +250,6 @@ def index_groups(
     return [groups[k] for k in sorted(groups, key=lambda k: match_form(groups[k]["name"]))]
 
 
-@lru_cache(maxsize=1)
-def jinja_env() -> Environment:
-    """The Jinja2 environment of ``feeds/templates`` (``base.html`` is the layout)."""
-    return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def _fold(text: str) -> str:
     """Canonical form without tone marks or đ, so a search typed without diacritics matches."""
     decomposed = unicodedata.normalize("NFD", match_form(text).replace("đ", "d"))
@@ -273,8 +260,17 @@ def _search_form(*names: str) -> str:
     return " ".join(_fold(n) for n in names)
 
 
-def render_index(session: Session, registry: Registry, config: FeedConfig, q: str = "") -> Rendered:
-    """The HTML index: every feed with copyable links; ``q`` narrows it (canonical form)."""
+def render_index(
+    session: Session,
+    registry: Registry,
+    config: FeedConfig,
+    q: str = "",
+    env: Environment | None = None,
+) -> Rendered:
+    """The HTML index: every feed with copyable links; ``q`` narrows it (canonical form).
+
+    ``env`` is the caller's Jinja environment (the web app's); by default the feed tree's.
+    """
     specs = all_specs(session, registry)
     groups = index_groups(specs, registry, config)
     term = _fold(q)
@@ -295,7 +291,7 @@ def render_index(session: Session, registry: Registry, config: FeedConfig, q: st
             g["units"] = [u for u in g["units"] if term in u["search"]]
         groups = [g for g in groups if g["units"]]
     html = (
-        jinja_env()
+        (env or environment())
         .get_template("index.html")
         .render(
             config=config,

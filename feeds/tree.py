@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from crawlers.registry import Registry
+from domain.registry import Registry
 from feeds.build import FEED_FORMATS
 from feeds.config import FeedConfig
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import anyio
 
-from crawlers.registry import Registry
+from domain.registry import Registry
 from feeds import queries
 from feeds.build import FEED_FORMATS
 from feeds.config import FeedConfig

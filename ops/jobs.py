@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from crawlers.registry import Registry
+from domain.registry import Registry
 from ops.alerts import AlertConfig, notify
 from ops.backoff import BackoffPolicy, in_backoff
 from ops.health import HealthRules, Transition, apply_verdict, judge

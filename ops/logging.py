@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
-VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+from domain.timezone import VN_TZ
+
 NO_UNIT = "-"
 _JOB_UNIT = re.compile(r"crawl:([a-z0-9][a-z0-9-]{1,63})")
 _BARE = re.compile(r"^[^\s=\"]+$")

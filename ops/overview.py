@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 from sqlalchemy.sql import column, table
 
-from ops.logging import VN_TZ
+from domain.timezone import VN_TZ
 from storage.db import Store
 from storage.models import Article, CrawlRun, Unit, utcnow
 

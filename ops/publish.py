@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from crawlers.registry import Registry
+from domain.registry import Registry
 from ops.logging import event
 from storage.db import Store
 from storage.models import Article, ArticleTopic, CrawlRun

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -34,7 +33,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from crawlers.registry import Registry, Unit, load_registry, shipped_data_dir, shipped_units_dir
+from domain.registry import Registry, Unit, load_registry, shipped_data_dir, shipped_units_dir
+from domain.timezone import VN_TZ
 from ops.jobs import CrawlJob, install
 from ops.logging import NO_UNIT, event
 from ops.overview import JOB_PREFIX, JOBS_TABLE, job_id
@@ -45,7 +45,6 @@ from storage.repository import sync_registry
 log = logging.getLogger("vnfeeds.ops.scheduler")
 
 JOB_FUNC = "ops.jobs:run_scheduled"
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -102,7 +101,7 @@ def unit_trigger(unit: Unit, settings: SchedulerSettings) -> tuple[BaseTrigger, 
     if settings.interval_seconds:
         desc = f"interval {settings.interval_seconds}s"
         trigger = IntervalTrigger(
-            seconds=settings.interval_seconds, jitter=jitter or None, timezone=TZ
+            seconds=settings.interval_seconds, jitter=jitter or None, timezone=VN_TZ
         )
     elif sched.cron:
         v = sched.cron.split()
@@ -113,13 +112,13 @@ def unit_trigger(unit: Unit, settings: SchedulerSettings) -> tuple[BaseTrigger, 
             day=v[2],
             month=v[3],
             day_of_week=cron_day_of_week(v[4]),
-            timezone=TZ,
+            timezone=VN_TZ,
             jitter=jitter or None,
         )
     else:
         minutes = sched.interval_minutes or 60
         desc = f"interval {minutes}m"
-        trigger = IntervalTrigger(minutes=minutes, jitter=jitter or None, timezone=TZ)
+        trigger = IntervalTrigger(minutes=minutes, jitter=jitter or None, timezone=VN_TZ)
     fp = hashlib.sha1(f"{desc} jitter {jitter}".encode()).hexdigest()[:12]
     return trigger, fp
 
@@ -188,7 +187,7 @@ class CrawlScheduler:
                 "max_instances": 1,
                 "misfire_grace_time": self.settings.misfire_grace_seconds,
             },
-            timezone=TZ,
+            timezone=VN_TZ,
         )
 
     def registry(self) -> Registry:

@@ -11,8 +11,8 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawlers.cleaning.text import match_form
-from crawlers.items import Article
+from domain.article import Article
+from domain.text import match_form
 from storage import models as m
 from storage.urls import canonical_url
 

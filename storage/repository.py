@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawlers.registry import Registry
+from domain.registry import Registry
 from storage import models as m
 
 

@@ -7,11 +7,12 @@ necessarily a fetchable address: the scheme is always ``https`` and ``www.`` is 
 
 from __future__ import annotations
 
-import html
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+from domain.links import repair_amp
 
 __all__ = ["TRACKING_PARAMS", "canonical_url", "is_tracking_param"]
 
@@ -77,11 +78,7 @@ def canonical_url(url: str) -> str:
     raw = url.strip()
     if not raw:
         return raw
-    # "&amp;" (possibly doubly escaped) copied from HTML source
-    for _ in range(3):
-        if "&amp;" not in raw.lower() and "&#38;" not in raw:
-            break
-        raw = html.unescape(raw)
+    raw = repair_amp(raw)
     if raw.startswith("//"):
         raw = "https:" + raw
     parts = urlsplit(raw)

@@ -1,7 +1,6 @@
-"""Pure cleaning functions (no Scrapy): dates, text, HTML and page encodings.
+"""Pure cleaning functions (no Scrapy): dates, HTML and page encodings (text forms: domain.text).
 
-Modules: :mod:`.dates` (Vietnamese date forms → aware datetimes), :mod:`.text`
-(display and matching forms), :mod:`.html` (sanitising, URLs, text) and
+Modules: :mod:`.dates` (Vietnamese date forms → aware datetimes), :mod:`.html` (sanitising, URLs, text) and
 :mod:`.encodings` (bytes → NFC text, legacy TCVN3/VNI).
 """
 

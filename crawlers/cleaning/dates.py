@@ -19,15 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import dateparser
 
-from crawlers.cleaning.text import clean_text
+from domain.text import clean_text
+from domain.timezone import VN_TZ, VN_TZ_NAME
 
-__all__ = ["VN_TZ", "ParsedDate", "parse_list_date", "parse_vn_date"]
+__all__ = ["ParsedDate", "parse_list_date", "parse_vn_date"]
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -249,7 +248,7 @@ def _dateparser_fallback(text: str) -> ParsedDate | None:
             languages=["vi", "en"],
             settings={
                 "DATE_ORDER": "DMY",
-                "TIMEZONE": "Asia/Ho_Chi_Minh",
+                "TIMEZONE": VN_TZ_NAME,
                 "RETURN_AS_TIMEZONE_AWARE": True,
                 "REQUIRE_PARTS": ["day", "month", "year"],
                 "STRICT_PARSING": True,

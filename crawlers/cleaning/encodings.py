@@ -25,7 +25,7 @@ from collections.abc import Callable
 import charset_normalizer
 import ftfy
 
-from crawlers.cleaning.text import _FTFY, is_vn_syllable
+from domain.text import _FTFY, is_vn_syllable
 
 __all__ = [
     "decode_page",

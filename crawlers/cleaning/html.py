@@ -15,7 +15,8 @@ import lxml.html
 import nh3
 from lxml import etree
 
-from crawlers.cleaning.text import (
+from crawlers.cleaning.urls import absolutize
+from domain.text import (
     _SPACES,
     _fixpoint,
     _phrases,
@@ -24,7 +25,6 @@ from crawlers.cleaning.text import (
     match_form,
     xml_safe,
 )
-from crawlers.cleaning.urls import absolutize
 
 __all__ = [
     "BLOCK_TAGS",

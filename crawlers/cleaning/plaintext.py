@@ -8,7 +8,7 @@ import lxml.html
 from lxml import etree
 
 from crawlers.cleaning.html import BLOCK_TAGS, DROP_TAGS, parse_fragment
-from crawlers.cleaning.text import _fixpoint, clean_multiline
+from domain.text import _fixpoint, clean_multiline
 
 __all__ = ["html_to_text"]
 

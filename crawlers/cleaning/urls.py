@@ -7,9 +7,10 @@ from urllib.parse import urljoin, urlsplit
 
 from w3lib.url import safe_url_string
 
+from domain.links import repair_amp
+
 __all__ = ["absolutize"]
 
-_AMP = re.compile(r"&(?:amp|#0*38|#x0*26);", re.IGNORECASE)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _URL_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "tel"})
 _INVISIBLE_IN_URL = re.compile("[\t\n\r\x00]")
@@ -23,11 +24,7 @@ def absolutize(url: str, base_url: str) -> str:
     schemes than http(s), mailto, ftp, tel, and for what cannot be made absolute.
     """
     u = _INVISIBLE_IN_URL.sub("", url).strip()
-    for _ in range(4):
-        fixed = _AMP.sub("&", u)
-        if fixed == u:
-            break
-        u = fixed
+    u = repair_amp(u)
     if not u:
         return ""
     probe = re.sub(r"[\x00-\x20]", "", u).lower()

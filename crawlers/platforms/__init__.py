@@ -1,38 +1,18 @@
 """Platform modules: one per portal product, plus generic selectors, feeds and trafilatura.
 
-``PLATFORMS`` maps a unit's ``platform`` name (and ``generic``) to its module;
-:func:`get_platform` looks one up.
+``PLATFORMS`` maps a unit's ``platform`` name (the names of :mod:`domain.platforms`,
+plus ``generic``) to the module of the same name; :func:`get_platform` looks one up.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from types import ModuleType
 
-from crawlers.platforms import (
-    aspnet,
-    feed,
-    generic,
-    liferay62,
-    liferay_cmsview,
-    liferay_comsoft,
-    nukeviet,
-    selectors,
-    sharepoint,
-)
+from domain.platforms import PLATFORM_NAMES
 
 PLATFORMS: dict[str, ModuleType] = {
-    mod.NAME: mod
-    for mod in (
-        liferay_cmsview,
-        liferay_comsoft,
-        liferay62,
-        nukeviet,
-        sharepoint,
-        aspnet,
-        selectors,
-        feed,
-        generic,
-    )
+    name: import_module(f"crawlers.platforms.{name}") for name in (*PLATFORM_NAMES, "generic")
 }
 
 

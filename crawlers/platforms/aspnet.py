@@ -10,9 +10,9 @@ import re
 
 from parsel import Selector
 
-from crawlers.items import RawArticle
 from crawlers.platforms import common, listing
 from crawlers.platforms.base import ListPage
+from domain.article import RawArticle
 
 NAME = "aspnet"
 

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from parsel import Selector
 
-from crawlers.items import RawArticle
+from domain.article import RawArticle
 
 
 @dataclass

@@ -25,7 +25,8 @@ from lxml import etree
 from parsel import Selector, SelectorList
 
 from crawlers.cleaning.html import drop_element
-from crawlers.items import Attachment, Image, RawArticle
+from domain.article import Attachment, Image, RawArticle
+from domain.links import repair_amp
 
 ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "odt")
 _EXT_RE = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTS) + r")$", re.IGNORECASE)
@@ -49,9 +50,7 @@ _SESSION_RE = re.compile(r";(?:jsessionid|phpsessid)=[^/?#;]*", re.IGNORECASE)
 def clean_href(href: str) -> str:
     """A link as a fetchable address: ``&amp;`` damage repaired, session ids dropped."""
     href = re.sub(r"[\r\n\t]", "", href).strip()
-    while "&amp;" in href.lower():
-        href = re.sub("&amp;", "&", href, flags=re.IGNORECASE)
-    return _SESSION_RE.sub("", href)
+    return _SESSION_RE.sub("", repair_amp(href))
 
 
 def merged(defaults: Mapping[str, str], overrides: Mapping[str, str] | None) -> dict[str, str]:

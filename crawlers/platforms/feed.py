@@ -13,9 +13,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from crawlers.items import RawArticle
-from crawlers.platforms import common
+from crawlers.platforms import common, generic
 from crawlers.platforms.base import ListEntry, ListPage
+from domain.article import RawArticle
 
 NAME = "feed"
 _ROOTS = {"rss", "feed", "urlset", "sitemapindex", "rdf"}
@@ -101,9 +101,9 @@ def parse_list(sel: Selector, url: str, overrides: dict[str, str]) -> ListPage:
 
 
 def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:
-    """An article found through a feed: read by its detected platform, else generically."""
-    from crawlers.detect import detect_platform
-    from crawlers.platforms import get_platform
+    """An article found through a feed, read generically.
 
-    name = detect_platform(sel, url)
-    return get_platform(name).parse_article(sel, url, overrides)
+    :func:`crawlers.extract.extract_page` reads a feed unit's articles with the platform
+    it detects on each page; this is the fallback when a caller asks this module directly.
+    """
+    return generic.parse_article(sel, url, overrides)

@@ -16,9 +16,9 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from crawlers.cleaning.html import drop_element
-from crawlers.items import Attachment, Image, RawArticle
 from crawlers.platforms import common, listing
 from crawlers.platforms.base import ListEntry, ListPage
+from domain.article import Attachment, Image, RawArticle
 
 NAME = "generic"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from parsel import Selector
 
-from crawlers.items import RawArticle
 from crawlers.platforms import common, listing
 from crawlers.platforms.base import ListPage
+from domain.article import RawArticle
 
 NAME = "liferay62"
 

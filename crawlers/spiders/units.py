@@ -12,15 +12,16 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.cleaning.dates import parse_list_date
-from crawlers.cleaning.text import match_form
 from crawlers.extract import extract_list, extract_page
-from crawlers.registry import Registry, Unit, load_registry
+from crawlers.shared import crawl_store
+from domain.registry import Registry, Unit
+from domain.text import match_form
 from storage.articles import known_articles, save_validators
 from storage.db import Store
 from storage.urls import canonical_url
@@ -45,18 +46,23 @@ class UnitsSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> UnitsSpider:
-        """Units from VNFEEDS_SITES, known articles from VNFEEDS_DB_URL."""
+        """Crawl options from the settings; units and store once the crawl opens."""
         spider: UnitsSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.registry = load_registry(settings.get("VNFEEDS_SITES") or None)
-        spider.units = [spider.registry.unit(u) for u in spider.unit_ids]
         spider.full = settings.getbool("VNFEEDS_FULL")
         spider.backfill_pages = settings.getint("VNFEEDS_BACKFILL_PAGES")
         spider.max_pages = settings.getint("VNFEEDS_MAX_PAGES")
-        spider.store = Store(settings.get("VNFEEDS_DB_URL"))
-        with spider.store.session() as s:
-            spider.known = {u.id: known_articles(s, u.id) for u in spider.units}
+        # Connected before any extension's handler, so units are known to them.
+        crawler.signals.connect(spider.opened, signal=signals.spider_opened)
         return spider
+
+    def opened(self) -> None:
+        """Units and their known articles, from the crawl's shared store and registry."""
+        shared = crawl_store(self.crawler)
+        self.registry, self.store = shared.registry, shared.store
+        self.units = [self.registry.unit(u) for u in self.unit_ids]
+        with self.store.session() as s:
+            self.known = {u.id: known_articles(s, u.id) for u in self.units}
 
     def unit(self, unit_id: str) -> Unit:
         """The unit record of a running crawl."""
@@ -231,7 +237,6 @@ class UnitsSpider(Spider):
                     continue
                 for url, (etag, lm) in pages.items():
                     save_validators(s, url, unit_id, etag, lm)
-        self.store.dispose()
 
 
 def _encoding(response: Response) -> str | None:

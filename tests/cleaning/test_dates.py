@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from crawlers.cleaning.dates import VN_TZ, ParsedDate, parse_list_date, parse_vn_date
+from crawlers.cleaning.dates import ParsedDate, parse_list_date, parse_vn_date
+from domain.timezone import VN_TZ
 
 CASES = [
     # the seed article's span.date_time: "00:00" means only the date was stored

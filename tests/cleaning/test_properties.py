@@ -8,11 +8,12 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawlers.cleaning.dates import VN_TZ, parse_list_date, parse_vn_date
+from crawlers.cleaning.dates import parse_list_date, parse_vn_date
 from crawlers.cleaning.encodings import decode_page
 from crawlers.cleaning.html import absolutize, sanitize_html
 from crawlers.cleaning.plaintext import html_to_text
-from crawlers.cleaning.text import clean_multiline, clean_text, match_form, xml_safe
+from domain.text import clean_multiline, clean_text, match_form, xml_safe
+from domain.timezone import VN_TZ
 
 BASE = "http://sct.hoabinh.gov.vn/web/guest/tin-tuc"
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from crawlers.cleaning.text import (
+from domain.text import (
     canonical_tone,
     clean_multiline,
     clean_text,

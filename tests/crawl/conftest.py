@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.replicas.server import ReplicaServer
+from replicas.server import ReplicaServer
 from storage.db import Store
 
 

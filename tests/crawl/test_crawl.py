@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from crawlers.cleaning.dates import VN_TZ
-from crawlers.registry import load_registry
+from domain.registry import load_registry
+from domain.timezone import VN_TZ
 from storage import models as m
 from tests.crawl.conftest import Crawled, run_vnfeeds
 

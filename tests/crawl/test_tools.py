@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from crawlers.registry import load_registry
+from domain.registry import load_registry
 from storage import models as m
 from tests.crawl.conftest import Crawled, run_vnfeeds
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from crawlers.registry import Registry, load_registry
-from crawlers.replicas.seed import load_seed
+from domain.registry import Registry, load_registry
+from replicas.seed import load_seed
 from storage.db import Store
 from storage.models import Article
 from storage.repository import sync_registry
@@ -144,7 +144,7 @@ def seed_pair(store: Store, registry: Registry, editor: str, password: str) -> t
 
     Returns (candidate id, article a id, article b id).
     """
-    from storage.dedup import DedupConfig, DedupEngine
+    from dedup import DedupConfig, DedupEngine
     from storage.users import add_user
 
     with store.session() as s:

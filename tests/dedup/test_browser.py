@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.registry import Registry
-from feeds.app import create_app
-from feeds.auth import auth_routes, install
+from domain.registry import Registry
 from feeds.config import FeedConfig
-from feeds.review import review_routes
 from storage.db import Store
 from tests.dedup.conftest import seed_pair
 from tests.servers import free_port, uvicorn_server
+from web.app import create_app
+from web.auth import auth_routes, install
+from web.review import review_routes
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from crawlers.registry import Registry
+from domain.registry import Registry
 from storage.db import Store
 from storage.repository import sync_registry
 from tests.dedup.conftest import SEED, edited_copy_body, make_article, notice, seed_body

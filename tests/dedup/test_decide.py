@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storage.dedup import DedupConfig, compare
-from storage.dedup.fingerprint import Fingerprint, Fingerprinter, shingles, tokens
-from storage.dedup.index import LSHIndex, candidate_probability
+from dedup import DedupConfig, compare
+from dedup.fingerprint import Fingerprint, Fingerprinter, shingles, tokens
+from dedup.index import LSHIndex, candidate_probability
 from tests.dedup.conftest import SEED, edited_copy_body, notice, seed_body
 
 
@@ -116,8 +116,8 @@ def test_config_from_env_and_table() -> None:
 
 def test_replica_labelled_pairs_pairwise() -> None:
     """Every labelled pair of the replica corpus lands in the right band (decide alone)."""
-    from crawlers.replicas.corpus import Corpus
-    from storage.dedup.decide import DocView, decide
+    from dedup.decide import DocView, decide
+    from replicas.corpus import Corpus
 
     c = Corpus(1)
     base = {u.id: f"http://{u.id}.test" for u in c.units}

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from dedup import DedupConfig, DedupEngine
+from dedup import review as rv
+from dedup.fingerprint import Fingerprint
 from storage import models as m
 from storage.db import Store
-from storage.dedup import DedupConfig, DedupEngine
-from storage.dedup import review as rv
-from storage.dedup.fingerprint import Fingerprint
 from tests.dedup.conftest import SEED, edited_copy_body, make_article, notice
 
 

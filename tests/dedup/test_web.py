@@ -9,15 +9,15 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from crawlers.registry import Registry
-from feeds.app import create_app
-from feeds.auth import LoginLimiter, auth_routes, install
+from domain.registry import Registry
 from feeds.config import FeedConfig
-from feeds.review import diff_segments, review_routes
 from storage import models as m
 from storage.db import Store
 from storage.users import add_user, authenticate, list_users, remove_user
 from tests.dedup.conftest import seed_pair
+from web.app import create_app
+from web.auth import LoginLimiter, auth_routes, install
+from web.review import diff_segments, review_routes
 
 PASSWORD = "mat-khau-dai-123"
 

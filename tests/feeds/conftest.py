@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from crawlers.registry import Registry, load_registry
+from domain.registry import Registry, load_registry
 from feeds.config import FeedConfig
 from storage.db import Store
 from storage.models import Article, ArticleTopic, Cluster

@@ -13,13 +13,13 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from crawlers.registry import Registry
-from feeds.app import create_app
+from domain.registry import Registry
 from feeds.config import FeedConfig
 from storage.db import Store
 from storage.models import Article
 from tests.feeds.checks import ATOM, check_feed
 from tests.feeds.conftest import T0, make_article
+from web.app import create_app
 
 
 @pytest.fixture

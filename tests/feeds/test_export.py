@@ -7,14 +7,14 @@ from pathlib import Path
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from crawlers.registry import Registry
-from feeds.app import create_app
+from domain.registry import Registry
 from feeds.config import FeedConfig
 from feeds.export import export_tree
 from storage.db import Store
 from tests.feeds.checks import check_feed
 from tests.feeds.conftest import UNITS, make_article
 from vnfeeds.cli import cli
+from web.app import create_app
 
 
 def _fill(store: Store) -> None:

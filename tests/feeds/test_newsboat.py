@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.registry import Registry
-from feeds.app import create_app
+from domain.registry import Registry
 from feeds.config import FeedConfig
 from storage.db import Store
 from tests.feeds.conftest import make_article
 from tests.servers import free_port, uvicorn_server
+from web.app import create_app
 
 NEWSBOAT = shutil.which("newsboat")
 

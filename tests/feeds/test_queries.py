@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from crawlers.registry import Registry
+from domain.registry import Registry
 from feeds import queries
 from feeds.queries import Filters
 from feeds.tree import FeedSpec

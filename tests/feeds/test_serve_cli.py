@@ -1,4 +1,4 @@
-"""`vnfeeds serve` as a real process on loopback, and `vnfeeds.web.build_app`."""
+"""`vnfeeds serve` as a real process on loopback, and `web.site.build_app`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.feeds.checks import check_rss
 from tests.feeds.conftest import UNITS, make_article
 from tests.servers import free_port
 from vnfeeds.context import AppContext
-from vnfeeds.web import build_app
+from web.site import build_app
 
 
 def test_build_app(sqlite_store: Store, tmp_path: Path) -> None:
@@ -29,7 +29,7 @@ def test_build_app(sqlite_store: Store, tmp_path: Path) -> None:
 def test_serve_command(sqlite_store: Store, tmp_path: Path) -> None:
     sites = tmp_path / "units.toml"
     sites.write_text(UNITS, encoding="utf-8")
-    from crawlers.registry import load_registry
+    from domain.registry import load_registry
     from storage.repository import sync_registry
 
     with sqlite_store.session() as s:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from crawlers.registry import Registry
-from feeds.app import create_app
+from domain.registry import Registry
 from feeds.config import FeedConfig
 from feeds.queries import ChangedScope
 from feeds.websub import HubNotifier, affected_paths, link_header, ping_hub
 from storage.db import Store
 from tests.feeds.conftest import T0, make_article
 from tests.servers import HubReceiver, free_port, uvicorn_server
+from web.app import create_app
 
 
 def test_ping_hub_posts_publish() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.registry import load_registry
+from domain.registry import load_registry
 
 GOOD = """
 [[unit]]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawlers.items import Article
-from crawlers.registry import load_registry
 from crawlers.topics import assign_topics
+from domain.article import Article
+from domain.registry import load_registry
 
 UNIT = """
 [[unit]]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from crawlers.registry import Registry, load_registry
+from domain.registry import Registry, load_registry
 from ops.backoff import BackoffPolicy
 from ops.jobs import CrawlJob, JobSettings
 from storage.db import Store

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawlers.replicas.server import ReplicaServer
 from ops.alerts import AlertConfig
 from ops.backoff import BackoffPolicy
 from ops.jobs import CrawlJob, JobSettings
 from ops.scheduler import CrawlScheduler, SchedulerSettings
+from replicas.server import ReplicaServer
 from storage.db import Store
 from storage.models import CrawlRun, Unit
 from tests.ops.test_alerts import Webhook

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crawlers.registry import load_registry
+from domain.registry import load_registry
+from domain.timezone import VN_TZ as TZ
 from ops.backoff import BackoffPolicy
 from ops.jobs import CrawlJob, JobSettings
 from ops.overview import next_run_times, set_paused
-from ops.scheduler import TZ, CrawlScheduler, SchedulerSettings, cron_day_of_week, unit_trigger
+from ops.scheduler import CrawlScheduler, SchedulerSettings, cron_day_of_week, unit_trigger
 from storage.db import Store
 from storage.models import CrawlRun, Unit
 from tests.ops.conftest import Plan, fake_command, write_units

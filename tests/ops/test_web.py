@@ -9,16 +9,16 @@ from datetime import timedelta
 import pytest
 from starlette.testclient import TestClient
 
-from crawlers.registry import Registry
-from feeds.app import create_app
-from feeds.auth import auth_routes, install
+from domain.registry import Registry
 from feeds.config import FeedConfig
 from ops.metrics import count_feed_request
-from ops.web import bar_chart, ops_routes
 from storage.db import Store
 from storage.models import Article, CrawlRun, Unit, utcnow
 from storage.repository import sync_registry
 from storage.users import add_user
+from web.app import create_app
+from web.auth import auth_routes, install
+from web.status import bar_chart, ops_routes
 
 
 @pytest.fixture

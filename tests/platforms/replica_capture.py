@@ -1,4 +1,4 @@
-"""Save pages of the replica sites (``crawlers/replicas``) as golden fixture pages.
+"""Save pages of the replica sites (``replicas``) as golden fixture pages.
 
 Each unit's site is fetched over loopback and stored under
 ``tests/fixtures/<platform>/replica_<unit>_<what>.html`` with every replica address
@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.fetch import fetch
-from crawlers.replicas import urls
-from crawlers.replicas.corpus import Story
-from crawlers.replicas.server import ReplicaServer
-from crawlers.replicas.unitsfile import CUSTOM_SELECTORS
+from replicas import urls
+from replicas.server import ReplicaServer
+from replicas.story import Story
+from replicas.unitsfile import CUSTOM_SELECTORS
 from tests.platforms.golden import FIXTURES
 
 REDIRECTING = {"hoabinh-stc"}  # every request answers 301: no pages of its own

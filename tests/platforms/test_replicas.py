@@ -15,10 +15,10 @@ import pytest
 from crawlers.cleaning.dates import parse_list_date
 from crawlers.extract import extract_list, extract_page
 from crawlers.fetch import fetch
-from crawlers.replicas import urls
-from crawlers.replicas.corpus import Story
-from crawlers.replicas.server import ReplicaServer
-from crawlers.replicas.unitsfile import CUSTOM_SELECTORS
+from replicas import urls
+from replicas.server import ReplicaServer
+from replicas.story import Story
+from replicas.unitsfile import CUSTOM_SELECTORS
 from storage.urls import canonical_url
 
 SAMPLE = 3

@@ -10,8 +10,8 @@ from functools import cache
 import pytest
 
 from crawlers.extract import extract_list, extract_page
-from crawlers.items import Article
 from crawlers.platforms.base import ListPage
+from domain.article import Article
 from tests.platforms.golden import FIXTURES, fixtures
 
 CHROME = (

@@ -9,7 +9,7 @@ from email.message import Message
 
 import pytest
 
-from crawlers.replicas.server import ReplicaServer
+from replicas.server import ReplicaServer
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

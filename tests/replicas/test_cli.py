@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawlers.registry import load_registry
+from domain.registry import load_registry
 from tests.replicas.conftest import fetch
 
 

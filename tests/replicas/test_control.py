@@ -9,8 +9,8 @@ import urllib.error
 import pytest
 from parsel import Selector
 
-from crawlers.replicas import urls
-from crawlers.replicas.server import ReplicaServer
+from replicas import urls
+from replicas.server import ReplicaServer
 from tests.replicas.conftest import fetch
 
 

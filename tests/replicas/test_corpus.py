@@ -8,9 +8,10 @@ from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
-from crawlers.registry import PLATFORMS, load_registry
-from crawlers.replicas.corpus import Corpus, write_labels
-from crawlers.replicas.server import ReplicaServer
+from domain.platforms import PLATFORM_NAMES as PLATFORMS
+from domain.registry import load_registry
+from replicas.corpus import Corpus, write_labels
+from replicas.server import ReplicaServer
 from tests.replicas.conftest import fetch
 
 

@@ -11,10 +11,10 @@ from urllib.parse import urljoin
 import pytest
 from parsel import Selector
 
-from crawlers.replicas import urls
-from crawlers.replicas.seed import load_seed
-from crawlers.replicas.server import ReplicaServer
-from crawlers.replicas.sites.common import today_line
+from replicas import urls
+from replicas.seed import load_seed
+from replicas.server import ReplicaServer
+from replicas.sites.common import today_line
 from tests.replicas.conftest import fetch
 
 NEXT = 'a[rel="next"]::attr(href), a.kh-next::attr(href)'
@@ -171,7 +171,7 @@ def test_seed_article_page(server: ReplicaServer) -> None:
 def server_today():  # type: ignore[no-untyped-def]
     from datetime import datetime
 
-    from crawlers.replicas.corpus import VN_TZ
+    from domain.timezone import VN_TZ
 
     return datetime.now(VN_TZ).date()
 

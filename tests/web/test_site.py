@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from storage.db import Store
 from storage.users import add_user
 from vnfeeds.context import AppContext
-from vnfeeds.web import build_app
+from web.site import build_app
 
 
 def _client(store: Store, tmp_path: Path) -> TestClient:

@@ -39,7 +39,7 @@ def compare_cmd(a: Path, b: Path, high: float | None, low: float | None) -> None
 
     Prints {"score": …, "verdict": "duplicate"|"review"|"distinct", "reasons": […]}.
     """
-    from storage.dedup import DedupConfig, compare
+    from dedup import DedupConfig, compare
 
     try:
         cfg = DedupConfig.from_env(high=high, low=low)
@@ -57,8 +57,8 @@ def run_cmd(app: AppContext, unit_id: str | None, batch: int) -> None:
 
     Prints {"articles": N, "duplicate": N, "review": N}.
     """
+    from dedup import DedupEngine
     from storage import models as m
-    from storage.dedup import DedupEngine
 
     store = app.store()
     # the whole store: start from an empty index so each article meets only older ones

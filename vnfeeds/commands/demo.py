@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from crawlers.replicas.server import ReplicaServer
+from replicas.server import ReplicaServer
 from vnfeeds.context import AppContext, pass_app
 
 DEMO_DB = Path("var/demo.sqlite3")
@@ -79,7 +79,7 @@ def _serve(app: AppContext, host: str, port: int) -> None:
     import uvicorn
 
     from feeds.config import FeedConfig
-    from vnfeeds.web import build_app
+    from web.site import build_app
 
     base = os.environ.get("VNFEEDS_BASE_URL") or f"http://{host}:{port}"
     click.echo(f"feeds index:  {base}/")

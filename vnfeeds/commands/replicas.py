@@ -29,7 +29,7 @@ import click
 )
 def cli(port: int, seed: int, units_out: Path, labels_out: Path | None) -> None:
     """Serve the local replica sites until Ctrl-C."""
-    from crawlers.replicas.server import ReplicaServer
+    from replicas.server import ReplicaServer
 
     srv = ReplicaServer(port, seed=seed)
     try:

@@ -56,7 +56,7 @@ def cli() -> None:
 @pass_app
 def list_cmd(app: AppContext, status: str, limit: int, as_json: bool) -> None:
     """The queue, highest score first."""
-    from storage.dedup import review as rv
+    from dedup import review as rv
 
     try:
         with app.store().session() as s:
@@ -119,7 +119,7 @@ def decide_cmd(
     app: AppContext, candidate_id: int, action: str, canonical_id: int | None, editor: str | None
 ) -> None:
     """Decide a pair: duplicate, distinct (not-duplicate), or canonical --canonical ID."""
-    from storage.dedup import review as rv
+    from dedup import review as rv
 
     try:
         with app.store().session() as s:
@@ -141,7 +141,7 @@ def decide_cmd(
 @pass_app
 def undo_cmd(app: AppContext, decision_id: int, editor: str | None) -> None:
     """Undo a decision (see 'vnfeeds review log' for ids)."""
-    from storage.dedup import review as rv
+    from dedup import review as rv
 
     try:
         with app.store().session() as s:
@@ -158,7 +158,7 @@ def undo_cmd(app: AppContext, decision_id: int, editor: str | None) -> None:
 @pass_app
 def log_cmd(app: AppContext, limit: int, include_auto: bool) -> None:
     """The audit trail, newest first, as JSON lines."""
-    from storage.dedup import review as rv
+    from dedup import review as rv
 
     with app.store().session() as s:
         for d in rv.audit_trail(s, limit, include_auto=include_auto):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from crawlers.registry import Registry
+from domain.registry import Registry
 from ops import logging as oplog
 from ops.alerts import AlertConfig
 from ops.backoff import BackoffPolicy

@@ -22,7 +22,7 @@ def cli(app: AppContext, host: str, port: int, base_url: str | None, workers: in
     """Serve feeds, the index, review and status pages."""
     import uvicorn
 
-    from vnfeeds.web import build_app
+    from web.site import build_app
 
     config = FeedConfig.from_env(base_url=base_url or f"http://{host}:{port}")
     if workers > 1:
@@ -35,7 +35,7 @@ def cli(app: AppContext, host: str, port: int, base_url: str | None, workers: in
         if app.sites:
             os.environ["VNFEEDS_SITES"] = str(app.sites)
         uvicorn.run(
-            "vnfeeds.web:app_from_env",
+            "web.site:app_from_env",
             host=host,
             port=port,
             workers=workers,

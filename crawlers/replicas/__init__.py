@@ -1,1 +1,0 @@
-"""vnfeeds: crawlers/replicas."""

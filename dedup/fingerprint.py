@@ -1,0 +1,163 @@
+"""Shingles and MinHash fingerprints over the canonical matching form of an article.
+
+The matching form (``domain.text.match_form``: NFC, one tone-placement
+convention, case-folded) makes "Hoà Bình" and "HÒA BÌNH" the same words, so copies
+that differ only in encoding habits fingerprint alike.  Shingles are runs of ``k``
+words; the MinHash (datasketch, affine32 scheme) is stored in ``Article.fingerprint``
+as a few hundred bytes with a small header (see :meth:`Fingerprint.to_bytes`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash
+
+from domain.text import match_form
+
+__all__ = [
+    "Fingerprint",
+    "Fingerprinter",
+    "article_text",
+    "body_hash",
+    "match_form",
+    "shingles",
+    "tokens",
+]
+
+_WORD = re.compile(r"\w+")
+_MAGIC = b"VF"
+_VERSION = 1
+_HEADER = struct.Struct("<2sBBHI")  # magic, version, k, num_perm, n_shingles
+#: Bodies shorter than this many words also fingerprint the title ("see the attachment").
+SHORT_BODY_WORDS = 25
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens of an already match-formed text (letters and digits)."""
+    return _WORD.findall(text)
+
+
+def shingles(words: list[str], k: int = 3) -> set[str]:
+    """The set of ``k``-word shingles; a text shorter than ``k`` words is one shingle."""
+    if not words:
+        return set()
+    if len(words) <= k:
+        return {" ".join(words)}
+    return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+
+
+def article_text(title: str, lead: str, body: str) -> str:
+    """The match form of what is fingerprinted: lead and body, plus the title when short.
+
+    The lead is left out when the body already starts with it.  A body too short to
+    say anything (attachments-only notices) is prefixed with the title.
+    """
+    t_lead = match_form(lead) if lead else ""
+    t_body = match_form(body) if body else ""
+    text = t_body
+    if t_lead and not t_body.startswith(t_lead[: min(len(t_lead), 200)]):
+        text = f"{t_lead}\n{t_body}" if t_body else t_lead
+    if len(tokens(text)) < SHORT_BODY_WORDS:
+        text = f"{match_form(title)}\n{text}" if text else match_form(title)
+    return text
+
+
+def body_hash(body_text: str) -> str:
+    """sha256 (hex) of the match form of a body text."""
+    return hashlib.sha256(match_form(body_text).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A MinHash signature (uint32 values) plus how many shingles it summarises."""
+
+    k: int
+    n_shingles: int
+    values: np.ndarray  # uint32, shape (num_perm,)
+
+    @property
+    def num_perm(self) -> int:
+        """Number of permutations (signature length)."""
+        return int(self.values.shape[0])
+
+    def to_bytes(self) -> bytes:
+        """Header ``VF``, version, k, num_perm, n_shingles; then the values, little-endian."""
+        head = _HEADER.pack(_MAGIC, _VERSION, self.k, self.num_perm, self.n_shingles)
+        return head + self.values.astype("<u4", copy=False).tobytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Fingerprint | None:
+        """Parse :meth:`to_bytes` output; None when the bytes are not a fingerprint we read."""
+        if not data or len(data) < _HEADER.size:
+            return None
+        magic, version, k, num_perm, n = _HEADER.unpack_from(data)
+        if magic != _MAGIC or version != _VERSION or len(data) != _HEADER.size + 4 * num_perm:
+            return None
+        values = np.frombuffer(data, dtype="<u4", offset=_HEADER.size).astype(np.uint32)
+        return cls(k=k, n_shingles=n, values=values)
+
+    def jaccard(self, other: Fingerprint) -> float:
+        """Estimated Jaccard similarity of the two shingle sets."""
+        if self.num_perm != other.num_perm or self.k != other.k:
+            raise ValueError("fingerprints of different shapes")
+        if self.n_shingles == 0 or other.n_shingles == 0:
+            return 0.0
+        return float(np.count_nonzero(self.values == other.values)) / self.num_perm
+
+    def containment(self, other: Fingerprint) -> float:
+        """Estimated |A∩B| / min(|A|, |B|) from the Jaccard estimate and the set sizes."""
+        j = self.jaccard(other)
+        small = min(self.n_shingles, other.n_shingles)
+        if small == 0:
+            return 0.0
+        inter = j * (self.n_shingles + other.n_shingles) / (1.0 + j)
+        return min(1.0, inter / small)
+
+
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int) -> np.ndarray:
+    return np.asarray(MinHash(num_perm=num_perm, seed=seed).permutations)
+
+
+class Fingerprinter:
+    """Makes :class:`Fingerprint` objects with one fixed shape (k, num_perm, seed)."""
+
+    def __init__(self, num_perm: int = 128, k: int = 3, seed: int = 20251) -> None:
+        self.num_perm = num_perm
+        self.k = k
+        self.seed = seed
+        self._perms = _permutations(num_perm, seed)
+
+    def of_shingles(self, sh: set[str]) -> Fingerprint:
+        """MinHash of a shingle set (crc32 per shingle, datasketch's mixing and permutations)."""
+        m = MinHash(
+            num_perm=self.num_perm,
+            seed=self.seed,
+            permutations=self._perms,
+            scheme="affine32",
+            hashfunc=zlib.crc32,
+        )
+        if sh:
+            m.update_batch([s.encode("utf-8") for s in sh])
+        return Fingerprint(
+            k=self.k, n_shingles=len(sh), values=np.asarray(m.hashvalues, dtype=np.uint32)
+        )
+
+    def of_text(self, match_text: str) -> Fingerprint:
+        """Fingerprint of an already match-formed text."""
+        return self.of_shingles(shingles(tokens(match_text), self.k))
+
+    def of_article(self, title: str, lead: str, body: str) -> Fingerprint:
+        """Fingerprint of an article's fields (see :func:`article_text`)."""
+        return self.of_text(article_text(title, lead, body))
+
+    def compatible(self, fp: Fingerprint) -> bool:
+        """True when ``fp`` was made with this shape (else it must be recomputed)."""
+        return fp.k == self.k and fp.num_perm == self.num_perm

@@ -1,0 +1,1 @@
+"""vnfeeds: replicas."""

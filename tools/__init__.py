@@ -1,0 +1,1 @@
+"""Developer tools that read the code (not installed with the package)."""

@@ -1,0 +1,303 @@
+"""Editor login for the review and admin pages; the feeds stay public.
+
+* Sessions: Starlette's signed-cookie ``SessionMiddleware`` (itsdangerous), cookie
+  ``vnfeeds_session``, HttpOnly, SameSite=Lax, and Secure on requests that came in
+  over https (``scope["scheme"]``; run uvicorn with ``--proxy-headers`` behind a proxy).
+* CSRF: a random token per session, put in every form (``csrf_token``) and checked
+  on every POST (:func:`check_csrf`).
+* Login rate limiting: failures are counted per client IP and username and per IP
+  (:class:`LoginLimiter`); past the limit, logins answer 429 until the window passes.
+* ``require_login`` wraps an endpoint: anonymous GETs go to ``/login?next=…``, other
+  methods get 403.  The account is looked up on every request, so ``vnfeeds users
+  remove`` ends its sessions.
+
+Wire-up: ``Starlette(routes=[*auth_routes(), …], middleware=middleware(secret))``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from storage.db import Store
+from storage.users import authenticate
+from web.templating import environment
+
+__all__ = [
+    "SESSION_COOKIE",
+    "LoginLimiter",
+    "auth_routes",
+    "check_csrf",
+    "csrf_token",
+    "current_user",
+    "install",
+    "middleware",
+    "render",
+    "require_login",
+    "store_of",
+]
+
+SESSION_COOKIE = "vnfeeds_session"
+SESSION_MAX_AGE = 12 * 3600
+
+
+# ------------------------------------------------------------------ sessions
+class _SchemeAwareSession:
+    """SessionMiddleware whose cookie is Secure exactly when the request is https."""
+
+    def __init__(self, app: ASGIApp, secret_key: str, https_only: bool | None = None) -> None:
+        opts: dict[str, Any] = {
+            "secret_key": secret_key,
+            "session_cookie": SESSION_COOKIE,
+            "max_age": SESSION_MAX_AGE,
+            "same_site": "lax",
+        }
+        self.plain = SessionMiddleware(app, https_only=bool(https_only), **opts)
+        self.secure = SessionMiddleware(app, https_only=https_only is not False, **opts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        secure = scope.get("scheme") in ("https", "wss")
+        await (self.secure if secure else self.plain)(scope, receive, send)
+
+
+def middleware(secret: str, https_only: bool | None = None) -> list[Middleware]:
+    """The session middleware (None: Secure when https; True/False: always/never)."""
+    if len(secret) < 16:
+        raise ValueError("the session secret must be at least 16 characters")
+    return [Middleware(_SchemeAwareSession, secret_key=secret, https_only=https_only)]
+
+
+def install(app: Starlette, secret: str, https_only: bool | None = None) -> None:
+    """Add the session middleware to an existing app (before it starts)."""
+    for mw in middleware(secret, https_only):
+        app.add_middleware(mw.cls, *mw.args, **mw.kwargs)
+
+
+def store_of(request: Request) -> Store:
+    """The app's store (``app.state.store``, else the feed service's)."""
+    state = request.app.state
+    store = getattr(state, "store", None) or getattr(getattr(state, "feeds", None), "store", None)
+    if store is None:
+        raise RuntimeError("the app has no store (set app.state.store)")
+    return store
+
+
+def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    """Render a template with the request, the user, a CSRF token and the site title."""
+    config = getattr(request.app.state, "config", None)
+    ctx.setdefault("site_title", getattr(config, "site_title", "vnfeeds"))
+    html = (
+        environment()
+        .get_template(name)
+        .render(request=request, user=current_user(request), csrf_token=csrf_token(request), **ctx)
+    )
+    return HTMLResponse(
+        html,
+        status_code=status_code,
+        headers={
+            "Cache-Control": "no-store",
+            "X-Frame-Options": "DENY",
+            "Referrer-Policy": "same-origin",
+        },
+    )
+
+
+# ---------------------------------------------------------------------- CSRF
+def csrf_token(request: Request) -> str:
+    """This session's CSRF token (created on first use)."""
+    tok = request.session.get("csrf")
+    if not tok:
+        tok = secrets.token_urlsafe(32)
+        request.session["csrf"] = tok
+    return str(tok)
+
+
+def check_csrf(request: Request, form_token: object) -> bool:
+    """True when the form's token matches the session's."""
+    tok = request.session.get("csrf")
+    if not isinstance(tok, str) or not tok or not isinstance(form_token, str):
+        return False
+    return hmac.compare_digest(tok.encode(), form_token.encode())
+
+
+# ------------------------------------------------------------------- logins
+class LoginLimiter:
+    """Sliding-window counter of failed logins per (IP, username) and per IP."""
+
+    def __init__(
+        self,
+        per_user: int = 5,
+        per_ip: int = 20,
+        window: float = 900.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.per_user, self.per_ip, self.window, self.clock = per_user, per_ip, window, clock
+        self._fails: dict[tuple[str, str], deque[float]] = {}
+
+    def _recent(self, key: tuple[str, str]) -> int:
+        q = self._fails.get(key)
+        if not q:
+            return 0
+        cutoff = self.clock() - self.window
+        while q and q[0] < cutoff:
+            q.popleft()
+        if not q:
+            del self._fails[key]
+        return len(q)
+
+    def blocked(self, ip: str, username: str) -> bool:
+        """True when this IP, or this IP for this username, has failed too often."""
+        return (
+            self._recent((ip, username.lower())) >= self.per_user
+            or self._recent((ip, "")) >= self.per_ip
+        )
+
+    def failed(self, ip: str, username: str) -> None:
+        """Count one failure."""
+        now = self.clock()
+        for key in ((ip, username.lower()), (ip, "")):
+            self._fails.setdefault(key, deque()).append(now)
+
+    def succeeded(self, ip: str, username: str) -> None:
+        """Forget this IP's failures for the username."""
+        self._fails.pop((ip, username.lower()), None)
+
+
+def _limiter(request: Request) -> LoginLimiter:
+    lim = getattr(request.app.state, "login_limiter", None)
+    if lim is None:
+        lim = LoginLimiter()
+        request.app.state.login_limiter = lim
+    return lim
+
+
+def current_user(request: Request) -> str | None:
+    """The logged-in editor's name, if the session has one and the account still exists."""
+    if "session" not in request.scope:
+        return None
+    name = request.session.get("user")
+    if not name:
+        return None
+    cached = request.scope.get("vnfeeds.user")
+    if cached is not None:
+        return str(cached) or None
+    from sqlalchemy import select
+
+    from storage.models import User
+
+    with store_of(request).session() as s:
+        ok = s.scalar(select(User.id).where(User.username == name)) is not None
+    request.scope["vnfeeds.user"] = name if ok else ""
+    return str(name) if ok else None
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def require_login(endpoint: Endpoint) -> Endpoint:
+    """Wrap an endpoint so only logged-in editors reach it."""
+
+    @functools.wraps(endpoint)
+    async def wrapped(request: Request) -> Response:
+        if current_user(request) is None:
+            if request.method in ("GET", "HEAD"):
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(
+                    f"/login?next={_quote(target)}",
+                    status_code=303,
+                    headers={"Cache-Control": "no-store"},
+                )
+            return PlainTextResponse("login required\n", status_code=403)
+        return await endpoint(request)
+
+    return wrapped
+
+
+def _quote(s: str) -> str:
+    from urllib.parse import quote
+
+    return quote(s, safe="/")
+
+
+def _safe_next(value: object) -> str:
+    """Only same-site paths (no scheme, no '//host', no backslashes)."""
+    if (
+        not isinstance(value, str)
+        or not value.startswith("/")
+        or value.startswith("//")
+        or "\\" in value
+    ):
+        return "/review"
+    return value
+
+
+async def login_page(request: Request) -> Response:
+    """GET /login: the form."""
+    return render(
+        request, "login.html", next=_safe_next(request.query_params.get("next")), error=None
+    )
+
+
+async def login_submit(request: Request) -> Response:
+    """POST /login: check CSRF, rate limit, password; start a fresh session."""
+    form = await request.form()
+    username = str(form.get("username") or "").strip()
+    password = str(form.get("password") or "")
+    nxt = _safe_next(form.get("next"))
+    if not check_csrf(request, form.get("csrf")):
+        return render(
+            request, "login.html", 400, next=nxt, error="Phiên làm việc hết hạn, hãy thử lại."
+        )
+    ip = request.client.host if request.client else "?"
+    lim = _limiter(request)
+    if lim.blocked(ip, username):
+        return render(
+            request,
+            "login.html",
+            429,
+            next=nxt,
+            error="Quá nhiều lần đăng nhập sai. Hãy thử lại sau.",
+        )
+    with store_of(request).session() as s:
+        user = authenticate(s, username, password)
+    if user is None:
+        lim.failed(ip, username)
+        return render(
+            request, "login.html", 401, next=nxt, error="Sai tên đăng nhập hoặc mật khẩu."
+        )
+    lim.succeeded(ip, username)
+    request.session.clear()
+    request.session["user"] = username
+    request.session["csrf"] = secrets.token_urlsafe(32)
+    return RedirectResponse(nxt, status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    """POST /logout (with CSRF): end the session."""
+    form = await request.form()
+    if not check_csrf(request, form.get("csrf")):
+        return PlainTextResponse("bad CSRF token\n", status_code=403)
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+def auth_routes() -> list[BaseRoute]:
+    """``/login`` (GET form, POST submit) and ``/logout`` (POST)."""
+    return [
+        Route("/login", login_page, methods=["GET"]),
+        Route("/login", login_submit, methods=["POST"]),
+        Route("/logout", logout, methods=["POST"]),
+    ]
