@@ -20,6 +20,7 @@ from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from crawlers.cleaning.html import enforce_allowlist
 from domain.timezone import VN_TZ
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -129,8 +130,17 @@ def summary_text(item: FeedItem) -> str:
     return text
 
 
+def summary_html(item: FeedItem) -> str:
+    """The summary as HTML (RSS ``description`` is HTML to readers): the text, escaped."""
+    return html.escape(summary_text(item), quote=False)
+
+
 def content_html(item: FeedItem) -> str:
-    """Full HTML: lead image (unless the body has it), body, attachments, other publishers."""
+    """Full HTML: lead image (unless the body has it), body, attachments, other publishers.
+
+    Whatever the store holds, only allowlisted markup leaves here (no scripts, event
+    handlers or ``javascript:`` URLs).
+    """
     parts: list[str] = []
     img = item.lead_image
     if img and img["url"] not in item.body_html:
@@ -152,7 +162,7 @@ def content_html(item: FeedItem) -> str:
             f'<a href="{html.escape(a.url)}">{html.escape(a.unit_name)}</a>' for a in item.also_on
         )
         parts.append(f"<p>Cũng đăng trên: {links}</p>")
-    return "\n".join(parts)
+    return enforce_allowlist("\n".join(parts))
 
 
 def _categories(item: FeedItem, base_url: str) -> list[dict[str, str]]:
@@ -216,7 +226,7 @@ def _generator(meta: FeedMeta) -> FeedGenerator:
     fg.id(meta.feed_id)
     fg.title(meta.title)
     fg.subtitle(meta.description)
-    fg.description(meta.description)
+    fg.description(html.escape(meta.description, quote=False))  # RSS: HTML to readers
     fg.language(meta.language)
     fg.author({"name": meta.author})
     fg.generator(GENERATOR)
@@ -249,7 +259,7 @@ def render_rss(meta: FeedMeta, items: list[FeedItem]) -> bytes:
         fe.title(it.title)
         fe.link(href=it.url)
         fe.published(vn(it.published))
-        fe.description(summary_text(it))
+        fe.description(summary_html(it))
         body = content_html(it)
         fe.content(body, type="CDATA" if "]]>" not in body else None)
         fe.dc.dc_creator(_authors(it))
