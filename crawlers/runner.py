@@ -106,7 +106,7 @@ def run_crawl(
         crawler.signals.connect(_page, signal=signals.response_received, weak=False)
         crawler.signals.connect(_item, signal=signals.item_scraped, weak=False)
     started = _newest_run_id(store, unit_ids)
-    process.crawl(crawler, unit_ids=list(unit_ids))
+    process.crawl(crawler, unit_ids=list(unit_ids), store=store)
     process.start()
     return summaries(store, unit_ids, after=started)
 

@@ -18,20 +18,28 @@ from storage.db import Store
 class CrawlStore:
     """The crawl's store (``VNFEEDS_DB_URL``) and registry (``VNFEEDS_SITES``)."""
 
-    def __init__(self, store: Store, registry: Registry) -> None:
+    def __init__(self, store: Store, registry: Registry, *, owned: bool = True) -> None:
         self.store = store
         self.registry = registry
+        self.owned = owned
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlStore:
-        """Opened from the settings; closed on ``engine_stopped``."""
+        """The store the process already has (the spider's ``store`` argument, as
+        :func:`crawlers.runner.run_crawl` passes it), else one opened from ``VNFEEDS_DB_URL``
+        and disposed on ``engine_stopped``."""
         s = crawler.settings
-        ext = cls(Store(s.get("VNFEEDS_DB_URL")), load_registry(s.get("VNFEEDS_SITES") or None))
+        registry = load_registry(s.get("VNFEEDS_SITES") or None)
+        given = getattr(crawler.spider, "given_store", None)
+        if isinstance(given, Store):
+            return cls(given, registry, owned=False)
+        ext = cls(Store(s.get("VNFEEDS_DB_URL")), registry)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
 
     def engine_stopped(self) -> None:
-        self.store.dispose()
+        if self.owned:
+            self.store.dispose()
 
 
 def crawl_store(crawler: Crawler) -> CrawlStore:

@@ -32,8 +32,11 @@ class UnitsSpider(Spider):
 
     name = "units"
 
-    def __init__(self, unit_ids: list[str] | str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, unit_ids: list[str] | str = "", store: Store | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
+        self.given_store = store  # the caller's store, shared by the crawl (crawlers.shared)
         self.unit_ids = unit_ids.split(",") if isinstance(unit_ids, str) else list(unit_ids)
         self.units: list[Unit] = []
         self.registry: Registry | None = None

@@ -17,11 +17,7 @@ _SHARED_SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_8
 SEED = (
     _SHARED_SEED
     if _SHARED_SEED.is_file()
-    else Path(__file__).resolve().parents[2]
-    / "crawlers"
-    / "replicas"
-    / "data"
-    / "seed_hoabinh_soct.txt"
+    else Path(__file__).resolve().parents[2] / "replicas" / "data" / "seed_hoabinh_soct.txt"
 )
 SEED_TITLE = (
     "Hội nghị ngành Công thương 28 tỉnh, thành phố khu vực phía Bắc lần thứ VIII - năm 2022"
