@@ -1,1 +1,1 @@
-"""vnfeeds: crawlers."""
+"""The Scrapy project: the units spider, platform parsers, cleaning, extraction, probing."""

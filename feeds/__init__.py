@@ -1,1 +1,1 @@
-"""vnfeeds: feeds."""
+"""Feeds: building and rendering RSS/Atom/JSON Feed and OPML, the feed tree, cache, export, WebSub."""

@@ -1,1 +1,1 @@
-"""vnfeeds: ops."""
+"""Operations: the crawl scheduler, jobs and locks, health states, alerts, metrics, publishing."""

@@ -1,1 +1,1 @@
-"""vnfeeds: replicas."""
+"""Imitation portal sites served on loopback for the demo and the tests (imports only domain)."""

@@ -1,1 +1,1 @@
-"""vnfeeds: storage."""
+"""Storage: SQLAlchemy models, migrations, sessions and repositories."""

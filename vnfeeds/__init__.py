@@ -1,1 +1,1 @@
-"""vnfeeds: vnfeeds."""
+"""The `vnfeeds` command: a thin shell over the packages below (one module per command)."""
