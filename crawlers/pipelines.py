@@ -80,7 +80,10 @@ class StorePipeline:
                     now=now,
                 )
                 set_topics(
-                    s, row, assign_topics(art, unit, self.registry, item.get("list_category", ""))
+                    s,
+                    row,
+                    assign_topics(art, unit, self.registry, item.get("list_category", "")),
+                    now,
                 )
                 s.flush()
                 if self.dedup is not None and outcome != "unchanged":

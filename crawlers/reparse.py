@@ -79,7 +79,7 @@ def reparse_unit(
                 report.fields[name] = report.fields.get(name, 0) + 1
             if not dry_run:
                 apply_article(row, art, now)
-                set_topics(s, row, assign_topics(art, unit, registry, row.category))
+                set_topics(s, row, assign_topics(art, unit, registry, row.category), now)
         if dry_run:
             s.rollback()
     return report

@@ -146,6 +146,17 @@ def _groups(nodes: set[int], edges: list[m.DuplicateCandidate]) -> list[set[int]
     ]
 
 
+def _mates(cluster_of: dict[int, int | None]) -> dict[int, frozenset[int]]:
+    """Each article's fellow members (itself included; alone when unclustered)."""
+    groups: dict[int, set[int]] = {}
+    for i, c in cluster_of.items():
+        if c is not None:
+            groups.setdefault(c, set()).add(i)
+    return {
+        i: frozenset(groups[c]) if c is not None else frozenset({i}) for i, c in cluster_of.items()
+    }
+
+
 def recluster(session: Session, seeds: Iterable[int], now: datetime) -> set[int]:
     """Recompute the clusters around ``seeds``; return the ids of articles whose feed view changed."""
     session.flush()
@@ -204,9 +215,11 @@ def recluster(session: Session, seeds: Iterable[int], now: datetime) -> set[int]
         if used
         else {}
     )
+    mates_before = _mates({i: b[0] for i, b in before.items()})
+    mates_after = _mates({i: a.cluster_id for i, a in arts.items()})
     for i, a in arts.items():
         after = (a.cluster_id, canon.get(a.cluster_id) if a.cluster_id is not None else None)
-        if after != before[i]:
+        if after != before[i] or mates_before[i] != mates_after[i]:  # "also on" notes move too
             changed.add(i)
     if changed:
         touch(session, changed, now)

@@ -108,9 +108,15 @@ def apply_article(row: m.Article, art: Article, now: datetime) -> None:
     row.changed_at = now
 
 
-def set_topics(session: Session, row: m.Article, topics: dict[str, str]) -> None:
-    """Replace the article's topics with ``{slug: source}``."""
+def set_topics(
+    session: Session, row: m.Article, topics: dict[str, str], now: datetime | None = None
+) -> bool:
+    """Replace the article's topics with ``{slug: source}``; True when the set of slugs changed.
+
+    A changed set moves ``changed_at`` to ``now`` (when given): the article moved between feeds.
+    """
     current = {t.topic_slug: t for t in row.topics}
+    changed = set(current) != set(topics)
     for slug in list(current):
         if slug not in topics:
             row.topics.remove(current[slug])
@@ -119,6 +125,9 @@ def set_topics(session: Session, row: m.Article, topics: dict[str, str]) -> None
             current[slug].source = source
         else:
             row.topics.append(m.ArticleTopic(topic_slug=slug, source=source))
+    if changed and now is not None:
+        row.changed_at = now
+    return changed
 
 
 def store_raw_page(
