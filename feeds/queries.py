@@ -314,27 +314,3 @@ def data_version(session: Session) -> str:
     )
     row = session.execute(q).one()
     return hashlib.sha256(repr(tuple(str(v) for v in row)).encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class ChangedScope:
-    """Units and topics whose articles changed since some moment (for WebSub pings)."""
-
-    units: frozenset[str]
-    topics: frozenset[tuple[str, str]]  # (unit, topic)
-
-
-def changed_since(session: Session, since: datetime) -> ChangedScope:
-    """What changed after ``since``: articles changed, and articles editors decided on."""
-    ids = set(session.scalars(select(Article.id).where(Article.changed_at > since)))
-    ids |= {i for i in session.scalars(select(Decision.article_id).where(Decision.at > since)) if i}
-    if not ids:
-        return ChangedScope(frozenset(), frozenset())
-    units = set(session.scalars(select(Article.unit_id).where(Article.id.in_(ids)).distinct()))
-    pairs = session.execute(
-        select(Article.unit_id, ArticleTopic.topic_slug)
-        .join(ArticleTopic, ArticleTopic.article_id == Article.id)
-        .where(Article.id.in_(ids))
-        .distinct()
-    ).all()
-    return ChangedScope(frozenset(units), frozenset((r[0], r[1]) for r in pairs))

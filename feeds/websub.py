@@ -3,7 +3,7 @@
 The hub comes from ``FeedConfig.hub`` (env ``VNFEEDS_WEBSUB_HUB``). Feeds carry
 ``rel="hub"`` links and responses a ``Link`` header; after a change the publisher POSTs
 ``hub.mode=publish&hub.url=<feed>`` for every changed feed URL (one request per URL,
-the form every hub accepts).
+the form every hub accepts). Which feeds a change touches is ``feeds.touched``.
 """
 
 from __future__ import annotations
@@ -14,14 +14,12 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 import anyio
 
 from domain.registry import Registry
-from feeds import queries
-from feeds.build import FEED_FORMATS
 from feeds.config import FeedConfig
+from feeds.touched import Mark, changes_since, mark_now, touched_paths
 from storage.db import Store
 
 log = logging.getLogger(__name__)
@@ -73,24 +71,6 @@ def ping_hub(urls: Iterable[str], hub: str | None = None, timeout: float = 10.0)
     return report
 
 
-def affected_paths(changed: queries.ChangedScope, registry: Registry) -> list[str]:
-    """Feed paths (every format) whose content the changed units/topics can alter."""
-    bases: set[str] = set()
-    if changed.units or changed.topics:
-        bases.add("/all")
-    for uid in changed.units:
-        bases.add(f"/units/{uid}")
-        unit = registry.units.get(uid)
-        if unit:
-            for pid in {unit.province, registry.root_province(unit.province)}:
-                if pid in registry.provinces:
-                    bases.add(f"/provinces/{pid}")
-    for uid, slug in changed.topics:
-        bases.add(f"/topics/{slug}")
-        bases.add(f"/units/{uid}/{slug}")
-    return [f"{b}.{fmt}" for b in sorted(bases) for fmt in FEED_FORMATS]
-
-
 class HubNotifier:
     """Pings the hub for the feeds that changed since the last check (serve's background job)."""
 
@@ -98,23 +78,19 @@ class HubNotifier:
         self.store = store
         self.registry = registry
         self.config = config
-        self.since = datetime.now(UTC)
-        self.version: str | None = None
+        self.mark: Mark | None = None
 
     def check(self) -> PingReport:
-        """One round: if the data version moved, ping every affected feed URL."""
+        """One round: ping every feed URL the store's changes since the last round touch."""
         with self.store.session() as s:
-            version = queries.data_version(s)
-            if self.version is None:
-                self.version = version
+            if self.mark is None:  # the first round only learns where the store is
+                self.mark = mark_now(s)
                 return PingReport()
-            if version == self.version:
-                return PingReport()
-            now = datetime.now(UTC)
-            changed = queries.changed_since(s, self.since - timedelta(seconds=2))
-        self.version, self.since = version, now
-        urls = [self.config.url(p) for p in affected_paths(changed, self.registry)]
-        return ping_hub(urls, self.config.hub)
+            change, self.mark, _ = changes_since(s, self.registry, self.mark, None)
+        if change.empty:
+            return PingReport()
+        paths = touched_paths(self.registry, change, index=False)
+        return ping_hub([self.config.url(p) for p in paths], self.config.hub)
 
     async def run(self, interval: float = 15.0) -> None:
         """Check forever every ``interval`` seconds (cancel to stop)."""

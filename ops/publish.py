@@ -1,47 +1,30 @@
 """After a crawl that changed something: re-export the feed tree and ping the WebSub hub.
 
 Served feeds need nothing (the app notices the store changed); an exported tree is
-rewritten (``feeds.export.export_tree`` only rewrites files whose bytes changed) and
-the hub is told which feed URLs changed (``feeds.websub.ping_hub``).
+brought up to date (``feeds.export.export_tree``: incremental, only the touched feeds)
+and the hub is told which feed URLs the crawl touched (``feeds.touched``,
+``feeds.websub.ping_hub``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from domain.registry import Registry
+from feeds.touched import touched_paths, unit_change
 from ops.logging import event
 from storage.db import Store
 from storage.models import Article, ArticleTopic, CrawlRun
 
 log = logging.getLogger("vnfeeds.ops.publish")
 
-FORMATS = ("rss", "atom", "json")
-
 ExportFn = Callable[[], Any]
 PingFn = Callable[[list[str]], Any]
-
-
-def feed_paths(registry: Registry, unit_id: str, topics: Iterable[str]) -> list[str]:
-    """Site paths of every feed an article of the unit in these topics appears in."""
-    bases = ["/all", f"/units/{unit_id}"]
-    unit = registry.units.get(unit_id)
-    if unit is not None:
-        seen: set[str] = set()
-        cur: str | None = unit.province
-        while cur and cur not in seen:  # the province and every successor
-            seen.add(cur)
-            bases.append(f"/provinces/{cur}")
-            prov = registry.provinces.get(cur)
-            cur = prov.successor if prov else None
-    for t in sorted(set(topics)):
-        bases += [f"/topics/{t}", f"/units/{unit_id}/{t}"]
-    return [f"{b}.{fmt}" for b in bases for fmt in FORMATS]
 
 
 class Publisher:
@@ -90,16 +73,22 @@ class Publisher:
 
         ping_hub(urls)
 
-    def changed_topics(self, unit_id: str, run: CrawlRun) -> set[str]:
-        """Topics of the unit's articles that the run added or changed."""
+    def changed_topics(self, unit_id: str, run: CrawlRun) -> tuple[set[str], set[str]]:
+        """Topics of the unit's articles the run added or changed; all the unit's topics."""
         with self.store.session() as s:
             q = (
-                select(ArticleTopic.topic_slug)
+                select(ArticleTopic.topic_slug, Article.changed_at >= run.started_at)
                 .join(Article, Article.id == ArticleTopic.article_id)
-                .where(Article.unit_id == unit_id, Article.changed_at >= run.started_at)
+                .where(Article.unit_id == unit_id)
                 .distinct()
             )
-            return set(s.scalars(q))
+            rows = s.execute(q).tuples().all()
+        return {t for t, new in rows if new}, {t for t, _ in rows}
+
+    def feed_paths(self, unit_id: str, run: CrawlRun) -> list[str]:
+        """Site paths of the feeds the run touched (``feeds.touched``)."""
+        changed, every = self.changed_topics(unit_id, run)
+        return touched_paths(self.registry(), unit_change(unit_id, changed, every), index=False)
 
     def after_run(self, unit_id: str, run_id: int) -> bool:
         """Export and ping when the run changed articles; True when something was published."""
@@ -119,8 +108,7 @@ class Publisher:
             try:
                 cfg = self._config()
                 if self._ping_fn is not None or getattr(cfg, "hub", None):
-                    paths = feed_paths(self.registry(), unit_id, self.changed_topics(unit_id, run))
-                    urls = [cfg.url(p) for p in paths]
+                    urls = [cfg.url(p) for p in self.feed_paths(unit_id, run)]
                     self.ping(urls)
                     done = True
                     event(log, "websub_pinged", unit_id, feeds=len(urls))

@@ -168,17 +168,3 @@ def test_data_version_moves_on_every_kind_of_change(
         for d in s.query(Decision):
             d.undone = True
     assert v() != v5
-
-
-def test_unit_topic_pairs_and_changed_since(
-    fstore: Store, registry: Registry, add: AddArticle
-) -> None:
-    add("hanoi-syt", 1, topics=("y-te",), changed_at=T0 + timedelta(days=2))
-    add("phutho-soct", 2, topics=("cong-thuong",))
-    with fstore.session() as s:
-        assert queries.unit_topic_pairs(s) == {
-            ("hanoi-syt", "y-te"),
-            ("phutho-soct", "cong-thuong"),
-        }
-        ch = queries.changed_since(s, T0 + timedelta(days=1))
-    assert ch.units == {"hanoi-syt"} and ch.topics == {("hanoi-syt", "y-te")}

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from domain.registry import Registry
 from feeds.config import FeedConfig
-from feeds.queries import ChangedScope
-from feeds.websub import HubNotifier, affected_paths, link_header, ping_hub
+from feeds.touched import Change, touched_paths
+from feeds.websub import HubNotifier, link_header, ping_hub
 from storage.db import Store
 from tests.feeds.conftest import T0, make_article
 from tests.servers import HubReceiver, free_port, uvicorn_server
@@ -41,9 +41,12 @@ def test_ping_hub_reports_failures() -> None:
 
 
 def test_affected_paths(registry: Registry) -> None:
-    paths = affected_paths(
-        ChangedScope(frozenset({"hoabinh-soct"}), frozenset({("hoabinh-soct", "cong-thuong")})),
+    paths = touched_paths(
         registry,
+        Change(
+            units=frozenset({"hoabinh-soct"}),
+            pairs=frozenset({("hoabinh-soct", "cong-thuong")}),
+        ),
     )
     for base in (
         "/all",
@@ -56,7 +59,7 @@ def test_affected_paths(registry: Registry) -> None:
         for fmt in ("rss", "atom", "json"):
             assert f"{base}.{fmt}" in paths
     assert "/provinces/ha-noi.rss" not in paths
-    assert affected_paths(ChangedScope(frozenset(), frozenset()), registry) == []
+    assert touched_paths(registry, Change()) == []
 
 
 def test_notifier_pings_changed_feeds(fstore: Store, registry: Registry) -> None:
