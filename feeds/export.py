@@ -3,6 +3,12 @@
 Paths mirror the served ones (``/`` becomes ``index.html``); a file is rewritten only
 when its bytes changed (atomically, via a temporary file and rename), so mtimes and
 downstream caches stay put for unchanged feeds.
+
+An export is incremental when the tree's state (``feeds.exportstate``) matches: only
+the feeds the store's changes touch (``feeds.touched``) are queried, and of those only
+the documents whose items or links changed are rendered. ``full=True`` (or no usable
+state) renders everything; both give the same bytes. Files of feeds and archive pages
+that no longer exist are removed (only ones a previous export recorded).
 """
 
 from __future__ import annotations
@@ -12,19 +18,22 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from domain.registry import Registry
 from feeds import queries
 from feeds.build import FEED_FORMATS
 from feeds.config import FeedConfig
+from feeds.exportstate import ExportState, fingerprint, plan_pages
 from feeds.render import (
     Rendered,
-    all_specs,
     render_feed,
     render_index,
     render_opml_doc,
     select_from_order,
 )
-from feeds.tree import FeedRequest
+from feeds.touched import changes_since, mark_now, touched_specs
+from feeds.tree import FeedRequest, FeedSpec, feed_specs
 from storage.db import Store
 
 
@@ -34,6 +43,9 @@ class ExportReport:
 
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rendered: int = 0
+    full: bool = True
 
     @property
     def total(self) -> int:
@@ -61,37 +73,141 @@ def write_if_changed(path: Path, body: bytes) -> bool:
     return True
 
 
+def site_file(out: Path, site_path: str) -> Path:
+    """The file of a site path in the tree (``/`` is ``index.html``)."""
+    return out / ("index.html" if site_path == "/" else site_path.lstrip("/"))
+
+
+class _Writer:
+    """Renders documents of one export into ``out`` and records what happened."""
+
+    def __init__(self, s: Session, registry: Registry, config: FeedConfig, out: Path) -> None:
+        self.s, self.registry, self.config, self.out = s, registry, config, out
+        self.report = ExportReport()
+        self.loader = queries.ItemLoader(registry, keep=True)  # an article shows in many feeds
+
+    def emit(self, site_path: str, doc: Rendered) -> None:
+        self.report.rendered += 1
+        if write_if_changed(site_file(self.out, site_path), doc.body):
+            self.report.written.append(site_path)
+
+    def feed(self, spec: FeedSpec, order: list[int], pages: list[int | None]) -> None:
+        """Render the given documents (None = current) of a feed in every format."""
+        for page in pages:
+            for fmt in FEED_FORMATS:
+                req = FeedRequest(spec, fmt, page)
+                sel = select_from_order(order, self.config, req)
+                doc = render_feed(
+                    self.s, self.registry, self.config, req, selection=sel, loader=self.loader
+                )
+                self.emit(spec.path(fmt, page), doc)
+
+    def remove(self, base: str, pages: range | list[int], current: bool) -> None:
+        """Delete a feed's files (archive ``pages``; the current documents when ``current``)."""
+        paths = [f"{base}.{fmt}" for fmt in FEED_FORMATS] if current else []
+        paths += [f"{base}/archive/{p}.{fmt}" for p in pages for fmt in FEED_FORMATS]
+        for path in paths:
+            f = site_file(self.out, path)
+            if f.exists():
+                f.unlink()
+                self.report.removed.append(path)
+
+    def index(self) -> None:
+        """The OPML and the HTML index."""
+        self.emit("/feeds.opml", render_opml_doc(self.s, self.registry, self.config))
+        self.emit("/", render_index(self.s, self.registry, self.config))
+
+
+def _tree_paths(specs: list[FeedSpec], counts: dict[str, int], limit: int) -> list[str]:
+    paths = [
+        spec.path(fmt, page)
+        for spec in specs
+        for page in [None, *range(1, counts.get(spec.base, 0) // limit + 1)]
+        for fmt in FEED_FORMATS
+    ]
+    return [*paths, "/feeds.opml", "/"]
+
+
+def _full(
+    s: Session, registry: Registry, config: FeedConfig, out: Path, old: ExportState | None, fp: str
+) -> tuple[ExportReport, ExportState]:
+    mark = mark_now(s)
+    pairs = frozenset(queries.unit_topic_pairs(s))
+    w = _Writer(s, registry, config, out)
+    state = ExportState(out, fp, mark, pairs, limit=config.limit)
+    for spec in feed_specs(registry, pairs):
+        order = queries.ordered_ids(s, spec, registry)
+        w.feed(spec, order, [None, *range(1, len(order) // config.limit + 1)])
+        state.set_ids(spec.base, order)
+    w.index()
+    if old is not None and old.limit > 0:  # files an earlier export wrote that are gone now
+        for base, count in old.counts.items():
+            now = state.counts.get(base)
+            first = 1 if now is None else now // config.limit + 1
+            w.remove(base, range(first, count // old.limit + 1), current=now is None)
+            if now is None:
+                state.forget(base)
+    state.save()
+    return w.report, state
+
+
+def _incremental(
+    s: Session, registry: Registry, config: FeedConfig, out: Path, state: ExportState
+) -> tuple[ExportReport, ExportState]:
+    change, mark, now_pairs = changes_since(s, registry, state.mark, state.pairs)
+    pairs = frozenset({p for p in state.pairs if p[0] not in change.units} | now_pairs)
+    old_specs, new_specs = feed_specs(registry, state.pairs), feed_specs(registry, pairs)
+    w = _Writer(s, registry, config, out)
+    w.report.full = False
+    for spec in set(old_specs) - set(new_specs):
+        w.remove(spec.base, range(1, state.counts.get(spec.base, 0) // config.limit + 1), True)
+        state.forget(spec.base)
+    precise = touched_specs(registry, change, left=False)
+    live = set(new_specs)
+    for spec in sorted(touched_specs(registry, change) & live, key=lambda x: x.base):
+        old = state.ids(spec.base)
+        if spec not in precise and old is not None and not change.articles.intersection(old):
+            continue  # only possibly left by a changed article, and none of them was in it
+        order = queries.ordered_ids(s, spec, registry)
+        render, delete = plan_pages(old, order, change.articles, config.limit)
+        w.feed(spec, order, render)
+        w.remove(spec.base, delete, current=False)
+        state.set_ids(spec.base, order)
+    if old_specs != new_specs:
+        w.index()
+    state.mark, state.pairs = mark, pairs
+    state.save()
+    return w.report, state
+
+
 def export_tree(
     store: Store,
     registry: Registry,
     out_dir: Path | str,
     base_url: str | None = None,
     config: FeedConfig | None = None,
+    *,
+    full: bool = False,
 ) -> ExportReport:
-    """Render every feed (all formats and archive pages), OPML and the index into ``out_dir``."""
+    """Export the tree into ``out_dir``: incrementally when its state allows, else in full.
+
+    Every feed (all formats and archive pages), the OPML and the index; ``full=True``
+    renders every document whatever the state says.
+    """
     config = config or FeedConfig.from_env()
     if base_url:
         config = config.with_(base_url=base_url)
     out = Path(out_dir)
-    report = ExportReport()
-
-    def emit(site_path: str, doc: Rendered) -> None:
-        rel = "index.html" if site_path == "/" else site_path.lstrip("/")
-        if write_if_changed(out / rel, doc.body):
-            report.written.append(site_path)
+    fp = fingerprint(registry, config)
+    with ExportState(out).locked(), store.session() as s:
+        state = ExportState.load(out, fp)
+        if state is None or full:
+            report, state = _full(
+                s, registry, config, out, state or ExportState.load(out, None), fp
+            )
         else:
-            report.unchanged.append(site_path)
-
-    loader = queries.ItemLoader(registry, keep=True)  # an article shows in many feeds
-    with store.session() as s:
-        for spec in all_specs(s, registry):
-            order = queries.ordered_ids(s, spec, registry)
-            for fmt in FEED_FORMATS:
-                for page in [None, *range(1, len(order) // config.limit + 1)]:
-                    req = FeedRequest(spec, fmt, page)
-                    sel = select_from_order(order, config, req)
-                    doc = render_feed(s, registry, config, req, selection=sel, loader=loader)
-                    emit(spec.path(fmt, page), doc)
-        emit("/feeds.opml", render_opml_doc(s, registry, config))
-        emit("/", render_index(s, registry, config))
+            report, state = _incremental(s, registry, config, out, state)
+    done = set(report.written)
+    specs = feed_specs(registry, state.pairs)
+    report.unchanged = [p for p in _tree_paths(specs, state.counts, config.limit) if p not in done]
     return report
