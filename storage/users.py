@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import models as m
+from storage.sessions import end_user_sessions
 
 __all__ = [
     "MIN_PASSWORD",
@@ -51,19 +52,21 @@ def add_user(session: Session, username: str, password: str) -> m.User:
 
 
 def set_password(session: Session, username: str, password: str) -> None:
-    """Replace an account's password."""
+    """Replace an account's password; every open session of the account ends."""
     _check(username, password)
     user = session.scalar(select(m.User).where(m.User.username == username))
     if user is None:
         raise UserError(f"no user {username!r}")
     user.password_hash = _HASHER.hash(password)
+    end_user_sessions(session, user.id)
 
 
 def remove_user(session: Session, username: str) -> bool:
-    """Delete an account; False when there was none."""
+    """Delete an account and its sessions; False when there was none."""
     user = session.scalar(select(m.User).where(m.User.username == username))
     if user is None:
         return False
+    end_user_sessions(session, user.id)
     session.delete(user)
     return True
 
