@@ -5,6 +5,9 @@ about changes: it asks the store for ``queries.data_version`` at most once every
 ``config.version_ttl`` seconds and drops every document when the version moved. A
 render that raced with a change is not stored (its version is checked again after).
 Each entry keeps the body, its gzip bytes (compressed once) and ready header lists.
+The cache holds at most ``config.cache_entries`` documents and ``config.cache_bytes``
+bytes (bodies plus gzip), least recently stored first out, so many distinct queries
+cannot grow it without bound.
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ class FeedCache:
         self.version: str | None = None
         self._checked = float("-inf")
         self._docs: OrderedDict[str, Doc] = OrderedDict()
+        self.size_bytes = 0
         self._lock = anyio.Lock()
         self.hits = 0
         self.misses = 0
@@ -103,7 +107,7 @@ class FeedCache:
                 v = await run_in_threadpool(self.read_version)
                 self._checked = time.monotonic()
                 if v != self.version:
-                    self._docs.clear()
+                    self._clear()
                     old, self.version = self.version, v
                     if old is not None:
                         for cb in self.listeners:
@@ -111,10 +115,18 @@ class FeedCache:
         assert self.version is not None
         return self.version
 
+    def _clear(self) -> None:
+        self._docs.clear()
+        self.size_bytes = 0
+
     def invalidate(self) -> None:
         """Forget everything and re-read the version on the next request."""
-        self._docs.clear()
+        self._clear()
         self._checked = float("-inf")
+
+    @staticmethod
+    def _size(doc: Doc) -> int:
+        return len(doc.body) + len(doc.gz or b"")
 
     def fresh(self, key: str) -> Doc | None:
         """The cached document when the version was checked within the TTL (hot path)."""
@@ -125,17 +137,41 @@ class FeedCache:
             return doc
         return None
 
-    async def get(self, key: str, render: Callable[[], Rendered], link: str | None = None) -> Doc:
-        """The document for ``key``, rendered in a worker thread on a miss."""
+    async def get(
+        self,
+        key: str,
+        render: Callable[[], Rendered],
+        link: str | None = None,
+        limiter: anyio.CapacityLimiter | None = None,
+    ) -> Doc:
+        """The document for ``key``, rendered in a worker thread on a miss.
+
+        ``limiter`` bounds how many such renders run at once (filtered feeds).
+        """
         version = await self.current_version()
         doc = self._docs.get(key)
         if doc is not None:
             self.hits += 1
             return doc
         self.misses += 1
-        doc = await run_in_threadpool(lambda: Doc(render(), self.config, link))
-        if self.version == version:
+
+        def build() -> Doc:
+            return Doc(render(), self.config, link)
+
+        if limiter is None:
+            doc = await run_in_threadpool(build)
+        else:
+            doc = await anyio.to_thread.run_sync(build, limiter=limiter)
+        if self.version == version and self._size(doc) <= self.config.cache_bytes:
+            old = self._docs.pop(key, None)
+            if old is not None:
+                self.size_bytes -= self._size(old)
             self._docs[key] = doc
-            while len(self._docs) > self.config.cache_entries:
-                self._docs.popitem(last=False)
+            self.size_bytes += self._size(doc)
+            while (
+                len(self._docs) > self.config.cache_entries
+                or self.size_bytes > self.config.cache_bytes
+            ):
+                _, gone = self._docs.popitem(last=False)
+                self.size_bytes -= self._size(gone)
         return doc

@@ -30,7 +30,11 @@ class FeedConfig:
     cache_max_age: int = 300
     version_ttl: float = 1.0
     cache_entries: int = 4096
+    cache_bytes: int = 256 * 1024 * 1024
     filter_scan: int = 5000
+    max_terms: int = 20
+    max_term_length: int = 100
+    max_query_length: int = 2048
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from domain.registry import Registry
 from feeds.cache import Doc, FeedCache
 from feeds.config import FeedConfig
-from feeds.queries import Filters
+from feeds.queries import FilterError, Filters
 from feeds.render import NotFound, Rendered, render_feed, render_index, render_opml_doc
 from feeds.tree import FeedRequest, parse_path
 from feeds.websub import HubNotifier, link_header
@@ -39,12 +39,25 @@ class BadRequest(ValueError):
     """A query parameter that cannot be used."""
 
 
+def _qvalue(params: str) -> float:
+    """The ``q`` of a header element's parameters (1 when absent, 0 when malformed)."""
+    for p in params.split(";"):
+        name, _, value = p.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                q = float(value.strip())
+            except ValueError:
+                return 0.0
+            return q if 0.0 <= q <= 1.0 else 0.0  # also rejects nan
+    return 1.0
+
+
 def _accepts_gzip(value: str) -> bool:
+    """Whether ``Accept-Encoding`` allows gzip; a malformed q-value means identity."""
     for part in value.split(","):
         token, _, params = part.strip().partition(";")
         if token.strip().lower() in ("gzip", "*"):
-            q = params.strip().lower()
-            return not (q.startswith("q=") and float(q[2:] or "0") == 0)
+            return _qvalue(params) > 0
     return False
 
 
@@ -64,23 +77,47 @@ class FeedService:
         self.registry = registry
         self.config = config
         self.cache = FeedCache(store, config)
+        # filtered documents cost a scan each: at most two are rendered at once
+        self.filter_limiter = anyio.CapacityLimiter(2)
 
     def _session_render(self, fn: Any, *args: Any) -> Rendered:
         with self.store.session() as s:
             return fn(s, self.registry, self.config, *args)
 
     def route(self, path: str, query: bytes) -> tuple[str, Any, str | None] | None:
-        """(cache key, render callable, Link header) for a feed-tree path, else None."""
+        """(cache key, render callable, Link header) for a feed-tree path, else None.
+
+        :class:`BadRequest` for parameters beyond the limits (``FeedConfig.max_*``).
+        """
+        if path != "/" and path != "/feeds.opml" and parse_path(path) is None:
+            return None
+        cfg = self.config
+        if len(query) > cfg.max_query_length:
+            raise BadRequest(
+                f"query string too long: {len(query)} bytes (at most {cfg.max_query_length})"
+            )
         params = QueryParams(query.decode("latin-1")) if query else QueryParams()
         if path == "/":
             q = params.get("q", "").strip()
+            if len(q) > cfg.max_term_length:
+                raise BadRequest(
+                    f"search too long: {len(q)} characters (at most {cfg.max_term_length})"
+                )
             return f"/?q={q}", lambda: self._session_render(render_index, q, environment()), None
         if path == "/feeds.opml":
             return path, lambda: self._session_render(render_opml_doc), None
         req = parse_path(path)
         if req is None:
             return None
-        filters = Filters.from_params(params.getlist("q"), params.getlist("exclude"))
+        try:
+            filters = Filters.from_params(
+                params.getlist("q"),
+                params.getlist("exclude"),
+                max_terms=cfg.max_terms,
+                max_length=cfg.max_term_length,
+            )
+        except FilterError as e:
+            raise BadRequest(str(e)) from None
         limit = self._limit(params.get("limit"))
         key = path + "?" + filters.key + f"&l={limit}" if (filters.active or limit) else path
         link = link_header(self.config.hub, self.config.url(path) + self._suffix(query))
@@ -93,6 +130,8 @@ class FeedService:
     def _limit(self, raw: str | None) -> int | None:
         if raw is None or raw == "":
             return None
+        if len(raw) > 9:
+            raise BadRequest(f"limit must be between 1 and {self.config.max_limit}")
         try:
             n = int(raw)
         except ValueError:
@@ -158,8 +197,9 @@ class FeedResponder:
             await _plain(send, 405, "method not allowed\n", [(b"allow", b"GET, HEAD")])
             return
         key, render, link = routed
+        limiter = self.service.filter_limiter if "?" in key else None
         try:
-            doc = await self.service.cache.get(key, render, link)
+            doc = await self.service.cache.get(key, render, link, limiter)
         except NotFound:
             await _plain(send, 404, "no such feed\n")
             return

@@ -100,7 +100,7 @@ HEADERS = [
 
 @pytest.fixture
 def site(sqlite_store: Store, registry: Registry) -> Iterator[Starlette]:
-    cid, _, _ = seed_pair(sqlite_store, registry, "editor", PASSWORD)
+    seed_pair(sqlite_store, registry, "editor", PASSWORD)
     with sqlite_store.session() as s:
         sync_registry(s, registry)
         make_article(s, "hanoi-syt", 900, topics=("y-te",))
