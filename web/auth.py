@@ -1,15 +1,19 @@
 """Editor login for the review and admin pages; the feeds stay public.
 
-* Sessions: Starlette's signed-cookie ``SessionMiddleware`` (itsdangerous), cookie
-  ``vnfeeds_session``, HttpOnly, SameSite=Lax, and Secure on requests that came in
-  over https (``scope["scheme"]``; run uvicorn with ``--proxy-headers`` behind a proxy).
+* Sessions: server-side (:mod:`storage.sessions`). The signed cookie
+  ``vnfeeds_session`` (Starlette's ``SessionMiddleware``; HttpOnly, SameSite=Lax, Secure
+  on https requests, ``Max-Age`` :data:`SESSION_MAX_AGE`) carries a random session token
+  and the CSRF token; the store keeps the token's hash, its account, an absolute end
+  (:data:`SESSION_MAX_AGE` after login) and the last use (idle end after
+  :data:`SESSION_IDLE`). Logging out deletes the session; a password change or
+  ``vnfeeds users remove`` deletes all of the account's, so copies of a cookie die too.
 * CSRF: a random token per session, put in every form (``csrf_token``) and checked
   on every POST (:func:`check_csrf`).
-* Login rate limiting: failures are counted per client IP and username and per IP
-  (:class:`LoginLimiter`); past the limit, logins answer 429 until the window passes.
+* Login rate limiting: failures are counted in the database per client IP and username
+  and per IP (:class:`web.limiter.LoginLimiter`); past the limit, logins answer 429
+  until the window passes, in every worker.
 * ``require_login`` wraps an endpoint: anonymous GETs go to ``/login?next=…``, other
-  methods get 403.  The account is looked up on every request, so ``vnfeeds users
-  remove`` ends its sessions.
+  methods get 403. The session is looked up on every request.
 
 Wire-up: ``Starlette(routes=[*auth_routes(), …], middleware=middleware(secret))``.
 """
@@ -19,9 +23,8 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -33,11 +36,16 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from storage.db import Store
+from storage.models import utcnow
+from storage.sessions import end_session, session_user, start_session
 from storage.users import authenticate
+from web.limiter import LoginLimiter
 from web.templating import environment
 
 __all__ = [
     "SESSION_COOKIE",
+    "SESSION_IDLE",
+    "SESSION_MAX_AGE",
     "LoginLimiter",
     "auth_routes",
     "check_csrf",
@@ -51,7 +59,10 @@ __all__ = [
 ]
 
 SESSION_COOKIE = "vnfeeds_session"
-SESSION_MAX_AGE = 12 * 3600
+#: A session ends this long after login (seconds), however active: one working day.
+SESSION_MAX_AGE = 8 * 3600
+#: ... or after this long without a request (seconds).
+SESSION_IDLE = 2 * 3600
 
 
 # ------------------------------------------------------------------ sessions
@@ -134,48 +145,6 @@ def check_csrf(request: Request, form_token: object) -> bool:
 
 
 # ------------------------------------------------------------------- logins
-class LoginLimiter:
-    """Sliding-window counter of failed logins per (IP, username) and per IP."""
-
-    def __init__(
-        self,
-        per_user: int = 5,
-        per_ip: int = 20,
-        window: float = 900.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.per_user, self.per_ip, self.window, self.clock = per_user, per_ip, window, clock
-        self._fails: dict[tuple[str, str], deque[float]] = {}
-
-    def _recent(self, key: tuple[str, str]) -> int:
-        q = self._fails.get(key)
-        if not q:
-            return 0
-        cutoff = self.clock() - self.window
-        while q and q[0] < cutoff:
-            q.popleft()
-        if not q:
-            del self._fails[key]
-        return len(q)
-
-    def blocked(self, ip: str, username: str) -> bool:
-        """True when this IP, or this IP for this username, has failed too often."""
-        return (
-            self._recent((ip, username.lower())) >= self.per_user
-            or self._recent((ip, "")) >= self.per_ip
-        )
-
-    def failed(self, ip: str, username: str) -> None:
-        """Count one failure."""
-        now = self.clock()
-        for key in ((ip, username.lower()), (ip, "")):
-            self._fails.setdefault(key, deque()).append(now)
-
-    def succeeded(self, ip: str, username: str) -> None:
-        """Forget this IP's failures for the username."""
-        self._fails.pop((ip, username.lower()), None)
-
-
 def _limiter(request: Request) -> LoginLimiter:
     lim = getattr(request.app.state, "login_limiter", None)
     if lim is None:
@@ -185,23 +154,19 @@ def _limiter(request: Request) -> LoginLimiter:
 
 
 def current_user(request: Request) -> str | None:
-    """The logged-in editor's name, if the session has one and the account still exists."""
+    """The logged-in editor's name: the session is live in the store and its account exists."""
     if "session" not in request.scope:
         return None
-    name = request.session.get("user")
-    if not name:
+    token = request.session.get("sid")
+    if not token:
         return None
     cached = request.scope.get("vnfeeds.user")
     if cached is not None:
         return str(cached) or None
-    from sqlalchemy import select
-
-    from storage.models import User
-
     with store_of(request).session() as s:
-        ok = s.scalar(select(User.id).where(User.username == name)) is not None
-    request.scope["vnfeeds.user"] = name if ok else ""
-    return str(name) if ok else None
+        name = session_user(s, token, timedelta(seconds=SESSION_IDLE), utcnow())
+    request.scope["vnfeeds.user"] = name or ""
+    return name
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -263,7 +228,8 @@ async def login_submit(request: Request) -> Response:
         )
     ip = request.client.host if request.client else "?"
     lim = _limiter(request)
-    if lim.blocked(ip, username):
+    store = store_of(request)
+    if lim.blocked(store, ip, username):
         return render(
             request,
             "login.html",
@@ -271,16 +237,17 @@ async def login_submit(request: Request) -> Response:
             next=nxt,
             error="Quá nhiều lần đăng nhập sai. Hãy thử lại sau.",
         )
-    with store_of(request).session() as s:
+    with store.session() as s:
         user = authenticate(s, username, password)
-    if user is None:
-        lim.failed(ip, username)
+        token = start_session(s, user, timedelta(seconds=SESSION_MAX_AGE), utcnow()) if user else ""
+    if not token:
+        lim.failed(store, ip, username)
         return render(
             request, "login.html", 401, next=nxt, error="Sai tên đăng nhập hoặc mật khẩu."
         )
-    lim.succeeded(ip, username)
-    request.session.clear()
-    request.session["user"] = username
+    lim.succeeded(store, ip, username)
+    request.session.clear()  # a fresh cookie: no fixation
+    request.session["sid"] = token
     request.session["csrf"] = secrets.token_urlsafe(32)
     return RedirectResponse(nxt, status_code=303)
 
@@ -290,6 +257,8 @@ async def logout(request: Request) -> Response:
     form = await request.form()
     if not check_csrf(request, form.get("csrf")):
         return PlainTextResponse("bad CSRF token\n", status_code=403)
+    with store_of(request).session() as s:
+        end_session(s, request.session.get("sid"))
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 

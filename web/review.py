@@ -97,11 +97,32 @@ async def _db(request: Request, fn: Callable[[Any], T]) -> T:
     return await run_in_threadpool(run)
 
 
-def _int(value: object, default: int) -> int:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return default
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
+MAX_PAGE = 100_000
+_BAD_PAGE = f"page must be a number from 1 to {MAX_PAGE}\n"
+
+
+def _id(value: object) -> int | None:
+    """A positive database id from a path or form value, else None (never an exception)."""
+    s = str(value or "").strip()
+    if not (s.isascii() and s.isdigit()) or len(s) > 10:
+        return None
+    n = int(s)
+    return n if 1 <= n <= MAX_ID else None
+
+
+def _page(raw: str | None) -> int | None:
+    """``?page=``: 1 when absent or not a number (as before); None when out of range."""
+    s = (raw or "").strip()
+    if not (s.isascii() and s.isdigit()):
+        return 1
+    if len(s) > 6 or int(s) > MAX_PAGE:
+        return None
+    return max(1, int(s))
+
+
+def _path_id(request: Request, name: str) -> int | None:
+    return _id(request.path_params.get(name))
 
 
 def _article_view(s: Any, a: m.Article) -> dict[str, Any]:
@@ -129,7 +150,9 @@ async def queue_page(request: Request) -> Response:
     status = request.query_params.get("status", "pending")
     if status not in rv.QUEUE_STATUSES:
         return PlainTextResponse("unknown status\n", status_code=400)
-    page = max(1, _int(request.query_params.get("page"), 1))
+    page = _page(request.query_params.get("page"))
+    if page is None:
+        return PlainTextResponse(_BAD_PAGE, status_code=400)
 
     def load(s: Any) -> dict[str, Any]:
         rows = []
@@ -155,7 +178,9 @@ async def queue_page(request: Request) -> Response:
 @require_login
 async def pair_page(request: Request) -> Response:
     """GET /review/{id}."""
-    cid = request.path_params["cid"]
+    cid = _path_id(request, "cid")
+    if cid is None:
+        return PlainTextResponse("no such candidate\n", status_code=404)
 
     def load(s: Any) -> dict[str, Any] | None:
         c = s.get(m.DuplicateCandidate, cid)
@@ -193,12 +218,17 @@ async def pair_page(request: Request) -> Response:
 @require_login
 async def pair_decide(request: Request) -> Response:
     """POST /review/{id}: duplicate, distinct ("not duplicate") or canonical."""
-    cid = request.path_params["cid"]
+    cid = _path_id(request, "cid")
     form = await request.form()
     if not check_csrf(request, form.get("csrf")):
         return PlainTextResponse("bad CSRF token\n", status_code=403)
+    if cid is None:
+        return PlainTextResponse("no such candidate\n", status_code=404)
     action = str(form.get("action") or "")
-    canonical = _int(form.get("canonical"), 0) or None
+    raw = form.get("canonical")
+    canonical = _id(raw)
+    if raw and canonical is None:
+        return PlainTextResponse("canonical: not an article id\n", status_code=400)
     editor = current_user(request) or "?"
     try:
         await _db(request, lambda s: rv.decide(s, cid, action, editor, canonical).id)
@@ -210,10 +240,12 @@ async def pair_decide(request: Request) -> Response:
 @require_login
 async def undo_submit(request: Request) -> Response:
     """POST /review/undo/{id}."""
-    did = request.path_params["did"]
+    did = _path_id(request, "did")
     form = await request.form()
     if not check_csrf(request, form.get("csrf")):
         return PlainTextResponse("bad CSRF token\n", status_code=403)
+    if did is None:
+        return PlainTextResponse("no such decision\n", status_code=404)
     editor = current_user(request) or "?"
 
     def run(s: Any) -> int | None:
@@ -233,7 +265,9 @@ async def undo_submit(request: Request) -> Response:
 async def log_page(request: Request) -> Response:
     """GET /review/log."""
     auto = request.query_params.get("auto") == "1"
-    page = max(1, _int(request.query_params.get("page"), 1))
+    page = _page(request.query_params.get("page"))
+    if page is None:
+        return PlainTextResponse(_BAD_PAGE, status_code=400)
 
     def load(s: Any) -> list[dict[str, Any]]:
         out = []
@@ -249,7 +283,9 @@ async def log_page(request: Request) -> Response:
 @require_login
 async def cluster_page(request: Request) -> Response:
     """GET /review/cluster/{id}: the members and which is canonical."""
-    clid = request.path_params["clid"]
+    clid = _path_id(request, "clid")
+    if clid is None:
+        return PlainTextResponse("no such cluster\n", status_code=404)
 
     def load(s: Any) -> dict[str, Any] | None:
         cl = s.get(m.Cluster, clid)
@@ -266,11 +302,13 @@ async def cluster_page(request: Request) -> Response:
 @require_login
 async def cluster_canonical(request: Request) -> Response:
     """POST /review/cluster/{id}: make ``canonical`` the cluster's canonical article."""
-    clid = request.path_params["clid"]
+    clid = _path_id(request, "clid")
     form = await request.form()
     if not check_csrf(request, form.get("csrf")):
         return PlainTextResponse("bad CSRF token\n", status_code=403)
-    aid = _int(form.get("canonical"), 0)
+    if clid is None:
+        return PlainTextResponse("no such cluster\n", status_code=404)
+    aid = _id(form.get("canonical")) or 0
     editor = current_user(request) or "?"
 
     def run(s: Any) -> None:
@@ -291,9 +329,9 @@ def review_routes() -> list[BaseRoute]:
     return [
         Route("/review", queue_page, methods=["GET"]),
         Route("/review/log", log_page, methods=["GET"]),
-        Route("/review/undo/{did:int}", undo_submit, methods=["POST"]),
-        Route("/review/cluster/{clid:int}", cluster_page, methods=["GET"]),
-        Route("/review/cluster/{clid:int}", cluster_canonical, methods=["POST"]),
-        Route("/review/{cid:int}", pair_page, methods=["GET"]),
-        Route("/review/{cid:int}", pair_decide, methods=["POST"]),
+        Route("/review/undo/{did}", undo_submit, methods=["POST"]),
+        Route("/review/cluster/{clid}", cluster_page, methods=["GET"]),
+        Route("/review/cluster/{clid}", cluster_canonical, methods=["POST"]),
+        Route("/review/{cid}", pair_page, methods=["GET"]),
+        Route("/review/{cid}", pair_decide, methods=["POST"]),
     ]

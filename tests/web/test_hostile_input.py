@@ -18,13 +18,13 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from crawlers.registry import Registry
+from domain.registry import Registry
 from storage.db import Store
 from storage.repository import sync_registry
 from tests.dedup.conftest import seed_pair
 from tests.feeds.conftest import make_article
 from vnfeeds.context import AppContext
-from vnfeeds.web import build_app
+from web.site import build_app
 
 PASSWORD = "mat-khau-dai-123"
 
@@ -137,33 +137,31 @@ def _fill(template: str, value: str) -> str:
 
 def test_every_route_is_fuzzed(site: Starlette) -> None:
     served = {(r.path, m) for r in site.routes if isinstance(r, Route) for m in r.methods or ()}
-    listed = {
-        (re.sub(r"\{(\w+)\}", r"{\1:int}", p) if "review" in p else p, m)
-        for p, ms in ROUTES.items()
-        for m in ms
-    }
+    listed = {(p, m) for p, ms in ROUTES.items() for m in ms}
     missing = {(p, m) for p, m in served if (p, m) not in listed and m != "HEAD"}
     assert not missing, f"routes not fuzzed: {sorted(missing)}"
 
 
 @pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "editor"])
-@pytest.mark.parametrize("path", list(ROUTES))
-def test_hostile_params_never_give_a_500(site: Starlette, path: str, logged_in: bool) -> None:
+def test_hostile_params_never_give_a_500(site: Starlette, logged_in: bool) -> None:
     failures: list[str] = []
     with _client(site) as c:
         token = _log_in(c) if logged_in else ""
-        for method in ROUTES[path]:
-            for value in HOSTILE:
-                url = _fill(path, value)
-                params = {k: value for k in QUERY_KEYS}
-                if method == "POST":
-                    form = {k: value for k in FORM_KEYS} | {"csrf": token or value}
-                    r = c.request(method, url, params=params, data=form, follow_redirects=False)
-                else:
-                    r = c.request(method, url, params=params, follow_redirects=False)
-                if r.status_code >= 500:
-                    failures.append(f"{method} {url[:80]!r} value {value[:20]!r}: {r.status_code}")
-    assert not failures, "\n".join(failures[:20])
+        for path, methods in ROUTES.items():
+            for method in methods:
+                for value in HOSTILE:
+                    url = _fill(path, value)
+                    params = {k: value for k in QUERY_KEYS}
+                    if method == "POST":
+                        form = {k: value for k in FORM_KEYS} | {"csrf": token or value}
+                        r = c.request(method, url, params=params, data=form, follow_redirects=False)
+                    else:
+                        r = c.request(method, url, params=params, follow_redirects=False)
+                    if r.status_code >= 500:
+                        failures.append(
+                            f"{method} {url[:60]!r} value {value[:20]!r}: {r.status_code}"
+                        )
+    assert not failures, "\n".join(failures[:30])
 
 
 def test_hostile_headers_never_give_a_500(site: Starlette) -> None:

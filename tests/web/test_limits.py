@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 import pytest
 from starlette.testclient import TestClient
 
-from crawlers.registry import Registry
+from domain.registry import Registry
 from feeds import queries
-from feeds.app import create_app
 from feeds.config import FeedConfig
 from storage.db import Store
 from tests.feeds.conftest import make_article
+from web.app import create_app
 
 
 def _client(store: Store, registry: Registry, **config: object) -> TestClient:

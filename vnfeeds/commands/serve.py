@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from feeds.config import FeedConfig
@@ -17,14 +19,31 @@ from vnfeeds.context import AppContext, pass_app
     help="Public URL of the site, used in feed links (default: http://HOST:PORT).",
 )
 @click.option("--workers", default=1, show_default=True, type=int, help="Uvicorn worker processes.")
+@click.option(
+    "--trusted-proxies",
+    envvar="VNFEEDS_TRUSTED_PROXIES",
+    default="",
+    help="Comma-separated addresses/networks of reverse proxies whose X-Forwarded-For and "
+    "X-Forwarded-Proto are believed (default: none, the headers are ignored).",
+)
 @pass_app
-def cli(app: AppContext, host: str, port: int, base_url: str | None, workers: int) -> None:
+def cli(
+    app: AppContext,
+    host: str,
+    port: int,
+    base_url: str | None,
+    workers: int,
+    trusted_proxies: str,
+) -> None:
     """Serve feeds, the index, review and status pages."""
     import uvicorn
 
     from web.site import build_app
 
     config = FeedConfig.from_env(base_url=base_url or f"http://{host}:{port}")
+    trusted = ",".join(p.strip() for p in trusted_proxies.split(",") if p.strip())
+    # uvicorn otherwise trusts X-Forwarded-For from 127.0.0.1 (or $FORWARDED_ALLOW_IPS)
+    proxy: dict[str, Any] = {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
     if workers > 1:
         click.echo("note: --workers > 1 uses one in-process cache per worker", err=True)
         import os
@@ -42,6 +61,7 @@ def cli(app: AppContext, host: str, port: int, base_url: str | None, workers: in
             factory=True,
             log_level="warning",
             access_log=False,
+            **proxy,
         )
         return
     uvicorn.run(
@@ -50,4 +70,5 @@ def cli(app: AppContext, host: str, port: int, base_url: str | None, workers: in
         port=port,
         log_level="info" if app.verbose else "warning",
         access_log=bool(app.verbose),
+        **proxy,
     )
