@@ -150,6 +150,8 @@ def _fragments(out: Path) -> Iterator[tuple[str, str]]:
     """(where, html) for every piece of every exported document a reader shows as HTML."""
     for path in sorted(out.rglob("*")):
         rel = "/" + path.relative_to(out).as_posix()
+        if rel.startswith("/."):
+            continue  # the exporter's own bookkeeping, never served
         body = path.read_bytes() if path.is_file() else b""
         if path.suffix == ".rss":
             not_bozo(body)
