@@ -58,8 +58,7 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.StorePipeline": 300,
 }
 EXTENSIONS = {
-    "scrapy.extensions.throttle.AutoThrottle": None,
-    "crawlers.throttle.UnitAwareAutoThrottle": 0,
     "crawlers.shared.CrawlStore": 10,
+    "crawlers.throttle.UnitDelayFloor": 20,
     "crawlers.extensions.RunRecorder": 100,
 }
