@@ -6,6 +6,7 @@ during a real `vnfeeds crawl` (Scrapy, AutoThrottle on, jitter on).
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator
@@ -65,7 +66,7 @@ class TimedSite:
 
     def gaps(self) -> list[float]:
         times = sorted(t for t, _ in self.arrivals)
-        return [b - a for a, b in zip(times, times[1:], strict=False)]
+        return [b - a for a, b in itertools.pairwise(times)]
 
     def close(self) -> None:
         self.httpd.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from crawlers.settings import DOWNLOAD_MAXSIZE
 from tests.platforms.golden import FIXTURES
 from vnfeeds.cli import cli
 
@@ -124,3 +126,58 @@ def test_extract_url_failure_names_url_and_cause(served: str) -> None:
 def test_extract_rejects_other_schemes() -> None:
     code, out = _run("ftp://example.vn/a.html")
     assert code != 0 and "http(s)" in out
+
+
+def _run_process(*args: str, timeout: float = 60) -> tuple[int, str, float]:
+    """`python -m vnfeeds extract ARGS` in a subprocess: exit code, stderr, seconds."""
+    import subprocess
+    import sys
+    import time
+
+    t0 = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "vnfeeds", "extract", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return done.returncode, done.stderr, time.monotonic() - t0
+
+
+def test_extract_refuses_20mb_of_random_bytes_fast(tmp_path: Path) -> None:
+    page = tmp_path / "article.html"  # named like a page: the name is not trusted
+    page.write_bytes(os.urandom(20 * 1024 * 1024))
+    code, err, seconds = _run_process(str(page))
+    assert code != 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "article.html" in lines[0] and "limit" in lines[0], err
+    assert seconds < 30, seconds  # generous: a fresh interpreter start, not a benchmark
+
+
+def test_extract_refuses_binary_under_the_size_cap(tmp_path: Path) -> None:
+    page = tmp_path / "random.html"
+    page.write_bytes(os.urandom(256 * 1024))
+    code, out = _run(str(page))
+    assert code != 0 and "not an HTML page" in out and len(out.strip().splitlines()) == 1
+    pdf = tmp_path / "report.html"
+    pdf.write_bytes(b"%PDF-1.4\n" + os.urandom(4096))
+    code, out = _run(str(pdf))
+    assert code != 0 and "PDF" in out
+
+
+def test_extract_refuses_a_page_larger_than_the_crawler_takes(tmp_path: Path) -> None:
+    big = tmp_path / "big.html"
+    filler = "<p>" + "chữ " * 1000 + "</p>"
+    big.write_text("<html><body>" + filler * 3000 + "</body></html>", encoding="utf-8")
+    assert big.stat().st_size > DOWNLOAD_MAXSIZE
+    code, out = _run(str(big))
+    assert code != 0 and str(DOWNLOAD_MAXSIZE) in out
+
+
+def test_extract_accepts_html_without_a_doctype_or_html_suffix(tmp_path: Path) -> None:
+    page = tmp_path / "page.bin"
+    page.write_bytes(
+        b"\xef\xbb\xbf  <div><h1>Tin ng\xc3\xa0y</h1><p>N\xe1\xbb\x99i dung.</p></div>"
+    )
+    code, out = _run(str(page), "--platform", "generic")
+    assert code == 0, out

@@ -11,6 +11,8 @@ import click
 from crawlers.extract import extract_page
 from crawlers.fetch import FetchError, fetch
 from crawlers.platforms import PLATFORMS
+from crawlers.settings import DOWNLOAD_MAXSIZE
+from crawlers.sniff import NotHtml, check_html
 
 
 @click.command(name="extract")
@@ -47,10 +49,15 @@ def cli(
         if urlsplit(source).scheme not in ("", "file") and not path.exists():
             raise click.ClickException(f"{source}: only http(s) URLs or files can be extracted")
         try:
-            body = path.read_bytes()
+            with path.open("rb") as fh:
+                body = fh.read(DOWNLOAD_MAXSIZE + 1)  # never more than the crawler takes
         except OSError as e:
             raise click.ClickException(f"{source}: {e.strerror or e}") from None
         url, encoding = page_url or path.resolve().as_uri(), None
+    try:
+        check_html(body, max_bytes=DOWNLOAD_MAXSIZE)
+    except NotHtml as e:
+        raise click.ClickException(f"{source}: {e}") from None
     article = extract_page(body, url, platform=platform, encoding=encoding)
     data = {**article.to_json(), "problems": article.problems}
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
