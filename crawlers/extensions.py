@@ -20,6 +20,10 @@ STAT_KEYS = (
     "entries_seen",
     "articles_fetched",
     "missing_fields",
+    "list_checked",
+    "list_mismatches",
+    "list_title_mismatches",
+    "list_date_mismatches",
     "http_errors",
     "network_errors",
 )
@@ -77,8 +81,11 @@ class RunRecorder:
                     continue
                 run.finished_at = now
                 run.requests = self._get(unit_id, "requests")
-                run.pages = self._get(unit_id, "list_pages") + self._get(
-                    unit_id, "articles_fetched"
+                not_modified = self._get(unit_id, "list_not_modified")
+                run.pages = (
+                    self._get(unit_id, "list_pages")
+                    + not_modified
+                    + self._get(unit_id, "articles_fetched")
                 )
                 run.new = self._get(unit_id, "new")
                 run.updated = self._get(unit_id, "updated")

@@ -61,6 +61,9 @@ class FeedItem:
     lead: str = ""
     body_html: str = ""
     time_unknown: bool = False
+    date_is_first_seen: bool = (
+        False  # the page and its list gave no date: ``published`` is first seen
+    )
     images: tuple[dict[str, Any], ...] = ()
     attachments: tuple[dict[str, Any], ...] = ()
     category: str = ""
@@ -342,13 +345,14 @@ def _json_item(it: FeedItem, base_url: str) -> dict[str, Any]:
         "topics": [{"slug": s, "name": n} for s, n in it.topics],
         "category": it.category,
         "time_unknown": it.time_unknown,
+        "date_source": "first_seen" if it.date_is_first_seen else "article",
         "also_on": [{"unit": a.unit_id, "name": a.unit_name, "url": a.url} for a in it.also_on],
     }
     return d
 
 
 def render_json(meta: FeedMeta, items: list[FeedItem]) -> bytes:
-    """JSON Feed 1.1 (``_vnfeeds`` per item: unit, topics, time_unknown, also_on)."""
+    """JSON Feed 1.1 (``_vnfeeds`` per item: unit, topics, time_unknown, date_source, also_on)."""
     doc: dict[str, Any] = {
         "version": JSONFEED_VERSION,
         "title": meta.title,

@@ -335,6 +335,7 @@ class ItemLoader:
                 lead=r.lead or "",
                 body_html=r.body_html or "",
                 time_unknown=bool(r.time_unknown),
+                date_is_first_seen=r.published is None,
                 images=tuple(x for x in (r.images or []) if isinstance(x, dict)),
                 attachments=tuple(x for x in (r.attachments or []) if isinstance(x, dict)),
                 category=r.category or "",

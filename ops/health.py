@@ -6,8 +6,9 @@ States (``Unit.state``):
 - ``ok``: the crawl found articles (or the list pages were unchanged, 304);
 - ``down``: nothing could be fetched (network or HTTP errors, crashed or timed-out crawl);
 - ``broken``: pages load but the site no longer looks as the parser expects: list pages
-  that yield no article link, or articles whose title/date/body cannot be found (or that
-  all needed generic extraction) — usually a layout change;
+  that yield no article link, articles whose title/date/body cannot be found (or that
+  all needed generic extraction), or articles that disagree with their list entry
+  (title or date) more often than ``list_mismatch_ratio`` — usually a layout change;
 - ``stale``: no new article for longer than ``schedule.expected_cadence_days``
   (archived units are never stale);
 - ``moved``: the site answered with a permanent redirect to a new host.
@@ -18,6 +19,7 @@ States (``Unit.state``):
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +39,21 @@ class HealthRules:
     missing_fields_ratio: float = 0.5  # of fetched articles without title/date/body
     fallback_ratio: float = 1.0  # of fetched articles that needed generic extraction
     fallback_platforms_exempt: tuple[str, ...] = ("feed",)  # generic extraction is normal there
+    list_mismatch_ratio: float = 0.1  # of list-checked articles whose title/date disagree
+
+    @classmethod
+    def from_env(cls) -> HealthRules:
+        """Defaults, with ``VNFEEDS_LIST_MISMATCH_RATIO`` (0..1) when set."""
+        raw = os.environ.get("VNFEEDS_LIST_MISMATCH_RATIO", "").strip()
+        if not raw:
+            return cls()
+        try:
+            ratio = float(raw)
+        except ValueError:
+            raise ValueError(f"VNFEEDS_LIST_MISMATCH_RATIO={raw!r}: not a number") from None
+        if not 0 <= ratio <= 1:
+            raise ValueError(f"VNFEEDS_LIST_MISMATCH_RATIO={raw!r}: must be between 0 and 1")
+        return cls(list_mismatch_ratio=ratio)
 
 
 @dataclass(frozen=True)
@@ -115,6 +132,17 @@ def judge(
     missing = _num(stats, "missing_fields")
     if articles > 0 and missing / articles >= rules.missing_fields_ratio:
         return Verdict("broken", f"{missing} of {articles} articles lack a title, date or body")
+    checked, disagree = _num(stats, "list_checked"), _num(stats, "list_mismatches")
+    if checked > 0 and disagree / checked > rules.list_mismatch_ratio:
+        kinds = [
+            f"{_num(stats, f'list_{k}_mismatches')} {k}s"
+            for k in ("title", "date")
+            if _num(stats, f"list_{k}_mismatches")
+        ]
+        return Verdict(
+            "broken",
+            f"{disagree} of {checked} articles disagree with their list page ({', '.join(kinds)})",
+        )
     if (
         articles > 0
         and platform not in rules.fallback_platforms_exempt

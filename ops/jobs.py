@@ -22,15 +22,17 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from domain.registry import Registry
 from ops.alerts import AlertConfig, notify
 from ops.backoff import BackoffPolicy, in_backoff
-from ops.health import HealthRules, Transition, apply_verdict, judge
+from ops.health import HealthRules, Transition, Verdict, apply_verdict, judge
 from ops.locks import LockBusy, default_holder, unit_lock
 from ops.logging import event
 from ops.publish import Publisher
@@ -53,7 +55,7 @@ class JobSettings:
     crawl_command: tuple[str, ...] | None = None
     lock_ttl: float | None = None  # default: timeout + 300 s
     backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
-    rules: HealthRules = field(default_factory=HealthRules)
+    rules: HealthRules = field(default_factory=HealthRules.from_env)
     alerts: AlertConfig = field(default_factory=AlertConfig)
     holder_prefix: str = "scheduler"
 
@@ -258,6 +260,26 @@ class CrawlJob:
                 _kill_group(p, signal.SIGTERM)
 
 
+def _verdict(
+    s: Session, registry: Registry, unit_id: str, run: CrawlRun, rules: HealthRules, now: datetime
+) -> tuple[Verdict, Unit]:
+    reg_unit = registry.units.get(unit_id)
+    unit = s.get(Unit, unit_id)
+    assert unit is not None
+    first = s.scalar(select(func.min(CrawlRun.started_at)).where(CrawlRun.unit_id == unit_id))
+    verdict = judge(
+        run,
+        now=now,
+        last_new_at=unit.last_new_at,
+        watched_since=first,
+        cadence_days=reg_unit.schedule.expected_cadence_days if reg_unit else 14.0,
+        archived=reg_unit.archived if reg_unit else False,
+        platform=unit.platform,
+        rules=rules,
+    )
+    return verdict, unit
+
+
 def judge_unit(
     store: Store,
     registry: Registry,
@@ -268,22 +290,9 @@ def judge_unit(
     backoff: BackoffPolicy,
 ) -> Transition:
     """Judge a unit by its run, store the state (and backoff), log a change."""
-    reg_unit = registry.units.get(unit_id)
     now = utcnow()
     with store.session() as s:
-        unit = s.get(Unit, unit_id)
-        assert unit is not None
-        first = s.scalar(select(func.min(CrawlRun.started_at)).where(CrawlRun.unit_id == unit_id))
-        verdict = judge(
-            run,
-            now=now,
-            last_new_at=unit.last_new_at,
-            watched_since=first,
-            cadence_days=reg_unit.schedule.expected_cadence_days if reg_unit else 14.0,
-            archived=reg_unit.archived if reg_unit else False,
-            platform=unit.platform,
-            rules=rules,
-        )
+        verdict, unit = _verdict(s, registry, unit_id, run, rules, now)
         t = apply_verdict(unit, verdict, now=now, policy=backoff)
         if t.old != t.new:
             event(log, "state_changed", unit_id, old=t.old, new=t.new, reason=t.reason)
@@ -332,6 +341,33 @@ def alert_transition(store: Store, alerts: AlertConfig, t: Transition) -> None:
     notify(alerts, t, unit_name=name, failures=failures)
 
 
+def _latest_run(store: Store, unit_id: str) -> CrawlRun | None:
+    with store.session() as s:
+        return s.scalar(
+            select(CrawlRun)
+            .where(CrawlRun.unit_id == unit_id)
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        )
+
+
+def verdicts_of_latest_runs(
+    store: Store, registry: Registry, unit_ids: Sequence[str]
+) -> dict[str, Verdict]:
+    """Each unit's state after its newest run, judged as the scheduler will, not stored."""
+    out: dict[str, Verdict] = {}
+    now = utcnow()
+    rules = HealthRules.from_env()
+    for uid in unit_ids:
+        run = _latest_run(store, uid)
+        if run is None:
+            out[uid] = judge(None, now=now, last_new_at=None, watched_since=None, cadence_days=14)
+            continue
+        with store.session() as s:
+            out[uid] = _verdict(s, registry, uid, run, rules, now)[0]
+    return out
+
+
 def judge_latest_runs(
     store: Store, registry: Registry, unit_ids: Sequence[str]
 ) -> list[Transition]:
@@ -339,16 +375,12 @@ def judge_latest_runs(
     alerts = AlertConfig.from_env()
     out = []
     for uid in unit_ids:
-        with store.session() as s:
-            run = s.scalar(
-                select(CrawlRun)
-                .where(CrawlRun.unit_id == uid)
-                .order_by(CrawlRun.id.desc())
-                .limit(1)
-            )
+        run = _latest_run(store, uid)
         if run is None:
             continue
-        t = judge_unit(store, registry, uid, run, rules=HealthRules(), backoff=BackoffPolicy())
+        t = judge_unit(
+            store, registry, uid, run, rules=HealthRules.from_env(), backoff=BackoffPolicy()
+        )
         if t.alertable:
             alert_transition(store, alerts, t)
         out.append(t)

@@ -31,7 +31,7 @@ from domain.links import repair_amp
 ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "odt")
 _EXT_RE = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTS) + r")$", re.IGNORECASE)
 DATE_RE = re.compile(
-    r"(?:\d{1,2}:\d{2}(?:\s*[AP]M)?,?\s*)?\b\d{1,2}[/-]\d{1,2}[/-]\d{4}\b"
+    r"(?:\d{1,2}:\d{2}(?:\s*[AP]M)?,?\s*)?\b\d{1,2}([/.-])\d{1,2}\1\d{4}\b"
     r"(?:\s*\|?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?)?",
     re.IGNORECASE,
 )

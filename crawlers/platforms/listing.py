@@ -36,6 +36,16 @@ def _entry_date(item: Selector, href: str, spec: str | None) -> str:
     return ""
 
 
+def without_date(title: str, date: str) -> str:
+    """A list title without the date printed inside its link ("Tin A (24.06.2019 12:00)")."""
+    if not date or date not in title:
+        return title
+    rest = title.replace(date, " ")
+    rest = re.sub(r"[(\[]\s*[)\]]", " ", rest)
+    rest = " ".join(rest.split()).strip(" -–|:,")
+    return rest or title
+
+
 def _anchor(item: Selector, spec: str | None) -> Selector | None:
     """The article link of a list item: the item itself, ``spec`` in it, or its first titled link."""
     if item.root.tag == "a":
@@ -121,6 +131,7 @@ def parse_list_with(
             continue
         seen.add(link)
         date = _entry_date(item, href, s.get("list_date"))
+        title = without_date(title, date)
         summary = first_text(item, s.get("list_summary")) if item is not anchor else ""
         entries.append(ListEntry(url=link, title=title, date_text=date, summary=summary))
     next_url = None

@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from crawlers.cleaning.dates import parse_list_date
 from crawlers.extract import extract_list, extract_page
+from crawlers.listcheck import check_against_list
 from crawlers.shared import crawl_store
 from domain.registry import Registry, Unit
 from domain.text import match_form
@@ -120,17 +121,18 @@ class UnitsSpider(Spider):
         """Queue unknown (or retitled) articles; follow the next page while it pays."""
         unit = self.unit(response.meta["unit_id"])
         category, page_no = response.meta["category"], response.meta["page"]
-        self._stat(unit.id, "list_pages")
         owner = self._note_redirect(unit, response)
         if owner is not None:
             # The site now lives at a unit we already crawl: its articles are that unit's.
             self.logger.info(
                 "unit %s: moved to unit %s (%s); not crawled twice", unit.id, owner, response.url
             )
+            self._stat(unit.id, "list_pages")
             return
-        if response.status == 304:
+        if response.status == 304:  # counted apart: a 304 shows no links
             self._stat(unit.id, "list_not_modified")
             return
+        self._stat(unit.id, "list_pages")
         if "vnfeeds_validators" in response.meta:
             self.validators[unit.id][response.request.url if response.request else response.url] = (
                 response.meta["vnfeeds_validators"]
@@ -168,7 +170,9 @@ class UnitsSpider(Spider):
                 entry.url,
                 callback=self.parse_article,
                 errback=self.on_error,
-                meta=self._meta(unit, category=category, list_date=entry.date_text),
+                meta=self._meta(
+                    unit, category=category, list_title=entry.title, list_date=entry.date_text
+                ),
             )
         limit = self.backfill_pages if first_run else self.max_pages
         if unit.politeness.backfill_pages and first_run:
@@ -189,9 +193,20 @@ class UnitsSpider(Spider):
             overrides=unit.selectors.as_dict(),
             encoding=_encoding(response),
         )
+        verdict = check_against_list(
+            article, response.meta.get("list_title", ""), response.meta.get("list_date", "")
+        )
+        if verdict.checked:
+            self._stat(unit.id, "list_checked")
+        if verdict.mismatch:
+            self._stat(unit.id, "list_mismatches")
+            self.logger.warning("unit %s: %s: %s", unit.id, response.url, article.problems[-1])
+        for kind, flag in (("title", verdict.title_mismatch), ("date", verdict.date_mismatch)):
+            if flag:
+                self._stat(unit.id, f"list_{kind}_mismatches")
         if article.fallback:
             self._stat(unit.id, "fallbacks")
-        if article.problems:
+        if not article.title or article.published is None or "missing body" in article.problems:
             self._stat(unit.id, "missing_fields")
         yield {
             "unit_id": unit.id,

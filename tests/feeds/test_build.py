@@ -56,6 +56,7 @@ def items() -> list[FeedItem]:
             unit_name="Sở Công Thương tỉnh Phú Thọ",
             body_html="<p>a ]]> b</p>",
             time_unknown=True,
+            date_is_first_seen=True,
         ),
     ]
 
@@ -161,6 +162,8 @@ def test_json_feed() -> None:
     ]
     assert ext["unit"]["id"] == "phutho-soct"
     assert doc["items"][1]["_vnfeeds"]["time_unknown"] is True
+    assert ext["date_source"] == "article"
+    assert doc["items"][1]["_vnfeeds"]["date_source"] == "first_seen"
 
 
 def test_archive_document_marks() -> None:

@@ -46,6 +46,20 @@ def test_ties_and_missing_dates_order_stably(fstore: Store, registry: Registry) 
     ]
 
 
+def test_undated_items_are_marked_first_seen(fstore: Store, registry: Registry) -> None:
+    with fstore.session() as s:
+        make_article(s, "hanoi-syt", 1, hours=5)
+        undated = make_article(s, "hanoi-syt", 2, hours=1)
+        undated.published = None
+        first_seen = undated.first_seen
+    spec = FeedSpec("unit", unit="hanoi-syt")
+    with fstore.session() as s:
+        items = queries.load_items(s, registry, queries.current_ids(s, spec, registry, 10), False)
+    by_guid = {it.guid.rsplit("/", 1)[1]: it for it in items}
+    assert by_guid["2"].date_is_first_seen and not by_guid["1"].date_is_first_seen
+    assert by_guid["2"].published.replace(tzinfo=None) == first_seen.replace(tzinfo=None)
+
+
 def test_province_feed_includes_merged_provinces(
     fstore: Store, registry: Registry, add: AddArticle
 ) -> None:

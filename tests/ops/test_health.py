@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ops.backoff import BackoffPolicy, in_backoff
-from ops.health import apply_verdict, judge
+from ops.health import HealthRules, apply_verdict, judge
 from storage.models import CrawlRun, Unit
 
 NOW = datetime(2025, 7, 1, 3, 0, tzinfo=UTC)
@@ -91,6 +91,26 @@ def test_unchanged_list_pages_are_fine() -> None:
 def test_broken_when_fields_go_missing() -> None:
     assert verdict(run(missing_fields=3))[0] == "broken"
     assert verdict(run(missing_fields=1))[0] == "ok"  # 1 of 4 is below the threshold
+
+
+def test_broken_when_articles_disagree_with_their_list() -> None:
+    state, reason = verdict(run(list_checked=20, list_mismatches=3, list_title_mismatches=3))
+    assert state == "broken"
+    assert "3 of 20 articles disagree with their list page (3 titles)" in reason
+    # 2 of 20 is 10 %: not above the threshold
+    assert verdict(run(list_checked=20, list_mismatches=2, list_date_mismatches=2))[0] == "ok"
+    lenient = HealthRules(list_mismatch_ratio=0.5)
+    assert verdict(run(list_checked=20, list_mismatches=3), rules=lenient)[0] == "ok"
+
+
+def test_list_mismatch_ratio_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VNFEEDS_LIST_MISMATCH_RATIO", "0.25")
+    assert HealthRules.from_env().list_mismatch_ratio == 0.25
+    monkeypatch.setenv("VNFEEDS_LIST_MISMATCH_RATIO", "lots")
+    with pytest.raises(ValueError, match="VNFEEDS_LIST_MISMATCH_RATIO"):
+        HealthRules.from_env()
+    monkeypatch.delenv("VNFEEDS_LIST_MISMATCH_RATIO")
+    assert HealthRules.from_env().list_mismatch_ratio == 0.1
 
 
 def test_all_fallbacks_is_broken_except_for_feed_units() -> None:

@@ -13,31 +13,41 @@ from crawlers.runner import RunSummary, run_crawl
 from ops.locks import LockBusy, default_holder, unit_lock
 from vnfeeds.context import AppContext, pass_app
 
+#: States after which `vnfeeds crawl` exits non-zero (any unit asked for).
+FAILED_STATES = ("broken", "down")
 
-def print_summary(console: Console, results: list[RunSummary]) -> None:
-    """The per-unit table: new, updated, unchanged, errors."""
-    table = Table(title="crawl summary")
-    for col in (
-        "unit",
-        "status",
-        "new",
-        "updated",
-        "unchanged",
-        "errors",
-        "requests",
-        "last error",
-    ):
-        table.add_column(col)
+
+def print_summary(
+    console: Console,
+    results: list[RunSummary],
+    states: dict[str, tuple[str, str]],
+    names: dict[str, str],
+) -> None:
+    """The per-unit table: full id, name, health state (as the state line says), counts, why.
+
+    Ids are never cut: the name and the reason wrap instead, so it reads at 80 columns.
+    """
+    table = Table(title="crawl summary", expand=False, pad_edge=False)
+    table.add_column(
+        "unit", no_wrap=True, min_width=max((len(r.unit_id) for r in results), default=4)
+    )
+    table.add_column("name", ratio=2, overflow="fold")
+    table.add_column("state", no_wrap=True)
+    for col in ("new", "upd", "same", "err", "req"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("why", ratio=3, overflow="fold")
     for r in results:
+        state, reason = states.get(r.unit_id, (r.status, r.error or ""))
         table.add_row(
             r.unit_id,
-            r.status,
+            names.get(r.unit_id, ""),
+            state,
             str(r.new),
             str(r.updated),
             str(r.unchanged),
             str(r.errors),
             str(r.requests),
-            (r.error or "")[:120],
+            (reason or r.error or "")[:200],
         )
     console.print(table)
 
@@ -100,12 +110,23 @@ def cli(app: AppContext, units: tuple[str, ...], full: bool, no_lock: bool, quie
             results = run_crawl(
                 reg, runnable, store=store, sites=app.sites, full=full, on_event=on_event
             )
-        if not no_lock:  # the scheduler judges its own runs
-            from ops.jobs import judge_latest_runs
+        from ops.jobs import judge_latest_runs, verdicts_of_latest_runs
 
+        states: dict[str, tuple[str, str]] = {}
+        if no_lock:  # the scheduler stores its own judgement; show the same one
+            for uid, v in verdicts_of_latest_runs(store, reg, runnable).items():
+                states[uid] = (v.state, v.reason)
+        else:
             for t in judge_latest_runs(store, reg, runnable):
+                states[t.unit_id] = (t.new, t.reason)
                 if t.old != t.new:
                     console.print(f"state of {t.unit_id}: {t.old} -> {t.new} {t.reason}".rstrip())
-    print_summary(Console(), results)
+    names = {uid: reg.units[uid].name for uid in runnable}
+    print_summary(Console(), results, states, names)
+    failed = [uid for uid in runnable if states.get(uid, ("",))[0] in FAILED_STATES]
+    if failed:
+        raise click.ClickException(
+            f"{len(failed)} of {len(runnable)} unit(s) ended broken or down: {', '.join(failed)}"
+        )
     if all(r.status == "failed" for r in results):
-        raise click.ClickException("every unit failed; see the last-error column")
+        raise click.ClickException("every unit failed; see the why column")
