@@ -91,6 +91,9 @@ def check_against_list(article: Article, list_title: str, list_date_text: str) -
         else:
             ours = article.published.astimezone(VN_TZ).date()
             theirs = listed.value.astimezone(VN_TZ).date()
+            if ours == theirs and article.time_unknown and not listed.time_unknown:
+                article.published, article.time_unknown = listed.value, False
+                article.problems.append("time from list page")
             if ours != theirs:
                 date_mismatch = True
                 article.problems.append(

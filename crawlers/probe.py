@@ -34,7 +34,8 @@ class ProbeResult:
     site_name: str = ""
 
 
-def _slug(s: str) -> str:
+def slug(s: str) -> str:
+    """ASCII slug of a Vietnamese text ("Đắk Nông" -> "dak-nong")."""
     s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
@@ -113,7 +114,7 @@ def unit_toml(result: ProbeResult, *, allow_private: bool = False) -> str:
     """A `[[unit]]` entry ready for a units file (check the commented fields)."""
     parts = urlsplit(result.url)
     host = parts.hostname or "site"
-    uid = _slug(host.removeprefix("www.").rsplit(".gov.vn", 1)[0])[:60] or "new-unit"
+    uid = slug(host.removeprefix("www.").rsplit(".gov.vn", 1)[0])[:60] or "new-unit"
     category = result.category or "Tin tức"
     province = guess_province(host)
     lines = [

@@ -19,30 +19,40 @@ from crawlers.platforms.base import ListEntry, ListPage
 from crawlers.platforms.common import DATE_RE, clean_href, first_text, merged, select, text_of
 
 
-def _entry_date(item: Selector, href: str, spec: str | None) -> str:
+def _entry_date(item: Selector, href: str, spec: str | None, title: str = "") -> str:
     """The date an item shows: its date element, else the first date-like text near it
-    (in the item or the ancestors that hold no link to another article)."""
+    (in the item or the ancestors that hold no link to another article), never a date
+    the title itself mentions ("Quyết định ngày 01/04/2019 của …")."""
     if spec:
         text = first_text(item, spec)
         if text:
             return text
+    inside = title.rstrip(" )]")
     for node in (item, *item.xpath("ancestor::*[position() <= 3]")[::-1]):
         links = {clean_href(h) for h in node.xpath(".//a/@href").getall()}
         if links - {href}:
             break
-        m = DATE_RE.search(text_of(node))
-        if m:
+        for m in DATE_RE.finditer(text_of(node)):
+            if m.group(0) in inside and not inside.endswith(m.group(0)):
+                continue
             return m.group(0)
     return ""
 
 
 def without_date(title: str, date: str) -> str:
-    """A list title without the date printed inside its link ("Tin A (24.06.2019 12:00)")."""
-    if not date or date not in title:
-        return title
-    rest = title.replace(date, " ")
-    rest = re.sub(r"[(\[]\s*[)\]]", " ", rest)
-    rest = " ".join(rest.split()).strip(" -–|:,")
+    """A list title without the date printed at the end of its link ("Tin A (24.06.2019)").
+
+    Only a trailing date (bare or in brackets) goes, and empty brackets left by a list
+    that prints none; a date inside the title ("Quyết định ngày 01/04/2019 của …") stays.
+    """
+    rest = title.rstrip()
+    if date and rest.endswith(date.strip()):
+        rest = rest[: len(rest) - len(date.strip())]
+    elif date:
+        m = re.search(r"[(\[]\s*" + re.escape(date.strip(" ()[]")) + r"\s*[)\]]\s*$", rest)
+        rest = rest[: m.start()] if m else rest
+    rest = re.sub(r"\s*[(\[]\s*[)\]]\s*$", "", rest)
+    rest = " ".join(rest.split()).rstrip(" -–|:,")
     return rest or title
 
 
@@ -130,7 +140,7 @@ def parse_list_with(
         if link in seen or _is_pager_link(anchor, title):
             continue
         seen.add(link)
-        date = _entry_date(item, href, s.get("list_date"))
+        date = _entry_date(item, href, s.get("list_date"), title)
         title = without_date(title, date)
         summary = first_text(item, s.get("list_summary")) if item is not anchor else ""
         entries.append(ListEntry(url=link, title=title, date_text=date, summary=summary))

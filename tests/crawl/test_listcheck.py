@@ -73,3 +73,12 @@ def test_disagreements_are_reported() -> None:
 
 def test_nothing_to_check_without_a_list_entry() -> None:
     assert not check_against_list(_article("Tin"), "", "").checked
+
+
+def test_the_list_supplies_the_time_of_a_same_day_date() -> None:
+    art = _article("Tin về công tác cải cách hành chính", datetime(2019, 7, 9, tzinfo=VN_TZ))
+    art.time_unknown = True
+    verdict = check_against_list(art, "Tin về công tác cải cách hành chính", "(09.07.2019 15:41)")
+    assert not verdict.mismatch
+    assert art.published == datetime(2019, 7, 9, 15, 41, tzinfo=VN_TZ) and not art.time_unknown
+    assert "time from list page" in art.problems

@@ -107,3 +107,44 @@ def probe_cmd(url: str, allow_private: bool, samples: int) -> None:
         flag = " (generic fallback)" if art.fallback else ""
         click.echo(f"# sample: {when}  {art.title[:80]}{flag}")
     click.echo(unit_toml(result, allow_private=allow_private))
+
+
+@cli.command("learn")
+@click.argument("url")
+@click.option(
+    "--samples", default=5, show_default=True, help="Articles of the list page to learn from."
+)
+@click.option("--allow-private", is_flag=True, help="Allow loopback/private hosts (local copies).")
+@click.option("--id", "unit_id", help="The unit id (default: from the host name).")
+@click.option("--province", help="Province id (default: from the host name, else a TODO).")
+def learn_cmd(
+    url: str, samples: int, allow_private: bool, unit_id: str | None, province: str | None
+) -> None:
+    """Learn a unit's selectors from list page URL and a few of its articles.
+
+    Prints a per-field table of what the learned unit extracts from each sample (as
+    TOML comments) and the unit entry, ready for a units file. Exits non-zero when no
+    title or body selector could be learned, or a sample disagrees with its list entry.
+    """
+    from crawlers.fetch import FetchError
+    from crawlers.learn import learn_site
+    from crawlers.learn.report import sample_table, unit_toml
+    from crawlers.sniff import NotHtml
+
+    try:
+        learned = learn_site(url, samples=samples, allow_private=allow_private)
+    except (FetchError, NotHtml) as e:
+        raise click.ClickException(f"{url}: {e}") from None
+    for line in sample_table(learned):
+        click.echo(line)
+    click.echo(unit_toml(learned, uid=unit_id, province=province, allow_private=allow_private))
+    missing = [k for k in ("list_links", "title", "body") if k not in learned.selectors]
+    if missing:
+        raise click.ClickException(
+            f"{url}: could not learn {', '.join(missing)} (see the WARNING lines above)"
+        )
+    bad = [x for x in learned.samples if x.verdict.mismatch]
+    if bad:
+        raise click.ClickException(
+            f"{url}: {len(bad)} of {len(learned.samples)} samples disagree with the list page"
+        )

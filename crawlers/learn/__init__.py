@@ -1,0 +1,150 @@
+"""`sites learn`: induce a unit's selectors from its list page and a handful of articles.
+
+:func:`learn_pages` works on pages already at hand (tests, benchmarks);
+:func:`learn_site` fetches them first. Both return a :class:`Learned` unit whose
+selectors the crawler uses as they are, and the extraction of every sample with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from parsel import Selector
+
+from crawlers.cleaning.dates import parse_list_date
+from crawlers.cleaning.encodings import decode_page
+from crawlers.extract import extract_list, extract_page
+from crawlers.items import Article
+from crawlers.learn import article as art
+from crawlers.learn.listpage import learn_list_date, learn_list_links, list_category, site_name
+from crawlers.listcheck import ListVerdict, check_against_list
+from crawlers.platforms.base import ListEntry
+from crawlers.platforms.common import select
+
+PLATFORM = "selectors"
+
+
+@dataclass
+class Extracted:
+    """One sample as the learned unit reads it, and what its list entry said."""
+
+    entry: ListEntry
+    article: Article
+    verdict: ListVerdict
+
+
+@dataclass
+class Learned:
+    """A learned unit: where, what it is called, its selectors, and the samples' extraction."""
+
+    url: str
+    site_name: str
+    category: str
+    selectors: dict[str, str] = field(default_factory=dict)
+    entries: list[ListEntry] = field(default_factory=list)
+    samples: list[Extracted] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _selector(page: bytes | str) -> Selector:
+    return Selector(text=decode_page(page, None) if isinstance(page, bytes) else page)
+
+
+def learn_pages(
+    list_url: str, list_page: bytes | str, articles: Mapping[str, bytes | str]
+) -> Learned:
+    """Learn from a list page and the fetched articles it links to (URL -> page)."""
+    lsel = _selector(list_page)
+    learned = Learned(list_url, site_name(lsel), list_category(lsel, list_url))
+    links = learn_list_links(lsel, list_url)
+    if links is None:
+        learned.notes.append("no group of article links found on the list page")
+        return learned
+    learned.selectors["list_links"] = links
+    list_date = learn_list_date(lsel, links)
+    if list_date:
+        learned.selectors["list_date"] = list_date
+    listing = extract_list(list_page, list_url, platform=PLATFORM, overrides=learned.selectors)
+    learned.entries = listing.entries
+    samples = []
+    for entry in listing.entries:
+        if entry.url in articles and _is_article(articles[entry.url]):
+            samples.append(
+                art.Sample(
+                    url=entry.url,
+                    sel=_selector(articles[entry.url]),
+                    list_title=entry.title,
+                    list_date=parse_list_date(entry.date_text) if entry.date_text else None,
+                )
+            )
+    if len(samples) < 2:
+        learned.notes.append(f"only {len(samples)} article(s) fetched: need at least 2")
+        return learned
+    art.measure(samples)
+    title = art.learn_title(samples)
+    date = art.learn_date(samples, title)
+    body = art.learn_body(samples)
+    for key, value in (("title", title), ("date", date), ("body", body)):
+        if value:
+            learned.selectors[key] = value
+        else:
+            learned.notes.append(f"no {key} selector agrees with the samples")
+    if body:
+        inside = [s for s in (title, date) if s and _inside(samples, s, body)]
+        remove = art.learn_remove(samples, body, inside)
+        if remove:
+            learned.selectors["remove"] = remove
+    entries = {e.url: e for e in listing.entries}
+    for s in samples:
+        a = extract_page(articles[s.url], s.url, platform=PLATFORM, overrides=learned.selectors)
+        e = entries[s.url]
+        learned.samples.append(Extracted(e, a, check_against_list(a, e.title, e.date_text)))
+    return learned
+
+
+#: A page with less visible text than this is a placeholder, not an article.
+MIN_PAGE_TEXT = 300
+
+
+def _is_article(page: bytes | str) -> bool:
+    text = _selector(page).xpath("string(//body)").get("")
+    return len(" ".join(text.split())) >= MIN_PAGE_TEXT
+
+
+def _inside(samples: list[art.Sample], spec: str, body: str) -> bool:
+    """``spec``'s first match lies inside ``body``'s first match on every sample."""
+    for s in samples:
+        a, b = select(s.sel, spec), select(s.sel, body)
+        if not a or not b or not art.contains(b[0].root, a[0].root):
+            return False
+    return True
+
+
+def learn_site(url: str, *, samples: int = 5, allow_private: bool = False) -> Learned:
+    """Fetch the list page at ``url`` and up to ``samples`` of its articles, then learn."""
+    from crawlers.fetch import fetch
+    from crawlers.settings import DOWNLOAD_MAXSIZE
+    from crawlers.sniff import check_html
+
+    page = fetch(url, allow_private=allow_private)
+    check_html(page.body, max_bytes=DOWNLOAD_MAXSIZE)
+    lsel = _selector(page.body)
+    links = learn_list_links(lsel, page.url)
+    overrides = {"list_links": links} if links else {}
+    listing = extract_list(page.body, page.url, platform=PLATFORM, overrides=overrides)
+    fetched: dict[str, bytes] = {}
+    for entry in listing.entries:
+        if len(fetched) >= samples:
+            break
+        if entry.url in fetched:
+            continue
+        try:
+            got = fetch(entry.url, allow_private=allow_private)
+            check_html(got.body, max_bytes=DOWNLOAD_MAXSIZE)
+        except Exception:  # a dead link among the samples: take the next one
+            continue
+        if not _is_article(got.body):
+            continue
+        fetched[entry.url] = got.body
+    return learn_pages(page.url, page.body, fetched)

@@ -1,0 +1,324 @@
+"""Induce an article template's selectors from a few samples and their list entries.
+
+- title: the element whose text is the list entry's title (same words, matching form);
+- date: the date-like text whose day is the list entry's day (nearest after the title);
+- body: the block holding nearly all of the text that differs from page to page
+  (link text aside: related lists differ too, but are links);
+- remove: blocks inside the body whose text is the same on the samples (account lines,
+  share widgets, "related news" lists, print buttons) — never one holding article text.
+
+Every selector proposed is tested on every sample with the crawler's own engine.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+from parsel import Selector
+
+from crawlers.cleaning.dates import VN_TZ, ParsedDate, parse_vn_date
+from crawlers.learn.candidates import (
+    contains,
+    is_element,
+    root_of,
+    selectors_for,
+    text_nodes,
+    unique,
+)
+from crawlers.listcheck import titles_agree
+from crawlers.platforms.common import DATE_RE, first_text, select
+
+#: Text shorter than this never counts as article text (dates, counters, labels).
+MIN_TEXT = 20
+#: Share of the page's own text the body must hold.
+BODY_COVERAGE = 0.8
+MAX_REMOVE = 8
+
+
+@dataclass
+class Sample:
+    """One article page with what its list entry said about it."""
+
+    url: str
+    sel: Selector
+    list_title: str
+    list_date: ParsedDate | None
+    own: dict[etree._Element, int] = field(default_factory=dict)  # text unique to the page
+    common: dict[etree._Element, int] = field(default_factory=dict)  # text seen on others
+    links: dict[etree._Element, int] = field(default_factory=dict)  # link text
+    other: dict[etree._Element, int] = field(default_factory=dict)  # short text of its own
+
+
+def _day(p: ParsedDate) -> object:
+    return p.value.astimezone(VN_TZ).date()
+
+
+def _best(
+    candidates: list[str], score: Callable[[str], float], samples: list[Sample]
+) -> tuple[str | None, float]:
+    """The candidate with the highest score; ties go to fewer matches, then shorter text."""
+    best: tuple[float, float, int] | None = None
+    winner = None
+    for c in candidates:
+        s = score(c)
+        if s <= 0:
+            continue
+        spread = sum(len(select(x.sel, c)) for x in samples) / len(samples)
+        key = (s, -spread, -len(c))
+        if best is None or key > best:
+            best, winner = key, c
+    return winner, best[0] if best else 0.0
+
+
+# -- title -------------------------------------------------------------------------
+
+
+def _title_elements(sample: Sample) -> list[etree._Element]:
+    """The smallest elements whose text is the list entry's title."""
+    body = root_of(sample.sel).find("body")
+    if body is None or not sample.list_title:
+        return []
+    first = sample.list_title.split()[0].casefold() if sample.list_title.split() else ""
+    hits: list[etree._Element] = []
+    for _text, el, _link in text_nodes(body):
+        if first and first not in _text.casefold():
+            continue
+        for node in [el, *list(el.iterancestors())[:3]]:
+            text = " ".join(" ".join(node.itertext()).split())
+            if len(text) > 3 * len(sample.list_title) + 40:
+                break
+            if titles_agree(text, sample.list_title):
+                hits.append(node)
+                break
+    smallest = [
+        h for h in unique_elements(hits) if not any(contains(h, o) for o in hits if o is not h)
+    ]
+    # a link to the article itself (a related list, a share widget) is not its title
+    plain = [h for h in smallest if not h.xpath("ancestor-or-self::a")]
+    return plain or smallest
+
+
+def unique_elements(els: list[etree._Element]) -> list[etree._Element]:
+    """Elements once each, in order."""
+    return list(dict.fromkeys(els))
+
+
+def learn_title(samples: list[Sample]) -> str | None:
+    """The selector whose first text agrees with the list title on most samples."""
+    cands = unique(c for s in samples for el in _title_elements(s) for c in selectors_for(el))
+
+    def score(c: str) -> float:
+        return sum(titles_agree(first_text(s.sel, c), s.list_title) for s in samples)
+
+    winner, got = _best(cands, score, samples)
+    return winner if winner and got >= max(1, len(samples) / 2) else None
+
+
+# -- date --------------------------------------------------------------------------
+
+
+def _date_elements(sample: Sample, title: str | None) -> list[etree._Element]:
+    """Elements with a date-like text on the list entry's day, those after the title first."""
+    if sample.list_date is None:
+        return []
+    body = root_of(sample.sel).find("body")
+    if body is None:
+        return []
+    day = _day(sample.list_date)
+    found = []
+    for text, el, in_link in text_nodes(body):
+        if in_link or (not DATE_RE.search(text) and "tháng" not in text.lower()):
+            continue
+        if _in_link_list(el):
+            continue  # a related-news list shows dates too
+        parsed = parse_vn_date(text)
+        if parsed is not None and _day(parsed) == day:
+            found.append(el)
+    titles = select(sample.sel, title) if title else []
+    if titles and is_element(titles[0].root):
+        anchor = titles[0].root
+        after = set(anchor.xpath("following::*"))
+        found.sort(key=lambda e: e not in after)
+    return unique_elements(found)
+
+
+def _in_link_list(el: etree._Element) -> bool:
+    """``el`` sits in a block of several links (a related list), three levels up at most."""
+    return any(len(anc.xpath(".//a[@href]")) >= 3 for anc in list(el.iterancestors())[:3])
+
+
+def learn_date(samples: list[Sample], title: str | None) -> str | None:
+    """The selector whose first text parses to the list entry's day on most dated samples."""
+    dated = [s for s in samples if s.list_date is not None]
+    cands = unique(
+        c for s in dated for el in _date_elements(s, title)[:3] for c in selectors_for(el)
+    )
+
+    def score(c: str) -> float:
+        n = 0
+        for s in dated:
+            parsed = parse_vn_date(first_text(s.sel, c))
+            n += (
+                parsed is not None and s.list_date is not None and _day(parsed) == _day(s.list_date)
+            )
+        return n
+
+    winner, got = _best(cands, score, dated)
+    return winner if winner and got >= max(1, 0.6 * len(dated)) else None
+
+
+# -- text model, body and chrome -----------------------------------------------------
+
+
+def measure(samples: list[Sample]) -> None:
+    """Fill each sample's per-element counts of own, common and link text.
+
+    A text is common when at least half the samples (and two) print it; own when it is
+    not common and at least ``MIN_TEXT`` long; link text is counted apart.
+    """
+    per_page = [{t for t, _el, link in text_nodes(root_of(s.sel)) if not link} for s in samples]
+    df: Counter[str] = Counter(t for texts in per_page for t in texts)
+    threshold = max(2, (len(samples) + 1) // 2)
+    for s in samples:
+        s.own, s.common, s.links, s.other = {}, {}, {}, {}
+        for text, el, in_link in text_nodes(root_of(s.sel)):
+            if in_link:
+                target = s.links
+            elif df[text] >= threshold:
+                target = s.common
+            elif titles_agree(text, s.list_title):
+                continue  # the title is learned apart; it is neither body nor chrome
+            elif len(text) >= MIN_TEXT:
+                target = s.own
+            else:
+                target = s.other
+            for node in [el, *el.iterancestors()]:
+                target[node] = target.get(node, 0) + len(text)
+
+
+def _coverage(s: Sample, node: etree._Element) -> float:
+    total = s.own.get(root_of(s.sel), 0)
+    return s.own.get(node, 0) / total if total else 0.0
+
+
+def _body_element(s: Sample) -> etree._Element | None:
+    """The deepest element holding nearly all of the page's own text."""
+    root = root_of(s.sel)
+    best, depth = None, -1
+    for el in root.iter():
+        if not is_element(el) or _coverage(s, el) < BODY_COVERAGE:
+            continue
+        d = sum(1 for _ in el.iterancestors())
+        if d > depth:
+            best, depth = el, d
+    return best
+
+
+def learn_body(samples: list[Sample]) -> str | None:
+    """The selector of the tightest block holding the text that differs between pages."""
+    blocks = [b for s in samples if (b := _body_element(s)) is not None]
+    around = [el for b in blocks for el in [b, *list(b.iterancestors())[:3]]]
+    cands = unique(c for el in around for c in selectors_for(el))
+
+    def score(c: str) -> float:
+        total = 0.0
+        for s in samples:
+            nodes = select(s.sel, c)
+            if not nodes or not is_element(nodes[0].root):
+                continue
+            node = nodes[0].root
+            cov = _coverage(s, node)
+            if cov < BODY_COVERAGE / 2:
+                continue
+            own = s.own.get(node, 0)
+            noise = s.common.get(node, 0) + s.links.get(node, 0)
+            total += cov - 0.5 * noise / max(1, own + noise)
+        return total
+
+    winner, got = _best(cands, score, samples)
+    return winner if winner and got >= len(samples) * 0.5 else None
+
+
+def _chrome_blocks(s: Sample, body: etree._Element) -> list[etree._Element]:
+    """Biggest blocks inside ``body`` with no own text but some common or link text."""
+    out = []
+
+    def walk(el: etree._Element) -> None:
+        for child in el:
+            if not is_element(child):
+                continue
+            own, common = s.own.get(child, 0), s.common.get(child, 0)
+            links = s.links.get(child, 0)
+            if own == 0 and (common > 0 or links >= MIN_TEXT):
+                out.append(child)
+            elif own > 0:
+                walk(child)
+
+    walk(body)
+    return out
+
+
+def _keeps(s: Sample, el: etree._Element) -> bool:
+    """An element chrome removal must keep: short text of its own, or an unlinked image."""
+    if s.other.get(el, 0) > 0 and s.common.get(el, 0) == 0 and s.links.get(el, 0) == 0:
+        return True
+    return s.links.get(el, 0) == 0 and el.find(".//img") is not None
+
+
+def learn_remove(samples: list[Sample], body: str, extra: list[str]) -> str | None:
+    """Selectors of the chrome inside the body, each never touching article text."""
+    bodies = {}
+    for s in samples:
+        nodes = select(s.sel, body)
+        if nodes and is_element(nodes[0].root):
+            bodies[id(s)] = nodes[0].root
+    blocks = {id(s): _chrome_blocks(s, bodies[id(s)]) for s in samples if id(s) in bodies}
+    targets = {m[0].root for s in samples for spec in extra if (m := select(s.sel, spec))}
+    extra_cands = unique(c for t in targets for c in selectors_for(t))
+    cands = unique(
+        extra_cands
+        + [
+            c
+            for s in samples
+            for b in blocks.get(id(s), [])
+            for c in selectors_for(b, stop=bodies[id(s)])
+        ]
+    )
+
+    def hits(c: str) -> list[tuple[Sample, etree._Element]] | None:
+        out = []
+        for s in samples:
+            root = bodies.get(id(s))
+            if root is None:
+                continue
+            for m in select(s.sel, c):
+                el = m.root
+                if not is_element(el) or not contains(root, el):
+                    continue
+                if el is root or s.own.get(el, 0) > 0 or _keeps(s, el):
+                    return None  # would drop the body, article text or an image
+                out.append((s, el))
+        return out
+
+    chosen: list[str] = []
+    covered: set[etree._Element] = set()
+    wanted = {b for bs in blocks.values() for b in bs} | targets
+    scored = []
+    for c in cands:
+        found = hits(c)
+        if found is None:
+            continue
+        gain = {el for _s, el in found} & wanted
+        if gain:
+            named = "." in c or "#" in c  # a bare tag is too blunt to remove by
+            scored.append((named, len(gain), -len(c), c, gain))
+    for _named, _n, _l, c, gain in sorted(scored, reverse=True):
+        if len(chosen) >= MAX_REMOVE or covered >= wanted:
+            break
+        if gain - covered:
+            chosen.append(c)
+            covered |= gain
+    return ", ".join(chosen) if chosen else None

@@ -1,0 +1,95 @@
+"""CSS selectors that could name an element, and the page text model learning scores with.
+
+Learning is generate-and-test: every element found on a sample (the title, the date,
+the body, a chrome block) proposes the selectors that could name it; each proposal is
+then run with the same engine the crawler uses (:func:`crawlers.platforms.common.select`)
+on every sample, and the one that is right on most samples wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml import etree
+from parsel import Selector
+
+_IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
+# Ids that change from page to page (generated counters, GUIDs, numbers) are useless.
+_VOLATILE = re.compile(r"\d{3,}|[0-9a-f]{8}[-_][0-9a-f]{4}", re.IGNORECASE)
+_SKIP = {"script", "style", "noscript", "head", "title", "meta", "link"}
+MAX_ANCESTORS = 6
+
+
+def is_element(node: object) -> bool:
+    """True for an lxml element (not a comment or processing instruction)."""
+    return isinstance(node, etree._Element) and isinstance(node.tag, str)
+
+
+def own_selectors(el: etree._Element) -> list[str]:
+    """Ways to name ``el`` alone: ``tag``, ``tag.class``, ``#id``."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if not tag or not _IDENT.match(tag):
+        return []
+    out = [tag]
+    for cls in (el.get("class") or "").split():
+        if _IDENT.match(cls) and not _VOLATILE.search(cls):
+            out.append(f"{tag}.{cls}")
+    ident = el.get("id") or ""
+    if ident and _IDENT.match(ident) and not _VOLATILE.search(ident):
+        out.append(f"#{ident}")
+    return out
+
+
+def _anchor_selectors(el: etree._Element) -> list[str]:
+    """Names of an ancestor used as context: only classes and stable ids (not bare tags)."""
+    return [s for s in own_selectors(el) if "." in s or s.startswith("#")]
+
+
+def selectors_for(el: etree._Element, *, stop: etree._Element | None = None) -> list[str]:
+    """Candidate CSS selectors for ``el``: its own names, then each under a named ancestor."""
+    own = own_selectors(el)
+    out = list(own)
+    parent = el.getparent()
+    if parent is not None and is_element(parent):
+        for p in _anchor_selectors(parent):
+            out += [f"{p} > {o}" for o in own]
+    for depth, anc in enumerate(el.iterancestors()):
+        if depth >= MAX_ANCESTORS or anc is stop or not is_element(anc):
+            break
+        for a in _anchor_selectors(anc):
+            out += [f"{a} {o}" for o in own]
+    return unique(out)
+
+
+def text_nodes(root: etree._Element) -> Iterator[tuple[str, etree._Element, bool]]:
+    """(text, its element, inside a link) for every visible text of ``root``."""
+    for el in root.iter():
+        if not is_element(el) or el.tag in _SKIP:
+            continue
+        if any(a.tag in _SKIP for a in el.iterancestors() if is_element(a)):
+            continue
+        in_link = el.tag == "a" or any(a.tag == "a" for a in el.iterancestors())
+        if el.text and el.text.strip():
+            yield " ".join(el.text.split()), el, in_link
+        for child in el:
+            if child.tail and child.tail.strip():
+                tail_link = in_link  # a tail belongs to ``el``
+                yield " ".join(child.tail.split()), el, tail_link
+
+
+def contains(ancestor: etree._Element, el: etree._Element) -> bool:
+    """``el`` is ``ancestor`` or inside it."""
+    return el is ancestor or any(a is ancestor for a in el.iterancestors())
+
+
+def root_of(sel: Selector) -> etree._Element:
+    """The document element of a parsed page."""
+    root = sel.root
+    assert isinstance(root, etree._Element)
+    return root.getroottree().getroot()
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Items once each, first occurrence first."""
+    return list(dict.fromkeys(items))
