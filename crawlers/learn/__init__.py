@@ -15,12 +15,12 @@ from parsel import Selector
 from crawlers.cleaning.dates import parse_list_date
 from crawlers.cleaning.encodings import decode_page
 from crawlers.extract import extract_list, extract_page
-from crawlers.items import Article
 from crawlers.learn import article as art
 from crawlers.learn.listpage import learn_list_date, learn_list_links, list_category, site_name
 from crawlers.listcheck import ListVerdict, check_against_list
 from crawlers.platforms.base import ListEntry
 from crawlers.platforms.common import select
+from domain.article import Article
 
 PLATFORM = "selectors"
 

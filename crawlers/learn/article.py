@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from parsel import Selector
 
-from crawlers.cleaning.dates import VN_TZ, ParsedDate, parse_vn_date
+from crawlers.cleaning.dates import ParsedDate, parse_vn_date
 from crawlers.learn.candidates import (
     contains,
     is_element,
@@ -30,6 +30,7 @@ from crawlers.learn.candidates import (
 )
 from crawlers.listcheck import titles_agree
 from crawlers.platforms.common import DATE_RE, first_text, select
+from domain.timezone import VN_TZ
 
 #: Text shorter than this never counts as article text (dates, counters, labels).
 MIN_TEXT = 20

@@ -13,10 +13,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from parsel import Selector
 
-from crawlers.cleaning.text import clean_text
 from crawlers.learn.candidates import is_element, own_selectors, selectors_for, unique
 from crawlers.platforms.common import DATE_RE, clean_href, select, text_of
 from crawlers.platforms.listing import without_date
+from domain.text import clean_text
 
 #: A headline has at least this many words (menus and pagers have fewer).
 MIN_WORDS = 4

@@ -18,7 +18,7 @@ from crawlers.probe import slug as make_slug
 _PORTAL_WORDS = re.compile(
     r"(?:trang|cổng) thông tin điện tử|website|trang chủ|portal", re.IGNORECASE
 )
-#: The placeholder `sites check` explains (see crawlers.registry).
+#: The placeholder `sites check` explains (see domain.registry).
 PROVINCE_TODO = "TODO"
 
 
