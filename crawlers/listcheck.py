@@ -4,7 +4,9 @@ A list entry carries the site's own title of the article and usually its date. T
 article parsed from the link must say the same: the same words in the matching form
 (a list may cut a long title short with an ellipsis) and the same calendar day. When
 the article lacks a title or date, the list's is used and ``problems`` says so; an
-article with no date anywhere keeps ``published`` None (never the crawl time).
+article with no date anywhere keeps ``published`` None (never the crawl time). On a
+title mismatch the list's title is kept (a changed template must not overwrite good
+stored titles); on a date mismatch the article's own date is kept.
 """
 
 from __future__ import annotations
@@ -79,10 +81,14 @@ def check_against_list(article: Article, list_title: str, list_date_text: str) -
             article.problems = [p for p in article.problems if p != "missing title"]
             article.problems.append("title from list page")
         elif not titles_agree(article.title, list_title):
+            # The list is the site's own title: keep it, so a changed template never
+            # overwrites good stored titles with a portlet heading; the unit is flagged.
             title_mismatch = True
             article.problems.append(
                 f"title disagrees with list page: {article.title[:80]!r} vs {list_title[:80]!r}"
+                "; the list's title is kept"
             )
+            article.title = list_title
     if listed is not None:
         if article.published is None:
             article.published, article.time_unknown = listed.value, listed.time_unknown

@@ -64,6 +64,8 @@ def test_disagreements_are_reported() -> None:
     verdict = check_against_list(art, "Hội nghị tổng kết công tác năm 2023", "12/07/2022")
     assert verdict.title_mismatch and verdict.date_mismatch
     assert any(p.startswith("title disagrees with list page") for p in art.problems)
+    assert art.title == "Hội nghị tổng kết công tác năm 2023"  # the site's own title is kept
+    assert art.published == day  # the page's date is kept, the disagreement recorded
     assert "date disagrees with list page: 2022-07-11 vs 2022-07-12" in art.problems
     same_day = _article("Hội nghị tổng kết công tác năm 2023", day)
     assert not check_against_list(

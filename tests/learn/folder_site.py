@@ -1,11 +1,13 @@
 """A saved site folder (``<slug>/index.html``) served on 127.0.0.1, as the rebuilt sites are.
 
-``/a/b`` and ``/a/b/`` serve ``a/b/index.html``; anything else is a 404. ``rewrite``
+``/a/b`` and ``/a/b/`` serve ``a/b/index.html`` (or ``a/b/index.html.gz``, stored
+compressed); anything else is a 404. ``rewrite``
 (path, html) -> html lets a test change the pages under a running crawl.
 """
 
 from __future__ import annotations
 
+import gzip
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,9 +49,13 @@ class FolderSite:
         """The page at ``path`` (rewritten when a rewrite is set), None when absent."""
         parts = [p for p in path.split("/") if p and p not in (".", "..")]
         file = self.root.joinpath(*parts, "index.html")
-        if not file.is_file():
+        packed = file.with_name("index.html.gz")
+        if file.is_file():
+            html = file.read_text(encoding="utf-8", errors="replace")
+        elif packed.is_file():
+            html = gzip.decompress(packed.read_bytes()).decode("utf-8", errors="replace")
+        else:
             return None
-        html = file.read_text(encoding="utf-8", errors="replace")
         return self.rewrite(path, html) if self.rewrite else html
 
     def __enter__(self) -> FolderSite:
