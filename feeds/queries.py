@@ -10,10 +10,6 @@ published it (``also_on``). A unit's own feeds keep every article of that unit.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,136 +17,13 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, 
 from sqlalchemy.orm import Session
 
 from domain.registry import Registry
-from domain.text import canonical_tone, match_form
 from feeds.build import AlsoOn, FeedItem
+from feeds.filters import Filters
 from feeds.tree import FeedSpec
 from storage.models import Article, ArticleTopic, Cluster, Decision
 
 SORT_AT = func.coalesce(Article.published, Article.first_seen)
 CHUNK = 500
-
-
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-class FilterError(ValueError):
-    """Filter terms beyond the limits (too many, too long)."""
-
-
-def raw_terms(values: Iterable[str]) -> list[str]:
-    """The comma-separated terms of raw parameter values, stripped, empties dropped."""
-    return [p.strip() for v in values for p in v.split(",") if p.strip()]
-
-
-def _terms(values: Iterable[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for part in raw_terms(values):
-        form = " ".join(match_form(part).split())
-        if form and form not in out:
-            out.append(form)
-    return tuple(out)
-
-
-def search_form(text: str) -> str:
-    """The matching form of stored (already cleaned) text, spaces collapsed.
-
-    :func:`match_form` without its repair pass, which stored text has had: casefold,
-    NFC and one tone convention, about ten times faster on a whole article.
-    """
-    s = unicodedata.normalize("NFC", text.casefold())
-    s = _WORD.sub(lambda mm: canonical_tone(mm.group(0)), s)
-    return " ".join(unicodedata.normalize("NFC", s).split())
-
-
-_TONE_MARKS = re.compile("[\u0300\u0301\u0303\u0309\u0323]+")
-
-
-def _skeleton(text: str) -> str:
-    """Casefolded, decomposed, without tone marks: a cheap superset test for a match.
-
-    Canonical tone placement only moves tone marks, so two texts with the same matching
-    form have the same skeleton; checking skeletons first skips the exact form for most
-    articles (all C-level string work).
-    """
-    return " ".join(_TONE_MARKS.sub("", unicodedata.normalize("NFD", text.casefold())).split())
-
-
-def _pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    alts = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """``?q=`` (keep items containing any term) and ``?exclude=`` (drop items with any term).
-
-    Terms are comma-separated (or repeated parameters) and compared on the canonical
-    matching form, whole words only, against title, lead and body text.
-    """
-
-    q: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    _q_rx: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
-    _x_rx: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
-    _q_sk: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
-    _x_sk: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_q_rx", _pattern(self.q))
-        object.__setattr__(self, "_x_rx", _pattern(self.exclude))
-        object.__setattr__(self, "_q_sk", _pattern(tuple(_skeleton(t) for t in self.q)))
-        object.__setattr__(self, "_x_sk", _pattern(tuple(_skeleton(t) for t in self.exclude)))
-
-    @classmethod
-    def from_params(
-        cls,
-        q: Iterable[str] = (),
-        exclude: Iterable[str] = (),
-        *,
-        max_terms: int | None = None,
-        max_length: int | None = None,
-    ) -> Filters:
-        """Filters from raw query-parameter values; :class:`FilterError` beyond the limits."""
-        q, exclude = list(q), list(exclude)
-        if max_terms is not None or max_length is not None:
-            raw = raw_terms(q) + raw_terms(exclude)
-            if max_terms is not None and len(raw) > max_terms:
-                raise FilterError(f"too many filter terms: {len(raw)} (at most {max_terms})")
-            longest = max((len(t) for t in raw), default=0)
-            if max_length is not None and longest > max_length:
-                raise FilterError(
-                    f"filter term too long: {longest} characters (at most {max_length})"
-                )
-        return cls(_terms(q), _terms(exclude))
-
-    @property
-    def active(self) -> bool:
-        """True when any term is set."""
-        return bool(self.q or self.exclude)
-
-    @property
-    def key(self) -> str:
-        """A canonical cache key."""
-        return "q=" + "|".join(sorted(self.q)) + "&x=" + "|".join(sorted(self.exclude))
-
-    def matches(self, text: str) -> bool:
-        """Whether an article whose (stored, cleaned) text is ``text`` passes.
-
-        One pass per term list (all terms are one compiled alternation), on the cheap
-        skeleton first; the exact form is computed only when the skeleton could match.
-        """
-        skeleton = _skeleton(text)
-        if self._q_sk is not None and self._q_sk.search(skeleton) is None:
-            return False
-        may_exclude = self._x_sk is not None and self._x_sk.search(skeleton) is not None
-        if self._q_rx is None and not may_exclude:
-            return True
-        form = search_form(text)
-        if self._q_rx is not None and self._q_rx.search(form) is None:
-            return False
-        return not may_exclude or self._x_rx is None or self._x_rx.search(form) is None
 
 
 def _scope(spec: FeedSpec, registry: Registry) -> ColumnElement[bool]:
@@ -212,13 +85,13 @@ def current_ids(
     order = (sub.c.sort_at.desc(), sub.c.id.desc())
     if filters is None or not filters.active:
         return list(session.scalars(select(sub.c.id).order_by(*order).limit(limit)))
+    # the candidate ids in order, once (integers only), then their text chunk by chunk
+    order_ids = list(session.scalars(select(sub.c.id).order_by(*order).limit(scan)))
     picked: list[int] = []
-    offset = 0
-    while len(picked) < limit and offset < scan:
-        size = min(CHUNK, scan - offset)
-        chunk = list(session.scalars(select(sub.c.id).order_by(*order).offset(offset).limit(size)))
-        if not chunk:
+    for start in range(0, len(order_ids), CHUNK):
+        if len(picked) >= limit:
             break
+        chunk = order_ids[start : start + CHUNK]
         rows = session.execute(
             select(Article.id, Article.title, Article.lead, Article.body_text).where(
                 Article.id.in_(chunk)
@@ -226,7 +99,6 @@ def current_ids(
         ).all()
         texts = {r.id: f"{r.title}\n{r.lead}\n{r.body_text}" for r in rows}
         picked += [i for i in chunk if filters.matches(texts.get(i, ""))]
-        offset += size
     return picked[:limit]
 
 

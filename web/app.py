@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from domain.registry import Registry
 from feeds.cache import Doc, FeedCache
 from feeds.config import FeedConfig
-from feeds.queries import FilterError, Filters
+from feeds.filters import FilterError, Filters
 from feeds.render import NotFound, Rendered, render_feed, render_index, render_opml_doc
 from feeds.tree import FeedRequest, parse_path
 from feeds.websub import HubNotifier, link_header

@@ -9,12 +9,16 @@ filtering looks at no more than ``filter_scan`` items. The timing itself is meas
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from domain.registry import Registry
+from domain.text import match_form
 from feeds import queries
 from feeds.config import FeedConfig
 from storage.db import Store
@@ -115,3 +119,27 @@ def test_filters_match_words_ignoring_case_and_tone_in_one_pass() -> None:
     assert not f.matches("hòa bìnhx")
     assert not f.matches("Hòa Bình: Thông Báo lịch")
     assert not f.matches("không liên quan")
+
+
+_WORDS = ["hòa", "hoà", "HOÀ", "bình", "thủy", "thuỷ", "khỏe", "khoẻ", "y", "tế", "Tế", "sở", "tin"]
+
+
+@given(
+    text=st.lists(st.sampled_from([*_WORDS, ",", ".", "\n", "x1"]), max_size=12),
+    q=st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=2), max_size=3),
+    x=st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=2), max_size=2),
+)
+@settings(max_examples=300, deadline=None)
+def test_one_pass_matching_equals_a_regex_per_term(
+    text: list[str], q: list[list[str]], x: list[list[str]]
+) -> None:
+    """The fast path (any-tone prefilter, one alternation) decides exactly as before."""
+    body = " ".join(text)
+    f = queries.Filters.from_params([" ".join(t) for t in q], [" ".join(t) for t in x])
+    form = " ".join(match_form(body).split())
+
+    def has(term: str) -> bool:
+        return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", form) is not None
+
+    expected = (not f.q or any(has(t) for t in f.q)) and not any(has(t) for t in f.exclude)
+    assert f.matches(body) == expected
