@@ -13,6 +13,7 @@ from crawlers.fetch import FetchError, fetch
 from crawlers.platforms import PLATFORMS
 from crawlers.settings import DOWNLOAD_MAXSIZE
 from crawlers.sniff import NotHtml, check_html
+from vnfeeds.context import AppContext
 
 
 @click.command(name="extract")
@@ -29,15 +30,35 @@ from crawlers.sniff import NotHtml, check_html
     help="Allow fetching from loopback/private networks (local replicas).",
 )
 @click.option("--timeout", type=float, default=20, show_default=True, help="Fetch timeout (s).")
+@click.option("--unit", "unit_id", help="Read the page with this unit's platform and selectors.")
+@click.option(
+    "--sites",
+    "sites",
+    type=click.Path(path_type=Path),
+    help="Unit file or folder holding --unit (default: the global --sites, else shipped units).",
+)
+@click.pass_context
 def cli(
-    source: str, platform: str | None, page_url: str | None, allow_private: bool, timeout: float
+    ctx: click.Context,
+    source: str,
+    platform: str | None,
+    page_url: str | None,
+    allow_private: bool,
+    timeout: float,
+    unit_id: str | None,
+    sites: Path | None,
 ) -> None:
     """Extract one article page and print it as one JSON object.
 
     FILE_OR_URL is a saved page or an http(s) address. The platform is detected
     unless --platform is given; pages no platform reads fall back to generic
-    extraction ("fallback": true). "problems" lists missing fields.
+    extraction ("fallback": true). "problems" lists missing fields. With --unit the
+    page is read exactly as the crawler reads that unit's pages (its platform and
+    every selector it sets, e.g. one written by `vnfeeds sites learn`).
     """
+    overrides: dict[str, str] = {}
+    if unit_id:
+        platform, overrides = _unit_selectors(ctx, unit_id, sites, platform)
     if urlsplit(source).scheme in ("http", "https"):
         try:
             page = fetch(source, allow_private=allow_private, timeout=timeout)
@@ -58,6 +79,25 @@ def cli(
         check_html(body, max_bytes=DOWNLOAD_MAXSIZE)
     except NotHtml as e:
         raise click.ClickException(f"{source}: {e}") from None
-    article = extract_page(body, url, platform=platform, encoding=encoding)
+    article = extract_page(
+        body, url, platform=platform, overrides=overrides or None, encoding=encoding
+    )
     data = {**article.to_json(), "problems": article.problems}
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _unit_selectors(
+    ctx: click.Context, unit_id: str, sites: Path | None, platform: str | None
+) -> tuple[str | None, dict[str, str]]:
+    """The platform (unless --platform overrides it) and selectors of unit ``unit_id``."""
+    from domain.registry import load_registry
+
+    app = ctx.find_object(AppContext)
+    source = sites or (app.sites if app else None)
+    registry = load_registry(source)
+    try:
+        unit = registry.unit(unit_id)
+    except KeyError as e:
+        raise click.ClickException(str(e.args[0])) from None
+    chosen = platform or (None if unit.platform == "feed" else unit.platform)
+    return chosen, unit.selectors.as_dict()
