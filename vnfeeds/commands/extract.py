@@ -8,8 +8,6 @@ from urllib.parse import urlsplit
 
 import click
 
-from crawlers.extract import extract_page
-from crawlers.fetch import FetchError, fetch
 from crawlers.platforms import PLATFORMS
 from crawlers.settings import DOWNLOAD_MAXSIZE
 from crawlers.sniff import NotHtml, check_html
@@ -60,6 +58,8 @@ def cli(
     if unit_id:
         platform, overrides = _unit_selectors(ctx, unit_id, sites, platform)
     if urlsplit(source).scheme in ("http", "https"):
+        from crawlers.fetch import FetchError, fetch
+
         try:
             page = fetch(source, allow_private=allow_private, timeout=timeout)
         except FetchError as e:
@@ -79,6 +79,8 @@ def cli(
         check_html(body, max_bytes=DOWNLOAD_MAXSIZE)
     except NotHtml as e:
         raise click.ClickException(f"{source}: {e}") from None
+    from crawlers.extract import extract_page  # the parsers load only for a real page
+
     article = extract_page(
         body, url, platform=platform, overrides=overrides or None, encoding=encoding
     )
