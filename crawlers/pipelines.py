@@ -18,6 +18,7 @@ from domain.article import Article
 from domain.registry import Registry
 from storage.articles import set_topics, store_raw_page, upsert_article
 from storage.db import Store
+from storage.progress import done_pending, failed_pending
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +59,15 @@ class StorePipeline:
         unit = self.registry.unit(unit_id)
         if not art.category:
             art.category = item.get("list_category", "")
+        pending = item.get("pending")
         if not art.title:
+            msg = f"unit {unit_id}: {art.url}: no title found on the page"
             self.stats.inc_value(f"vnfeeds/{unit_id}/errors")
-            self.stats.set_value(
-                f"vnfeeds/{unit_id}/last_error",
-                f"unit {unit_id}: {art.url}: no title found on the page",
-            )
-            raise DropItem(f"unit {unit_id}: {art.url}: no title")
+            self.stats.set_value(f"vnfeeds/{unit_id}/last_error", msg)
+            if pending:
+                with self.store.session() as s:
+                    failed_pending(s, unit_id, pending[0], pending[1], msg)
+            raise DropItem(msg)
         now = datetime.now(UTC)
         try:
             with self.store.session() as s:
@@ -85,6 +88,8 @@ class StorePipeline:
                     assign_topics(art, unit, self.registry, item.get("list_category", "")),
                     now,
                 )
+                if pending:  # stored: no longer pending, in the same transaction
+                    done_pending(s, unit_id, pending[0], pending[1])
                 s.flush()
                 if self.dedup is not None and outcome != "unchanged":
                     self.dedup.process(s, row)

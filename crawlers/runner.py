@@ -14,10 +14,13 @@ from scrapy.settings import Settings
 from sqlalchemy import select
 
 from crawlers.middlewares import forget_validators
+from crawlers.netguard import private_hosts
 from crawlers.spiders.units import UnitsSpider
 from domain.registry import Registry, Unit
 from storage import models as m
 from storage.db import Store
+from storage.models import utcnow
+from storage.progress import close_dead_runs
 from storage.repository import sync_registry
 
 
@@ -42,8 +45,12 @@ def crawl_settings(
     sites: Path | str | None,
     full: bool = False,
     extra: dict[str, Any] | None = None,
+    private_ok: Sequence[str] = (),
 ) -> Settings:
-    """Project settings plus the store, the units' per-host politeness and flags."""
+    """Project settings plus the store, the units' per-host politeness and flags.
+
+    ``private_ok``: hosts that may be in a private network (``crawlers.netguard``).
+    """
     settings = Settings()
     settings.setmodule("crawlers.settings", priority="project")
     settings.set("VNFEEDS_DB_URL", db_url, priority="cmdline")
@@ -62,6 +69,7 @@ def crawl_settings(
             if slot:
                 slots[host] = slot
     settings.set("DOWNLOAD_SLOTS", slots, priority="cmdline")
+    settings.set("VNFEEDS_PRIVATE_HOSTS", list(private_ok), priority="cmdline")
     for k, v in (extra or {}).items():
         settings.set(k, v, priority="cmdline")
     return settings
@@ -83,14 +91,20 @@ def run_crawl(
     """Crawl the units once, blocking; returns one summary per unit.
 
     ``on_event(unit_id, kind)`` is called for each page fetched (``"page"``) and
-    article stored (``"item"``), for progress displays.
+    article stored (``"item"``), for progress displays. The caller holds the units'
+    locks, so a run of theirs still marked running is a dead process's: closed as killed.
     """
     units = [registry.unit(u) for u in unit_ids]
     with store.session() as s:
         sync_registry(s, registry)
+        close_dead_runs(s, unit_ids, utcnow())
     if full:
         forget_validators(store, list(unit_ids))
-    settings = crawl_settings(units, db_url=store.url, sites=sites, full=full, extra=extra)
+    # Hosts a unit with allow_private declares as its own (a unit may 301 to another's).
+    private_ok = private_hosts(registry.units.values())
+    settings = crawl_settings(
+        units, db_url=store.url, sites=sites, full=full, extra=extra, private_ok=private_ok
+    )
     process = CrawlerProcess(settings, install_root_handler=False)
     crawler = process.create_crawler(UnitsSpider)
     if on_event is not None:

@@ -35,23 +35,27 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_TIMEOUT = float(os.environ.get("VNFEEDS_DOWNLOAD_TIMEOUT", "30"))
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
-RETRY_TIMES = 2
+RETRY_TIMES = int(os.environ.get("VNFEEDS_RETRY_TIMES", "2"))
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REDIRECT_MAX_TIMES = 5
 DNSCACHE_ENABLED = True
+# Names are checked against private networks as resolved (crawlers.netguard).
+TWISTED_DNS_RESOLVER = "crawlers.netguard.GuardedResolver"
+# Hosts that may be private: the runner lists those of units with allow_private.
+VNFEEDS_PRIVATE_HOSTS: list[str] = []
 LOG_LEVEL = os.environ.get("VNFEEDS_SCRAPY_LOG_LEVEL", "WARNING")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawlers.middlewares.PrivateNetworkGuard": 90,
+    "crawlers.netguard.PrivateNetworkGuard": 90,
     "crawlers.middlewares.ConditionalGetMiddleware": 560,
 }
 ITEM_PIPELINES = {

@@ -33,7 +33,7 @@ from domain.registry import Registry
 from ops.alerts import AlertConfig, notify
 from ops.backoff import BackoffPolicy, in_backoff
 from ops.health import HealthRules, Transition, Verdict, apply_verdict, judge
-from ops.locks import LockBusy, default_holder, unit_lock
+from ops.locks import DEFAULT_TTL, LockBusy, default_holder, unit_lock
 from ops.logging import event
 from ops.publish import Publisher
 from storage.db import Store
@@ -53,7 +53,7 @@ class JobSettings:
     sites: Path | None = None
     timeout: float = 1800.0
     crawl_command: tuple[str, ...] | None = None
-    lock_ttl: float | None = None  # default: timeout + 300 s
+    lock_ttl: float | None = None  # default: ops.locks.DEFAULT_TTL (renewed by a heartbeat)
     backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
     rules: HealthRules = field(default_factory=HealthRules.from_env)
     alerts: AlertConfig = field(default_factory=AlertConfig)
@@ -122,7 +122,7 @@ class CrawlJob:
         if out.skipped:
             event(log, "job_skipped", unit_id, reason=out.skipped)
             return out
-        ttl = self.settings.lock_ttl or self.settings.timeout + 300
+        ttl = self.settings.lock_ttl or DEFAULT_TTL
         try:
             with unit_lock(self.store, unit_id, default_holder(self.settings.holder_prefix), ttl):
                 self._crawl_and_judge(unit_id, out)

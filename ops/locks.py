@@ -2,9 +2,11 @@
 
 PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) on a stable
 64-bit hash of the unit id, held for the whole crawl on one dedicated connection per
-process (however many units it locks); the server drops it if the process dies. SQLite: a lease row in ``unit_leases`` with an
-expiry, renewed by a heartbeat thread while held; a dead holder's lease expires after
-``ttl`` seconds and may then be taken over.
+process (however many units it locks); the server drops it if the process dies.
+SQLite: a lease row in ``unit_leases`` with a short expiry (``ttl``, 60 s), renewed by a
+heartbeat thread every ``ttl/3`` while held. A lease whose holder process is gone (same
+host, pid no longer alive) is taken over at once; one held from another host expires
+``ttl`` seconds after its last heartbeat.
 
 Usage (the crawl command and the scheduler's job)::
 
@@ -35,7 +37,7 @@ from storage.models import UnitLease, utcnow
 
 log = logging.getLogger("vnfeeds.ops.locks")
 
-DEFAULT_TTL = 3600.0
+DEFAULT_TTL = 60.0
 
 
 class LockBusy(RuntimeError):
@@ -176,6 +178,24 @@ def _advisory_lock(store: Store, unit_id: str, holder: str) -> Iterator[Lock]:
         log.debug("unit=%s event=lock_released kind=advisory holder=%s", unit_id, holder)
 
 
+def holder_is_dead(holder: str) -> bool:
+    """True when ``holder`` (``prefix@host:pid:rand``) names a process of this host that is gone."""
+    try:
+        host, pid_text = holder.rsplit("@", 1)[1].split(":")[:2]
+        pid = int(pid_text)
+    except (IndexError, ValueError):
+        return False
+    if host != socket.gethostname() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
 def _take_lease(store: Store, unit_id: str, holder: str, ttl: float) -> bool:
     now = utcnow()
     expires = now + timedelta(seconds=ttl)
@@ -186,11 +206,18 @@ def _take_lease(store: Store, unit_id: str, holder: str, ttl: float) -> bool:
     except IntegrityError:
         pass
     with store.session() as s:
-        res = s.execute(
+        row = s.get(UnitLease, unit_id)
+        if row is None:
+            return False
+        if row.expires_at >= now and not holder_is_dead(row.holder):
+            return False
+        res = s.execute(  # compare-and-swap on the old holder: one taker wins
             update(UnitLease)
-            .where(UnitLease.unit_id == unit_id, UnitLease.expires_at < now)
+            .where(UnitLease.unit_id == unit_id, UnitLease.holder == row.holder)
             .values(holder=holder, expires_at=expires)
         )
+        if res.rowcount:  # type: ignore[attr-defined]
+            log.info("unit=%s event=lease_taken_over from=%s", unit_id, row.holder)
         return bool(res.rowcount)  # type: ignore[attr-defined]
 
 

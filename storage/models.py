@@ -87,7 +87,7 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(300))
     province_id: Mapped[str] = mapped_column(String(64), index=True)
     platform: Mapped[str] = mapped_column(String(32))
-    homepage: Mapped[str] = mapped_column(String(1000))
+    homepage: Mapped[str] = mapped_column(Text)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(16), default="new")
@@ -95,7 +95,7 @@ class Unit(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     backoff_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
-    moved_to: Mapped[str | None] = mapped_column(String(1000))
+    moved_to: Mapped[str | None] = mapped_column(Text)
     moved_at: Mapped[datetime | None]
     last_new_at: Mapped[datetime | None]
 
@@ -112,8 +112,8 @@ class Article(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     guid: Mapped[str] = mapped_column(String(80), unique=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
-    url: Mapped[str] = mapped_column(String(2000))
-    canonical_url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
+    canonical_url: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     published: Mapped[datetime | None]
     time_unknown: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -151,7 +151,7 @@ class RawPage(Base):
     __tablename__ = "raw_pages"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[int] = mapped_column(Integer, default=200)
@@ -164,7 +164,7 @@ class HttpCache(Base):
     """Validators of list pages for conditional GET."""
 
     __tablename__ = "http_cache"
-    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
     unit_id: Mapped[str] = mapped_column(String(64), index=True)
     etag: Mapped[str | None] = mapped_column(String(300))
     last_modified: Mapped[str | None] = mapped_column(String(100))
@@ -271,3 +271,25 @@ class UnitLease(Base):
     unit_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime]
+
+
+class PendingEntry(Base):
+    """Crawl progress made durable: a list entry or list page found but not yet done.
+
+    A row is written when a list page shows an article (``kind="article"``) or a next
+    page (``kind="list"``) and deleted in the same transaction that stores the article
+    or records the page's entries, so a killed crawl's work is resumed by the next run.
+    """
+
+    __tablename__ = "pending_entries"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    url: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(300), default="")
+    list_date: Mapped[str | None] = mapped_column(String(100))
+    page: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    listed_at: Mapped[datetime] = mapped_column(default=utcnow)

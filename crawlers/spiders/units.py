@@ -25,6 +25,8 @@ from domain.registry import Registry, Unit
 from domain.text import match_form
 from storage.articles import known_articles, save_validators
 from storage.db import Store
+from storage.models import utcnow
+from storage.progress import Pending, add_pending, done_pending, failed_pending, pending_of
 from storage.urls import canonical_url
 
 
@@ -47,6 +49,7 @@ class UnitsSpider(Spider):
         self.backfill_pages = 20
         self.max_pages = 50
         self.store: Store | None = None
+        self.pending: dict[str, list[Pending]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> UnitsSpider:
@@ -67,6 +70,7 @@ class UnitsSpider(Spider):
         self.units = [self.registry.unit(u) for u in self.unit_ids]
         with self.store.session() as s:
             self.known = {u.id: known_articles(s, u.id) for u in self.units}
+            self.pending = {u.id: pending_of(s, u.id) for u in self.units}
 
     def unit(self, unit_id: str) -> Unit:
         """The unit record of a running crawl."""
@@ -90,12 +94,28 @@ class UnitsSpider(Spider):
         """A list-page request (conditional GET; 304 reaches the spider)."""
         meta = self._meta(unit, category=category, page=page, vnfeeds_list=True)
         meta["handle_httpstatus_list"] = [304]
+        meta["vnfeeds_pending"] = ("list", url)
         return Request(
             url, callback=self.parse_list, errback=self.on_error, meta=meta, dont_filter=True
         )
 
+    def article_request(
+        self, unit: Unit, url: str, category: str, list_date: str | None, list_title: str = ""
+    ) -> Request:
+        """An article request; its pending row is cleared when the article is stored."""
+        meta = self._meta(unit, category=category, list_title=list_title, list_date=list_date)
+        meta["vnfeeds_pending"] = ("article", url)
+        return Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
+
     async def start(self) -> AsyncIterator[Request]:
         for unit in self.units:
+            # What a killed crawl listed but never finished comes first.
+            for p in self.pending.get(unit.id, []):
+                self._stat(unit.id, "resumed")
+                if p.kind == "list":
+                    yield self.list_request(unit, p.url, p.category, p.page)
+                else:
+                    yield self.article_request(unit, p.url, p.category, p.list_date, p.title)
             for start in unit.start:
                 yield self.list_request(unit, start.url, start.category, 1)
 
@@ -128,9 +148,11 @@ class UnitsSpider(Spider):
                 "unit %s: moved to unit %s (%s); not crawled twice", unit.id, owner, response.url
             )
             self._stat(unit.id, "list_pages")
+            self._progress(unit.id, response, [])
             return
         if response.status == 304:  # counted apart: a 304 shows no links
             self._stat(unit.id, "list_not_modified")
+            self._progress(unit.id, response, [])
             return
         self._stat(unit.id, "list_pages")
         if "vnfeeds_validators" in response.meta:
@@ -150,6 +172,7 @@ class UnitsSpider(Spider):
         fresh = 0
         since = unit.politeness.backfill_since
         too_old = 0
+        requests: list[Request] = []
         for entry in listing.entries:
             canon = canonical_url(entry.url)
             if since and entry.date_text:
@@ -166,20 +189,40 @@ class UnitsSpider(Spider):
                 self._stat(unit.id, "unchanged")
                 continue
             fresh += 1
-            yield Request(
-                entry.url,
-                callback=self.parse_article,
-                errback=self.on_error,
-                meta=self._meta(
-                    unit, category=category, list_title=entry.title, list_date=entry.date_text
-                ),
+            requests.append(
+                self.article_request(unit, entry.url, category, entry.date_text, entry.title)
             )
         limit = self.backfill_pages if first_run else self.max_pages
         if unit.politeness.backfill_pages and first_run:
             limit = unit.politeness.backfill_pages
         keep_going = self.full or fresh > 0
         if listing.next_url and keep_going and page_no < limit and not (since and too_old):
-            yield self.list_request(unit, listing.next_url, category, page_no + 1)
+            requests.append(self.list_request(unit, listing.next_url, category, page_no + 1))
+        self._progress(unit.id, response, requests)
+        yield from requests
+
+    def _progress(self, unit_id: str, response: Response, requests: list[Request]) -> None:
+        """Make the page's work durable before it is requested, and the page itself done."""
+        assert self.store is not None
+        todo = []
+        for r in requests:
+            kind, url = r.meta["vnfeeds_pending"]
+            page = r.meta.get("page", 0) if kind == "list" else 0
+            meta = r.meta
+            todo.append(
+                Pending(
+                    kind,
+                    url,
+                    meta.get("category", ""),
+                    meta.get("list_date"),
+                    page,
+                    meta.get("list_title") or "",
+                )
+            )
+        with self.store.session() as s:
+            add_pending(s, unit_id, todo, utcnow())
+            kind, url = response.meta["vnfeeds_pending"]
+            done_pending(s, unit_id, kind, url)
 
     def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
         """Extract the article and hand it to the pipelines with its raw page."""
@@ -215,7 +258,17 @@ class UnitsSpider(Spider):
             "raw": response.body,
             "encoding": _encoding(response),
             "status": response.status,
+            "pending": response.meta.get("vnfeeds_pending"),
         }
+
+    def _failed(self, request: Request, error: str, *, give_up: bool = False) -> None:
+        """A pending entry's attempt failed: kept for the next run unless given up."""
+        pending = request.meta.get("vnfeeds_pending")
+        unit_id = request.meta.get("unit_id")
+        if pending is None or unit_id is None or self.store is None:
+            return
+        with self.store.session() as s:
+            failed_pending(s, unit_id, pending[0], pending[1], error, give_up=give_up)
 
     def on_error(self, failure: Failure) -> None:
         """Count and describe a failed request; the other units go on."""
@@ -224,6 +277,7 @@ class UnitsSpider(Spider):
         response = getattr(failure.value, "response", None)
         if "Forbidden by robots.txt" in str(failure.value):
             self._stat(unit_id, "robots_skipped")
+            self._failed(request, "forbidden by robots.txt", give_up=True)
             return
         if response is not None:
             kind, cause = "http_errors", f"HTTP {response.status}"
@@ -237,6 +291,7 @@ class UnitsSpider(Spider):
         msg = f"unit {unit_id}: {request.url}: {cause}"
         self._set(unit_id, "last_error", msg)
         self.logger.warning(msg)
+        self._failed(request, msg)
 
     def closed(self, reason: str) -> None:
         """Save list-page validators of units that ran clean.

@@ -1,0 +1,119 @@
+"""Durable crawl progress: what a crawl listed but has not finished, and dead runs.
+
+A list page's fresh entries (and its next page) are written as pending rows before
+they are requested; a row is deleted in the transaction that stores its article (or
+records the next page's own entries). A crawl that is killed at any point therefore
+leaves exactly its unfinished work behind, and the next plain run resumes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from storage import models as m
+
+#: A pending entry that failed this many runs in a row is given up (its error is recorded).
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One piece of unfinished work: an article to fetch or a list page to walk."""
+
+    kind: str  # "article" | "list"
+    url: str
+    category: str = ""
+    list_date: str | None = None
+    page: int = 0
+    title: str = ""
+
+
+def pending_key(unit_id: str, kind: str, url: str) -> str:
+    """The row key of a unit's pending article or list page."""
+    return hashlib.sha256(f"{unit_id}\0{kind}\0{url}".encode()).hexdigest()
+
+
+def add_pending(s: Session, unit_id: str, entries: Iterable[Pending], now: datetime) -> None:
+    """Remember entries as listed but not done (an entry already pending is kept as is)."""
+    for e in entries:
+        key = pending_key(unit_id, e.kind, e.url)
+        if s.get(m.PendingEntry, key) is not None:
+            continue
+        s.add(
+            m.PendingEntry(
+                key=key,
+                unit_id=unit_id,
+                kind=e.kind,
+                url=e.url,
+                category=e.category,
+                list_date=e.list_date,
+                page=e.page,
+                title=e.title,
+                attempts=0,
+                listed_at=now,
+            )
+        )
+    s.flush()
+
+
+def done_pending(s: Session, unit_id: str, kind: str, url: str) -> None:
+    """The entry is done (stored, or its page walked): forget it."""
+    s.execute(delete(m.PendingEntry).where(m.PendingEntry.key == pending_key(unit_id, kind, url)))
+
+
+def failed_pending(
+    s: Session, unit_id: str, kind: str, url: str, error: str, *, give_up: bool = False
+) -> bool:
+    """Count a failed attempt; True when the entry is given up (``give_up`` or too many)."""
+    row = s.get(m.PendingEntry, pending_key(unit_id, kind, url))
+    if row is None:
+        return False
+    if give_up or row.attempts + 1 >= MAX_ATTEMPTS:
+        s.delete(row)
+        return True
+    row.attempts += 1
+    row.last_error = error
+    return False
+
+
+def pending_of(s: Session, unit_id: str) -> list[Pending]:
+    """A unit's unfinished work, oldest first (list pages before articles)."""
+    rows = s.scalars(
+        select(m.PendingEntry)
+        .where(m.PendingEntry.unit_id == unit_id)
+        .order_by(m.PendingEntry.kind.desc(), m.PendingEntry.listed_at, m.PendingEntry.key)
+    )
+    return [Pending(r.kind, r.url, r.category, r.list_date, r.page, r.title) for r in rows]
+
+
+def close_dead_runs(s: Session, unit_ids: Iterable[str], now: datetime) -> list[int]:
+    """Close the ``running`` runs of these units as ``killed``; returns their ids.
+
+    Called with the units' locks held, so a run still marked running belongs to a
+    process that died without closing it.
+    """
+    ids = list(
+        s.scalars(
+            select(m.CrawlRun.id).where(
+                m.CrawlRun.unit_id.in_(list(unit_ids)), m.CrawlRun.status == "running"
+            )
+        )
+    )
+    if ids:
+        s.execute(
+            update(m.CrawlRun)
+            .where(m.CrawlRun.id.in_(ids))
+            .values(
+                status="killed",
+                finished_at=now,
+                error_text="the crawl process died before finishing this run; "
+                "its unfinished work is resumed by the next run",
+            )
+        )
+    return ids
