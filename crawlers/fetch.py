@@ -102,15 +102,16 @@ def _get(
         path += "?" + parts.query
     conn = _connect(url, deadline, allow_private)
     try:
-        assert conn.sock is not None
-        conn.sock.settimeout(deadline.left())
+        sock = conn.sock  # http.client drops conn.sock once a response will close it
+        assert sock is not None
+        sock.settimeout(deadline.left())
         conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*"})
         resp = conn.getresponse()
         if resp.status in REDIRECTS:
             return resp.status, resp.headers, b""
         chunks, size = [], 0
         while True:
-            conn.sock.settimeout(deadline.left())
+            sock.settimeout(deadline.left())
             chunk = resp.read1(65536)
             if not chunk:
                 break
