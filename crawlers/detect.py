@@ -12,6 +12,7 @@ from parsel import Selector
 from crawlers.platforms import (
     aspnet,
     feed,
+    lacviet,
     liferay62,
     liferay_cmsview,
     liferay_comsoft,
@@ -19,8 +20,18 @@ from crawlers.platforms import (
     sharepoint,
 )
 
-# Most specific first: SharePoint is also ASP.NET, CmsView/com.soft are also Liferay.
-ORDER = (liferay_cmsview, liferay_comsoft, liferay62, nukeviet, sharepoint, aspnet, feed)
+# Most specific first: LacViet is also SharePoint, SharePoint is also ASP.NET,
+# CmsView/com.soft are also Liferay.
+ORDER = (
+    liferay_cmsview,
+    liferay_comsoft,
+    liferay62,
+    nukeviet,
+    lacviet,
+    sharepoint,
+    aspnet,
+    feed,
+)
 
 
 def detect_platform(sel: Selector, url: str = "") -> str:

@@ -166,7 +166,8 @@ def extract_page(
         body_text = (
             html_to_text(sanitize_html(raw.body_html, base)).strip() if raw.body_html else ""
         )
-        if not raw.title or not body_text:
+        # an empty body element is an empty article, not a reason to read the page frame
+        if not raw.title or (not body_text and not raw.body_found):
             raw = _merge_generic(raw, sel, base)
             fallback = True
     article = finish(raw, platform=name, base_url=base)

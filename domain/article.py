@@ -52,6 +52,8 @@ class RawArticle:
     language: str = "vi"
     date_format: str | None = None
     missing: list[str] = field(default_factory=list)
+    # the platform's body element is on the page (an empty one means an empty article)
+    body_found: bool = False
 
 
 @dataclass

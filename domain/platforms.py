@@ -8,6 +8,7 @@ PLATFORM_NAMES: tuple[str, ...] = (
     "liferay_comsoft",
     "liferay62",
     "nukeviet",
+    "lacviet",
     "sharepoint",
     "aspnet",
     "selectors",

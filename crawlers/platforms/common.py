@@ -6,7 +6,8 @@ A platform is a dict of selectors (CSS by default, or ``css:…`` / ``xpath:…`
 - article: ``title``, ``date``, ``date_format``, ``updated``, ``lead``, ``body``,
   ``images`` (elements holding the lead image and body images, in order),
   ``caption`` (caption elements next to an image), ``category``, ``author``,
-  ``source``, ``attachments`` (links), ``remove`` (chrome inside the body);
+  ``source``, ``attachments`` (links), ``remove`` (chrome inside the body),
+  ``cut`` (elements where the body ends: what a parser nested into an unclosed body);
 - list (read by :mod:`crawlers.platforms.listing`): ``list_links`` (the article
   anchors, or items holding one); relative to an item ``list_link``, ``list_date``,
   ``list_summary``; ``next_page``.
@@ -122,6 +123,44 @@ def inner_html(node: Selector, remove: Iterable[str] = ()) -> str:
     return "".join(parts).strip()
 
 
+def _cut_from(el: etree._Element, root: etree._Element) -> None:
+    """Remove ``el`` and everything after it (in document order) inside ``root``."""
+    node = el
+    while node is not root:
+        parent = node.getparent()
+        if parent is None:
+            return
+        for later in list(node.itersiblings()):
+            parent.remove(later)
+        if node is not el:
+            node.tail = None
+        node = parent
+    parent = el.getparent()
+    if parent is not None:
+        parent.remove(el)
+
+
+def cut_body(sel: Selector, body_spec: str | None, cut_spec: str | None) -> Selector:
+    """A copy of the page whose body ends before the first ``cut_spec`` element in it.
+
+    Unclosed web parts make an HTML parser nest the rest of the page (sidebars, other
+    parts, the footer) inside the body; everything from the first such element on goes.
+    """
+    if not cut_spec:
+        return sel
+    page = Selector(root=copy.deepcopy(sel.root))
+    bodies = select(page, body_spec)
+    if not bodies or isinstance(bodies[0].root, str):
+        return page
+    body = bodies[0].root
+    hits = [h.root for h in select(bodies[0], cut_spec) if h.root is not body]
+    if hits:
+        order = {el: i for i, el in enumerate(body.iter())}
+        first = min(hits, key=lambda el: order.get(el, len(order)))
+        _cut_from(first, body)
+    return page
+
+
 def body_html(sel: Selector, spec: str | None, remove: Iterable[str] = ()) -> str:
     """Inner HTML of the first element matching ``spec`` ('' when none)."""
     nodes = select(sel, spec)
@@ -218,6 +257,26 @@ def is_attachment(href: str) -> bool:
     return file_type(href) != "file"
 
 
+# Link texts that name no file ("Xem chi tiết tại đây"): the file's own name is used instead.
+_NAMELESS = {
+    "tại đây",
+    "xem tại đây",
+    "ở đây",
+    "đây",
+    "tải về",
+    "tải xuống",
+    "xem",
+    "xem chi tiết",
+    "chi tiết",
+    "tải",
+    "download",
+    "here",
+    "click here",
+    "file đính kèm",
+    "đính kèm",
+}
+
+
 def attachments_of(sel: Selector, spec: str | None) -> list[Attachment]:
     """Attachment links among the elements ``spec`` selects (anchors or their containers)."""
     out: list[Attachment] = []
@@ -228,8 +287,8 @@ def attachments_of(sel: Selector, spec: str | None) -> list[Attachment]:
             name = text_of(a) or (a.attrib.get("title") or "").strip()
             if not href or not (is_attachment(href) or _EXT_RE.search(name)):
                 continue
-            if not name:
-                name = unquote(urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1])
+            if not name or name.lower().strip(" .:…") in _NAMELESS:
+                name = unquote(urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1]) or name
             out.append(Attachment(url=href, name=name, type=file_type(href, name)))
     return out
 
@@ -274,6 +333,7 @@ def parse_article_with(
 ) -> RawArticle:
     """Read an article page with a platform's selectors (overridden per unit)."""
     s = merged(defaults, overrides)
+    sel = cut_body(sel, s.get("body"), s.get("cut"))
     remove = [COMMON_REMOVE] + ([s["remove"]] if s.get("remove") else [])
     raw = RawArticle(
         url=url,
@@ -290,6 +350,7 @@ def parse_article_with(
         canonical_url=sel.css('link[rel="canonical"]::attr(href)').get("").strip(),
         date_format=s.get("date_format") or None,
     )
+    raw.body_found = bool(select(sel, s.get("body")))
     if not raw.published_text:
         raw.published_text = date_after_title(sel, s.get("title"), s.get("body"))
     raw.missing = [k for k in ("title", "published_text", "body_html") if not getattr(raw, k)]

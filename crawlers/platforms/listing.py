@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from parsel import Selector
 
+from crawlers.cleaning.urls import unwrap_archive
 from crawlers.platforms.base import ListEntry, ListPage
 from crawlers.platforms.common import DATE_RE, clean_href, first_text, merged, select, text_of
 
@@ -135,7 +136,7 @@ def parse_list_with(
         href = clean_href(anchor.attrib.get("href") or "")
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        link = urljoin(url, href)
+        link = unwrap_archive(urljoin(url, href), url)
         title = text_of(anchor) or (anchor.attrib.get("title") or "").strip()
         if link in seen or _is_pager_link(anchor, title):
             continue

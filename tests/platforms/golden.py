@@ -6,6 +6,14 @@ extractor; optional ``overrides``, ``encoding``, ``detect`` = the platform detec
 must find, ``null`` when it must find none), ``<name>.json`` is the expected output:
 ``Article.to_json()`` plus ``problems`` for article pages, the ``ListPage`` for
 ``<name>.list.*`` pages.
+
+Fixtures of real captured pages carry ``"hand": true`` in their meta: their expected
+JSON was written by a person from the page, so it is compared field by field
+(:func:`differences`) instead of byte for byte, and ``regen_golden`` never rewrites it.
+An article's hand-written JSON states every field of :data:`HAND_ARTICLE_KEYS`
+exactly, except the body, given as ``body_text_starts`` / ``body_text_ends`` (the
+text's first and last words) and ``body_text_excludes`` (page chrome that must not be
+in it); a list's states ``entries`` (url, title, date_text) and ``next_url`` exactly.
 """
 
 from __future__ import annotations
@@ -48,6 +56,11 @@ class Fixture:
     def id(self) -> str:
         return f"{self.platform_dir}/{self.name}"
 
+    @property
+    def hand(self) -> bool:
+        """True when the expected JSON was written by hand (never regenerated)."""
+        return bool(self.meta.get("hand"))
+
     def expected(self) -> dict[str, Any]:
         return json.loads(self.expected_path.read_text(encoding="utf-8"))
 
@@ -84,3 +97,58 @@ def run(fx: Fixture) -> dict[str, Any]:
 def dump(data: dict[str, Any]) -> str:
     """The stored form of expected JSON: sorted keys, UTF-8, one trailing newline."""
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+HAND_ARTICLE_KEYS = (
+    "title",
+    "published",
+    "time_unknown",
+    "category",
+    "lead",
+    "images",
+    "attachments",
+    "language",
+    "platform",
+    "fallback",
+    "problems",
+    "body_text_starts",
+    "body_text_ends",
+    "body_text_excludes",
+)
+HAND_LIST_KEYS = ("entries", "next_url")
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def differences(fx: Fixture, actual: dict[str, Any]) -> list[str]:
+    """What differs between the parsers' output and the expected JSON ([] when equal)."""
+    expected = fx.expected()
+    if not fx.hand:
+        return [] if dump(actual) == dump(expected) else ["output differs from expected JSON"]
+    keys = HAND_LIST_KEYS if fx.is_list else HAND_ARTICLE_KEYS
+    out = [f"hand-written JSON lacks {k!r}" for k in keys if k not in expected]
+    if fx.is_list:
+        entries = [
+            {k: e[k] for k in ("url", "title", "date_text")} for e in actual.get("entries", [])
+        ]
+        if entries != expected.get("entries"):
+            out.append(f"entries: got {entries}")
+        if actual.get("next_url") != expected.get("next_url"):
+            out.append(f"next_url: got {actual.get('next_url')!r}")
+        return out
+    body = _squash(actual.get("body_text", ""))
+    for key in keys:
+        if key not in expected:
+            continue
+        want = expected[key]
+        if key == "body_text_starts" and not body.startswith(_squash(want)):
+            out.append(f"body starts {body[: len(want) + 20]!r}")
+        elif key == "body_text_ends" and not body.endswith(_squash(want)):
+            out.append(f"body ends {body[-len(want) - 20 :]!r}")
+        elif key == "body_text_excludes":
+            out += [f"body holds chrome {c!r}" for c in want if _squash(c) in body]
+        elif not key.startswith("body_text") and actual.get(key) != want:
+            out.append(f"{key}: got {actual.get(key)!r}, expected {want!r}")
+    return out
