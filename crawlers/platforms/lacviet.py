@@ -30,9 +30,9 @@ import lxml.html
 from parsel import Selector
 
 from crawlers.cleaning.html import drop_element, parse_fragment
-from domain.article import RawArticle
 from crawlers.platforms import common, listing
 from crawlers.platforms.base import ListPage
+from domain.article import RawArticle
 
 NAME = "lacviet"
 

@@ -202,8 +202,15 @@ def test_every_article_is_clean(fx) -> None:
     )
     for chrome in CHROME:
         assert chrome not in a.body_text, chrome
-    assert a.published is not None and a.published.utcoffset() == timedelta(hours=7)
-    assert a.title and a.body_text and not [p for p in a.problems if p.startswith("missing")]
+    # a real page may lack a date or a body; its hand-written JSON says which it has
+    want = fx.expected() if fx.hand else {"published": True, "body_text_starts": True}
+    if want["published"]:
+        assert a.published is not None and a.published.utcoffset() == timedelta(hours=7)
+    if want["body_text_starts"]:
+        assert a.body_text
+    assert a.title
+    if want["published"] and want["body_text_starts"]:
+        assert not [p for p in a.problems if p.startswith("missing")]
     for field in (a.title, a.body_text, a.lead):
         assert field == unicodedata.normalize("NFC", field)
     assert all(i.url.startswith("http") for i in a.images)
