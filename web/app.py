@@ -32,6 +32,7 @@ from feeds.render import NotFound, Rendered, render_feed, render_index, render_o
 from feeds.tree import FeedRequest, parse_path
 from feeds.websub import HubNotifier, link_header
 from storage.db import Store
+from web.bodylimit import BodyLimit
 from web.templating import environment
 
 
@@ -270,6 +271,7 @@ def create_app(
     app = Starlette(
         routes=list(extra_routes),
         middleware=[
+            Middleware(BodyLimit),
             Middleware(FeedResponder, service=service, on_request=on_request),
             Middleware(GZipMiddleware, minimum_size=500),
         ],
