@@ -5,7 +5,8 @@ URLs, attachment names and URLs, category, author and a unit's name. Every expor
 document is parsed, and every piece a reader shows as HTML (RSS ``description`` and
 ``content:encoded``; Atom ``summary``/``content`` by their ``type``; JSON Feed
 ``content_html``, with ``summary``/``content_text`` as the plain text the spec makes
-them; the HTML index as a page) is loaded into headless Chromium. A payload that runs
+them; the HTML index as a page, also served with each payload as its ``?q=`` search) is
+loaded into headless Chromium. A payload that runs
 calls ``alert()``, which Chromium reports over the DevTools protocol as a dialog; none may
 open, and no ``javascript:`` URL may be left in the rendered DOM. A positive control
 shows the harness does see a payload that runs.
@@ -21,6 +22,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from starlette.testclient import TestClient
 
 from domain.registry import Registry, load_registry
 from feeds.config import FeedConfig
@@ -31,6 +33,7 @@ from storage.repository import sync_registry
 from tests.dedup.test_browser import ARGS, CHROMIUM, _need_chromium
 from tests.feeds.checks import not_bozo
 from tests.feeds.conftest import UNITS, make_article
+from web.app import create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
@@ -198,6 +201,12 @@ def test_no_payload_runs_in_any_exported_feed(
     joined = "\n".join(pieces)
     # the corpus did reach the feeds (as text), so the check below is about something
     assert "xss-svg" in joined and "xss-unit" in joined and "xss-script" in joined
+    # the served index reflects its search: each payload as ?q=
+    with TestClient(create_app(sqlite_store, hostile_registry, config)) as client:
+        for text in TEXT_PAYLOADS:
+            r = client.get("/", params={"q": text})
+            assert r.status_code == 200 and "xss-" in r.text
+            pieces.setdefault(r.text, f"/?q={text}")
 
     dialogs: list[str] = []
     leftovers: list[str] = []
