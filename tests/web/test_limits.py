@@ -10,8 +10,11 @@ filtering looks at no more than ``filter_scan`` items. The timing itself is meas
 from __future__ import annotations
 
 import re
+import threading
+import time
 from urllib.parse import urlencode
 
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,6 +26,7 @@ from feeds import queries
 from feeds.config import FeedConfig
 from storage.db import Store
 from tests.feeds.conftest import make_article
+from tests.servers import free_port, uvicorn_server
 from web.app import create_app
 
 
@@ -143,3 +147,49 @@ def test_one_pass_matching_equals_a_regex_per_term(
 
     expected = (not f.q or any(has(t) for t in f.q)) and not any(has(t) for t in f.exclude)
     assert f.matches(body) == expected
+
+
+def test_at_most_two_filtered_renders_run_at_once(
+    fstore: Store, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four slow filtered requests: two render, two wait, and other feeds are still served."""
+    release = threading.Event()
+    lock = threading.Lock()
+    active = [0, 0]  # now, most seen
+
+    real = queries.Filters.matches
+
+    def slow(self: queries.Filters, text: str) -> bool:
+        with lock:
+            active[0] += 1
+            active[1] = max(active[1], active[0])
+        try:
+            release.wait(20)
+            return real(self, text)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    client = _client(fstore, registry)  # seeds the articles
+    app = client.app
+    monkeypatch.setattr(queries.Filters, "matches", slow)
+    with uvicorn_server(app, free_port()) as base:  # type: ignore[arg-type]
+        results: list[int] = []
+
+        def fetch(i: int) -> None:
+            results.append(httpx.get(f"{base}/all.rss?q=tin{i}", timeout=30).status_code)
+
+        threads = [threading.Thread(target=fetch, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 10
+        while active[0] < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert active[0] == 2, "two filtered renders should be running"
+        other = httpx.get(f"{base}/units/hanoi-syt.atom", timeout=10)
+        assert other.status_code == 200, "unfiltered feeds are served meanwhile"
+        assert active[1] == 2, "no third filtered render started"
+        release.set()
+        for t in threads:
+            t.join(30)
+    assert results == [200] * 4 and active[1] == 2
