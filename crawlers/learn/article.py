@@ -23,6 +23,7 @@ from crawlers.cleaning.dates import ParsedDate, parse_vn_date
 from crawlers.learn.candidates import (
     contains,
     is_element,
+    named,
     root_of,
     selectors_for,
     text_nodes,
@@ -61,14 +62,14 @@ def _best(
     candidates: list[str], score: Callable[[str], float], samples: list[Sample]
 ) -> tuple[str | None, float]:
     """The candidate with the highest score; ties go to fewer matches, then shorter text."""
-    best: tuple[float, float, int] | None = None
+    best: tuple[float, bool, float, int] | None = None
     winner = None
     for c in candidates:
         s = score(c)
         if s <= 0:
             continue
         spread = sum(len(select(x.sel, c)) for x in samples) / len(samples)
-        key = (s, -spread, -len(c))
+        key = (s, named(c), -spread, -len(c))
         if best is None or key > best:
             best, winner = key, c
     return winner, best[0] if best else 0.0
@@ -147,13 +148,47 @@ def _date_elements(sample: Sample, title: str | None) -> list[etree._Element]:
 
 
 def _in_link_list(el: etree._Element) -> bool:
-    """``el`` sits in a block of several links (a related list), three levels up at most."""
-    return any(len(anc.xpath(".//a[@href]")) >= 3 for anc in list(el.iterancestors())[:3])
+    """``el`` is an entry of a list of links (a related-news list): in an ``li``, or
+    printed right after a link ("<a>Tin khác</a> <span>(23/8/2025)</span>")."""
+    before = el.getprevious()
+    return bool(el.xpath("ancestor::li")) or (before is not None and before.tag == "a")
+
+
+def _first_date_after(sample: Sample, title: str) -> etree._Element | None:
+    """The first element after the title with a date-like text, outside link lists."""
+    titles = select(sample.sel, title)
+    if not titles or not is_element(titles[0].root):
+        return None
+    for node in titles[0].root.xpath("following::text()")[:200]:
+        el = node.getparent()
+        if el is None or el.tag in ("script", "style") or el.xpath("ancestor-or-self::a"):
+            continue
+        text = " ".join(str(node).split())
+        if (DATE_RE.search(text) or "tháng" in text.lower()) and parse_vn_date(text):
+            return None if _in_link_list(el) else el
+    return None
+
+
+def _undated_list_date(samples: list[Sample], title: str | None) -> str | None:
+    """Without list dates: the first date after the title, if one selector finds it on all."""
+    if not title:
+        return None
+    found = [el for s in samples if (el := _first_date_after(s, title)) is not None]
+    cands = unique(c for el in found for c in selectors_for(el))
+
+    def score(c: str) -> float:
+        return sum(parse_vn_date(first_text(s.sel, c)) is not None for s in samples)
+
+    winner, got = _best(cands, score, samples)
+    return winner if winner and got == len(samples) else None
 
 
 def learn_date(samples: list[Sample], title: str | None) -> str | None:
-    """The selector whose first text parses to the list entry's day on most dated samples."""
+    """The selector whose first text parses to the list entry's day on most dated samples
+    (without list dates: the first date after the title, found on every sample)."""
     dated = [s for s in samples if s.list_date is not None]
+    if not dated:
+        return _undated_list_date(samples, title)
     cands = unique(
         c for s in dated for el in _date_elements(s, title)[:3] for c in selectors_for(el)
     )
@@ -277,10 +312,21 @@ def learn_remove(samples: list[Sample], body: str, extra: list[str]) -> str | No
         if nodes and is_element(nodes[0].root):
             bodies[id(s)] = nodes[0].root
     blocks = {id(s): _chrome_blocks(s, bodies[id(s)]) for s in samples if id(s) in bodies}
-    targets = {m[0].root for s in samples for spec in extra if (m := select(s.sel, spec))}
-    extra_cands = unique(c for t in targets for c in selectors_for(t))
+    targets: dict[etree._Element, etree._Element] = {}  # element -> its sample's body
+    for s in samples:
+        root = bodies.get(id(s))
+        if root is None:
+            continue
+        found = [m[0].root for spec in extra if (m := select(s.sel, spec))]
+        # every copy of the title inside the body (a heading repeated above the text)
+        found += _title_elements(s)
+        for el in found:
+            if is_element(el) and el is not root and contains(root, el):
+                targets[el] = root
+    # Selectors are applied to the body alone (as the platform does): name them from
+    # inside it, and test them there.
     cands = unique(
-        extra_cands
+        [c for t, root in targets.items() for c in selectors_for(t, stop=root)]
         + [
             c
             for s in samples
@@ -290,32 +336,31 @@ def learn_remove(samples: list[Sample], body: str, extra: list[str]) -> str | No
     )
 
     def hits(c: str) -> list[tuple[Sample, etree._Element]] | None:
-        out = []
+        out: list[tuple[Sample, etree._Element]] = []
         for s in samples:
             root = bodies.get(id(s))
             if root is None:
                 continue
-            for m in select(s.sel, c):
+            for m in select(Selector(root=root), c):
                 el = m.root
-                if not is_element(el) or not contains(root, el):
+                if not is_element(el) or el is root:
                     continue
-                if el is root or s.own.get(el, 0) > 0 or _keeps(s, el):
-                    return None  # would drop the body, article text or an image
+                if s.own.get(el, 0) > 0 or _keeps(s, el):
+                    return None  # would drop article text or an image
                 out.append((s, el))
         return out
 
     chosen: list[str] = []
     covered: set[etree._Element] = set()
-    wanted = {b for bs in blocks.values() for b in bs} | targets
+    wanted = {b for bs in blocks.values() for b in bs} | set(targets)
     scored = []
     for c in cands:
-        found = hits(c)
-        if found is None:
+        matched = hits(c)
+        if matched is None:
             continue
-        gain = {el for _s, el in found} & wanted
+        gain = {el for _s, el in matched} & wanted
         if gain:
-            named = "." in c or "#" in c  # a bare tag is too blunt to remove by
-            scored.append((named, len(gain), -len(c), c, gain))
+            scored.append((named(c), len(gain), -len(c), c, gain))
     for _named, _n, _l, c, gain in sorted(scored, reverse=True):
         if len(chosen) >= MAX_REMOVE or covered >= wanted:
             break

@@ -51,14 +51,18 @@ def selectors_for(el: etree._Element, *, stop: etree._Element | None = None) -> 
     own = own_selectors(el)
     out = list(own)
     parent = el.getparent()
-    if parent is not None and is_element(parent):
-        for p in _anchor_selectors(parent):
+    ptag = ""
+    if parent is not None and is_element(parent) and parent is not stop:
+        for p in own_selectors(parent):  # the bare tag too: "h3 > a"
             out += [f"{p} > {o}" for o in own]
+        ptag = own_selectors(parent)[0] if own_selectors(parent) else ""
     for depth, anc in enumerate(el.iterancestors()):
         if depth >= MAX_ANCESTORS or anc is stop or not is_element(anc):
             break
         for a in _anchor_selectors(anc):
             out += [f"{a} {o}" for o in own]
+            if ptag and depth > 0:
+                out += [f"{a} {ptag} > {o}" for o in own]
     return unique(out)
 
 
@@ -93,3 +97,8 @@ def root_of(sel: Selector) -> etree._Element:
 def unique(items: Iterable[str]) -> list[str]:
     """Items once each, first occurrence first."""
     return list(dict.fromkeys(items))
+
+
+def named(spec: str) -> bool:
+    """The selector names a class or an id (sturdier than bare tags like ``div > a``)."""
+    return "." in spec or "#" in spec

@@ -9,11 +9,12 @@ for the list: the menu link pointing at the list page, else its heading, else th
 from __future__ import annotations
 
 import re
+from collections import Counter
 from urllib.parse import unquote, urljoin, urlsplit
 
 from parsel import Selector
 
-from crawlers.learn.candidates import is_element, own_selectors, selectors_for, unique
+from crawlers.learn.candidates import is_element, named, own_selectors, selectors_for, unique
 from crawlers.platforms.common import DATE_RE, clean_href, select, text_of
 from crawlers.platforms.listing import without_date
 from domain.text import clean_text
@@ -43,12 +44,27 @@ def _headline(a: Selector) -> str:
     return without_date(text, m.group(0)) if m else text
 
 
+def _shape(link: str) -> tuple[bool, str]:
+    """A link's shape: whether it has a path at all, and its first folder (if deeper)."""
+    segments = [p for p in urlsplit(link).path.split("/") if p]
+    return bool(segments), segments[0] if len(segments) > 1 else ""
+
+
 def learn_list_links(sel: Selector, url: str) -> str | None:
-    """The selector naming the most headline links of this site and the fewest other links."""
+    """The selector naming the most headline links of this site and the fewest other links.
+
+    Headline links are same-site links with at least ``MIN_WORDS`` words whose address
+    has the shape most headline links have (a path, the same first folder): the site's
+    name, a menu or another section is not an article even when its text is long.
+    """
     anchors = [a for a in sel.css("a[href]") if _same_site(a.attrib["href"], url)]
     long = [a for a in anchors if len(_headline(a).split()) >= MIN_WORDS]
+    shapes = Counter(_shape(_same_site(a.attrib["href"], url) or "") for a in long)
+    if not shapes:
+        return None
+    shape = shapes.most_common(1)[0][0]
     cands = unique(c for a in long for c in selectors_for(a.root))
-    best, best_key = None, (0.0, 0)
+    best, best_key = None, (0.0, False, 0)
     for c in cands:
         matched = select(sel, c)
         if not matched or any(not is_element(m.root) or m.root.tag != "a" for m in matched):
@@ -57,12 +73,12 @@ def learn_list_links(sel: Selector, url: str) -> str | None:
         short = 0
         for m in matched:
             link = _same_site(m.attrib.get("href", ""), url)
-            if link and len(_headline(m).split()) >= MIN_WORDS:
+            if link and len(_headline(m).split()) >= MIN_WORDS and _shape(link) == shape:
                 links[link] = True
             else:
                 short += 1
         score = len(links) - 2 * short
-        key = (float(score), -len(c))
+        key = (float(score), named(c), -len(c))
         if len(links) >= MIN_LINKS and key > best_key:
             best, best_key = c, key
     return best
