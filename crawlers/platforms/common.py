@@ -345,12 +345,16 @@ def attachments_of(sel: Selector, spec: str | None) -> list[Attachment]:
     return out
 
 
+#: A date line holds at most this many characters besides the date (labels, weekday).
+DATE_LINE_EXTRA = 40
+
+
 def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | None) -> str:
     """The first date-looking text between the article's title and its body.
 
     Never the header's today-date (before the title) nor a related list's date
-    (after the body). Without a body selector the scan stops at the first long text,
-    where the body begins.
+    (after the body), nor a date cited in a sentence (a lead's "Ngày 9/2, UBND tỉnh…").
+    Without a body selector the scan stops at the first long text, where the body begins.
     """
     titles = select(sel, title_spec)
     if not titles or isinstance(titles[0].root, str):
@@ -368,9 +372,10 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
                 break
             continue
         m = DATE_RE.search(text) or _VN_DATE_RE.search(text)
-        if m:
-            clean = " ".join(text.split())
-            return clean if len(clean) <= 80 else m.group(0)
+        clean = " ".join(text.split())
+        # a date line ("Ngày đăng 11/07/2022 | 7:48 PM"), not a sentence that cites a date
+        if m and len(clean) - len(" ".join(m.group(0).split())) <= DATE_LINE_EXTRA:
+            return clean
     return ""
 
 

@@ -10,7 +10,9 @@ Read from real pages of four Đắk Nông sites (``shared/realsites``, provenanc
 - the "noiDung" part: category in ``p > strong > li`` just before ``div.noiDung``, title
   ``div.title``, lead ``div.moTaNgan``, body ``div.contents`` (no date on the page);
 - the search-result part (``td.dv-title``): section ``td.dvVBPL-title``, title ``h2``,
-  lead ``h3``, body the rest of the cell (no date on the page).
+  lead ``h3``, body the rest of the cell (no date on the page);
+- the document register's detail part (``table.table_ct``): title ``div.title_ct``,
+  label/value rows ("Ngày ban hành" the date, "Trích yếu" the lead), the table the body.
 
 Then "TIN ĐÃ ĐƯA" (``div#part2``, ``td.Other li a`` + ``span.ShowDate``) lists other
 articles: never the article's date. Web parts are often left unclosed, so the parser
@@ -42,12 +44,21 @@ _FRAME = (
     ".ms-navheader, .Footer-menu, .Footer-text, .ms-PartSpacingVertical, .css_Xemtiep"
 )
 
+# a row of the document register's detail table: label cell, value cell
+_DOC_FIELD = (
+    "xpath://table[contains(concat(' ', @class, ' '), ' table_ct ')]"
+    "//tr[td[1][normalize-space()='{}']]/td[2]"
+)
+
 SELECTORS: dict[str, str] = {
     "list_links": "td.TitleFront a[href] || td.ms-vb-title a[href]",
     "list_date": "span.ShowDate",
     "next_page": "",
-    "title": "#part1 p.Title || div.noiDung > div.title || td.dv-title h2",
-    "date": "tr.ms-news-header td.Time",
+    "title": (
+        "#part1 p.Title || div.noiDung > div.title || td.dv-title h2"
+        " || table.table_ct tr.row_title div.title_ct"
+    ),
+    "date": "tr.ms-news-header td.Time || " + _DOC_FIELD.format("Ngày ban hành"),
     "category": (
         "tr.ms-news-header td.FolderTitle"
         " || xpath://div[contains(concat(' ', @class, ' '), ' noiDung ')]"
@@ -57,7 +68,7 @@ SELECTORS: dict[str, str] = {
     ),
     "lead": (
         "#part1 b.lv_description_mode1, #part1 p.sapo || div.noiDung > div.moTaNgan"
-        " || td.dv-title h3"
+        " || td.dv-title h3 || " + _DOC_FIELD.format("Trích yếu")
     ),
     "body": ("#part1 div[class^='ExternalClass'] || div.noiDung > div.contents || td.dv-title"),
     "images": (
@@ -70,7 +81,7 @@ SELECTORS: dict[str, str] = {
     ),
     "attachments": (
         "#part1 div[class^='ExternalClass'] a[href] || div.noiDung > div.contents a[href]"
-        " || td.dv-title a[href]"
+        " || td.dv-title a[href] || table.table_ct a[href]"
     ),
     # the rebuild's "Xem chi tiết tại đây" linking to nothing (or to the site root)
     "remove": (
