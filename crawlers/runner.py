@@ -105,7 +105,7 @@ def run_crawl(
     settings = crawl_settings(
         units, db_url=store.url, sites=sites, full=full, extra=extra, private_ok=private_ok
     )
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(UnitsSpider)
     if on_event is not None:
         hosts = {urlsplit(s.url).netloc: u.id for u in units for s in u.start}

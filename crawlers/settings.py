@@ -30,7 +30,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # each delay drawn from ±50 % of it
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -50,6 +50,8 @@ TWISTED_DNS_RESOLVER = "crawlers.netguard.GuardedResolver"
 # Hosts that may be private: the runner lists those of units with allow_private.
 VNFEEDS_PRIVATE_HOSTS: list[str] = []
 LOG_LEVEL = os.environ.get("VNFEEDS_SCRAPY_LOG_LEVEL", "WARNING")
+# vnfeeds owns the root logger (vnfeeds.context.setup_logging); Scrapy only adds its levels.
+LOG_INSTALL_ROOT_HANDLER = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

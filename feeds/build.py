@@ -379,6 +379,9 @@ def render(meta: FeedMeta, items: list[FeedItem]) -> bytes:
     return RENDERERS[meta.fmt](meta, items)
 
 
+OPML_FOLDER = "folder"
+
+
 @dataclass(frozen=True)
 class OpmlOutline:
     """A folder (children) or a feed (xml_url) in an OPML document."""
@@ -390,7 +393,7 @@ class OpmlOutline:
 
 
 def render_opml(title: str, outlines: list[OpmlOutline], owner_url: str | None = None) -> bytes:
-    """OPML 2.0 listing feeds (``type="rss"`` outlines) in folders."""
+    """OPML 2.0 listing feeds (``type="rss"`` outlines) in folders (``type="folder"``)."""
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = title
@@ -405,6 +408,8 @@ def render_opml(title: str, outlines: list[OpmlOutline], owner_url: str | None =
             el.set("xmlUrl", o.xml_url)
             if o.html_url:
                 el.set("htmlUrl", o.html_url)
+        else:  # a group of feeds (validators want a type wherever there is a title)
+            el.set("type", OPML_FOLDER)
         for c in o.children:
             add(el, c)
 

@@ -33,6 +33,54 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def _set_db(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(AppContext).db = value
+
+
+def _set_sites(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.ensure_object(AppContext).sites = value
+
+
+def _set_verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    if value:
+        app = ctx.ensure_object(AppContext)
+        app.verbose += value
+        setup_logging(app.verbose)
+
+
+def _global_options() -> list[click.Parameter]:
+    """``--db``, ``--sites`` and ``-v`` as a subcommand accepts them (after its name)."""
+    return [
+        click.Option(["--db"], callback=_set_db, expose_value=False, help="As before the command."),
+        click.Option(
+            ["--sites"],
+            type=click.Path(path_type=Path),
+            callback=_set_sites,
+            expose_value=False,
+            help="As before the command.",
+        ),
+        click.Option(
+            ["-v", "--verbose"],
+            count=True,
+            callback=_set_verbose,
+            expose_value=False,
+            help="As before the command.",
+        ),
+    ]
+
+
+def accept_global_options(cmd: click.Command) -> None:
+    """Let ``cmd`` and its subcommands take the global options too (``db upgrade --db X``)."""
+    names = {o for p in cmd.params for o in p.opts}
+    if "--db" not in names:
+        cmd.params.extend(_global_options())
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            accept_global_options(sub)
+
+
 class LazyGroup(click.Group):
     """Imports a command's module only when that command runs (fast ``--help``)."""
 
@@ -47,6 +95,7 @@ class LazyGroup(click.Group):
         attr = "cli" if cmd_name == mod_name else f"{cmd_name}_cli"
         cmd = getattr(mod, attr)
         assert isinstance(cmd, click.Command)
+        accept_global_options(cmd)
         return cmd
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -66,7 +115,7 @@ class LazyGroup(click.Group):
     help="Unit file or folder of unit files (default: the shipped units).",
 )
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
-@click.version_option(package_name="vnfeeds")
+@click.version_option(package_name="vnfeeds", prog_name="vnfeeds")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, sites: Path | None, verbose: int) -> None:
     """vnfeeds: clean, deduplicated feeds from Vietnamese department news sites."""

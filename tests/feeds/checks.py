@@ -172,7 +172,8 @@ def check_json(body: bytes) -> dict[str, Any]:
 
 
 def check_opml(body: bytes) -> etree._Element:
-    """OPML 2.0: head/title, body of outlines; feed outlines have text, type and xmlUrl."""
+    """OPML 2.0: head/title, body of outlines; feed outlines have text, type and xmlUrl; every
+    outline with a title or children (a group) has a type."""
     root = etree.fromstring(body)
     assert root.tag == "opml" and root.get("version") == "2.0"
     assert root.findtext("head/title")
@@ -180,6 +181,8 @@ def check_opml(body: bytes) -> etree._Element:
         assert o.get("text")
         if o.get("xmlUrl"):
             assert o.get("type") == "rss" and _abs(o.get("xmlUrl"))
+        if o.get("title") or len(o):  # the W3C validator's MissingOutlineType
+            assert o.get("type"), etree.tostring(o)[:200]
     return root
 
 

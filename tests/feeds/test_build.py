@@ -206,3 +206,4 @@ def test_opml() -> None:
     root = check_opml(body)
     urls = [o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")]
     assert urls == ["http://feeds.test/all.rss", "http://feeds.test/units/a.rss"]
+    assert [o.get("type") for o in root.iter("outline")] == ["rss", "folder", "rss"]

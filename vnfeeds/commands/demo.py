@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
 import time
@@ -13,6 +14,17 @@ from replicas.server import ReplicaServer
 from vnfeeds.context import AppContext, pass_app
 
 DEMO_DB = Path("var/demo.sqlite3")
+DEMO_EDITOR = "demo"
+
+
+def demo_editor(app: AppContext) -> tuple[str, str]:
+    """An editor with a random password in the fresh demo database (printed once, kept nowhere)."""
+    from storage.users import add_user
+
+    password = secrets.token_urlsafe(12)
+    with app.store().session() as s:
+        add_user(s, DEMO_EDITOR, password)
+    return DEMO_EDITOR, password
 
 
 def _crawl(db: str, units: Path) -> None:
@@ -41,22 +53,25 @@ def _crawl(db: str, units: Path) -> None:
 def cli(app: AppContext, export_dir: Path | None, host: str, port: int, replica_port: int) -> None:
     """Serve replica sites on loopback, crawl them all, deduplicate, build and serve the feeds.
 
-    Uses --db if given, else a fresh var/demo.sqlite3. With --export DIR the feed tree is
-    written to DIR (as `vnfeeds export` does) and the command exits 0.
+    Uses --db if given, else a fresh var/demo.sqlite3 with a demo editor whose random
+    password is printed once. With --export DIR the feed tree is written to DIR (as
+    `vnfeeds export` does) and the command exits 0.
     """
     t0 = time.monotonic()
-    if app.db is None:
+    own_db = app.db is None
+    if own_db:
         DEMO_DB.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DEMO_DB}{suffix}").unlink(missing_ok=True)
         app.db = str(DEMO_DB)
+    db = app.db or str(DEMO_DB)
     units = Path("var/demo-units.toml")
     units.parent.mkdir(parents=True, exist_ok=True)
     with ReplicaServer(port=replica_port) as server:
         server.write_units(units)
         app.sites = units
         click.echo(f"replica sites: http://127.0.0.1:{server.port}/ (units file {units})")
-        _crawl(app.db, units)
+        _crawl(db, units)
         store = app.store()
         registry = app.registry()
         if export_dir is not None:
@@ -70,10 +85,10 @@ def cli(app: AppContext, export_dir: Path | None, host: str, port: int, replica_
             click.echo(f"open {export_dir / 'index.html'} or subscribe to {export_dir / 'all.rss'}")
             click.echo(f"demo done in {time.monotonic() - t0:.1f} s")
             return
-        _serve(app, host, port)
+        _serve(app, host, port, demo_editor(app) if own_db else None)
 
 
-def _serve(app: AppContext, host: str, port: int) -> None:
+def _serve(app: AppContext, host: str, port: int, editor: tuple[str, str] | None) -> None:
     import os
 
     import uvicorn
@@ -87,6 +102,12 @@ def _serve(app: AppContext, host: str, port: int) -> None:
     click.echo(f"OPML:         {base}/feeds.opml")
     click.echo(f"seed unit:    {base}/units/hoabinh-soct.rss")
     click.echo(f"review queue: {base}/review   status: {base}/status   metrics: {base}/metrics")
+    if editor is not None:
+        click.echo(
+            f"demo editor:  user {editor[0]}  password {editor[1]}  (log in at {base}/review)"
+        )
+    else:
+        click.echo("editors:      add one with 'vnfeeds users add NAME' (no demo editor on --db)")
     click.echo("Ctrl-C to stop.")
     config = FeedConfig.from_env(base_url=base)
     uvicorn.run(build_app(app, config), host=host, port=port, log_level="warning")
