@@ -34,6 +34,7 @@ CONTENT_TYPES = {
     "json": "application/feed+json",
     "opml": "text/x-opml; charset=utf-8",
     "html": "text/html; charset=utf-8",
+    "xsl": "text/xsl; charset=utf-8",
 }
 FEED_FORMATS = ("rss", "atom", "json")
 
@@ -107,6 +108,7 @@ class FeedMeta:
     language: str = "vi"
     hub: str | None = None
     archive: ArchiveLinks = field(default_factory=ArchiveLinks)
+    stylesheet: str | None = None  # XSLT a browser renders RSS/Atom with (readers ignore it)
 
 
 def vn(dt: datetime) -> datetime:
@@ -251,6 +253,15 @@ def _generator(meta: FeedMeta) -> FeedGenerator:
     return fg
 
 
+def _styled(doc: bytes, meta: FeedMeta) -> bytes:
+    """The document with an ``xml-stylesheet`` processing instruction after its declaration."""
+    if not meta.stylesheet:
+        return bytes(doc)
+    decl, sep, rest = bytes(doc).partition(b"\n")
+    pi = f'<?xml-stylesheet type="text/xsl" href="{html.escape(meta.stylesheet)}"?>'
+    return decl + sep + pi.encode() + b"\n" + rest
+
+
 def render_rss(meta: FeedMeta, items: list[FeedItem]) -> bytes:
     """RSS 2.0 with content:encoded, dc:creator, media:content and atom:link extras."""
     fg = _generator(meta)
@@ -275,7 +286,7 @@ def render_rss(meta: FeedMeta, items: list[FeedItem]) -> bytes:
             if mtype:
                 media["type"] = mtype
             fe.media.content(media, group=None)
-    return bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+    return _styled(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True), meta)
 
 
 def render_atom(meta: FeedMeta, items: list[FeedItem]) -> bytes:
@@ -307,7 +318,7 @@ def render_atom(meta: FeedMeta, items: list[FeedItem]) -> bytes:
             fe.author({"name": name})
         for c in _categories(it, meta.base_url):
             fe.category(term=c["term"], label=c["label"], scheme=c.get("scheme"))
-    return bytes(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+    return _styled(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True), meta)
 
 
 def _json_item(it: FeedItem, base_url: str) -> dict[str, Any]:

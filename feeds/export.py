@@ -26,10 +26,12 @@ from feeds.build import FEED_FORMATS
 from feeds.config import FeedConfig
 from feeds.exportstate import ExportState, fingerprint, plan_pages
 from feeds.render import (
+    STYLESHEET_PATH,
     Rendered,
     render_feed,
     render_index,
     render_opml_doc,
+    render_stylesheet,
     select_from_order,
 )
 from feeds.touched import changes_since, mark_now, touched_specs
@@ -113,8 +115,9 @@ class _Writer:
                 self.report.removed.append(path)
 
     def index(self) -> None:
-        """The OPML and the HTML index."""
+        """The OPML, the feeds' stylesheet and the HTML index."""
         self.emit("/feeds.opml", render_opml_doc(self.s, self.registry, self.config))
+        self.emit(STYLESHEET_PATH, render_stylesheet(self.config))
         self.emit("/", render_index(self.s, self.registry, self.config))
 
 
@@ -125,7 +128,7 @@ def _tree_paths(specs: list[FeedSpec], counts: dict[str, int], limit: int) -> li
         for page in [None, *range(1, counts.get(spec.base, 0) // limit + 1)]
         for fmt in FEED_FORMATS
     ]
-    return [*paths, "/feeds.opml", "/"]
+    return [*paths, "/feeds.opml", STYLESHEET_PATH, "/"]
 
 
 def _full(

@@ -32,6 +32,9 @@ from feeds.tree import (
     title_of,
 )
 
+#: The XSLT stylesheet RSS and Atom documents point browsers to (served and exported).
+STYLESHEET_PATH = "/feed.xsl"
+
 #: ``updated`` of a feed with no items: fixed, so empty feeds are byte-stable too.
 EMPTY_UPDATED = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -161,10 +164,18 @@ def render_feed(
         language=config.language,
         hub=config.hub,
         archive=arch,
+        stylesheet=config.url(STYLESHEET_PATH) if req.fmt in ("rss", "atom") else None,
     )
     body = render(meta, items)
     last_mod = max([updated, *(it.changed_at for it in items if it.changed_at)])
     return Rendered(body, CONTENT_TYPES[req.fmt], make_etag(body), last_mod)
+
+
+def render_stylesheet(config: FeedConfig, env: Environment | None = None) -> Rendered:
+    """``/feed.xsl``: the page a browser shows for an RSS or Atom feed, in the page language."""
+    text = (env or environment()).get_template("feed.xsl").render(site_title=config.site_title)
+    body = text.encode("utf-8")
+    return Rendered(body, CONTENT_TYPES["xsl"], make_etag(body), None)
 
 
 def all_specs(session: Session, registry: Registry) -> list[FeedSpec]:

@@ -48,16 +48,30 @@ class UnitStatus:
     moved_to: str | None
 
     @property
-    def next_run_label(self) -> str:
-        """``paused``, ``-`` or the next run in +07:00 (``after backoff`` when waiting)."""
+    def next_run_state(self) -> tuple[str, datetime | None]:
+        """(kind, time): ``paused``, ``disabled``, ``backoff`` (until the time), ``scheduled``
+        (at the time) or ``unscheduled`` (no scheduler has a job for the unit)."""
         if self.paused:
-            return "paused"
+            return "paused", None
         if not self.enabled:
-            return "disabled"
+            return "disabled", None
         nxt = self.next_run
         if self.backoff_until and (nxt is None or self.backoff_until > nxt):
-            return f"{fmt_time(self.backoff_until)} (backoff)"
-        return fmt_time(nxt)
+            return "backoff", self.backoff_until
+        if nxt is None:
+            return "unscheduled", None
+        return "scheduled", nxt
+
+    @property
+    def next_run_label(self) -> str:
+        """``paused``, ``disabled``, ``scheduler not running`` or the next run in +07:00
+        (``(backoff)`` when waiting)."""
+        kind, at = self.next_run_state
+        if kind == "backoff":
+            return f"{fmt_time(at)} (backoff)"
+        if kind == "scheduled":
+            return fmt_time(at)
+        return "scheduler not running" if kind == "unscheduled" else kind
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: datetimes as ISO 8601 strings."""
@@ -72,6 +86,11 @@ class UnitStatus:
 def fmt_time(t: datetime | None) -> str:
     """A time in +07:00 as ``YYYY-MM-DD HH:MM``, or ``-``."""
     return t.astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M") if t else "-"
+
+
+def iso_time(t: datetime) -> str:
+    """A time in +07:00 in ISO 8601 (``2026-11-29T21:58:03+07:00``)."""
+    return t.astimezone(VN_TZ).isoformat(timespec="seconds")
 
 
 def next_run_times(store: Store) -> dict[str, datetime]:

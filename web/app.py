@@ -28,7 +28,15 @@ from domain.registry import Registry
 from feeds.cache import Doc, FeedCache
 from feeds.config import FeedConfig
 from feeds.filters import FilterError, Filters
-from feeds.render import NotFound, Rendered, render_feed, render_index, render_opml_doc
+from feeds.render import (
+    STYLESHEET_PATH,
+    NotFound,
+    Rendered,
+    render_feed,
+    render_index,
+    render_opml_doc,
+    render_stylesheet,
+)
 from feeds.tree import FeedRequest, parse_path
 from feeds.websub import HubNotifier, link_header
 from storage.db import Store
@@ -107,6 +115,8 @@ class FeedService:
             return f"/?q={q}", lambda: self._session_render(render_index, q, environment()), None
         if path == "/feeds.opml":
             return path, lambda: self._session_render(render_opml_doc), None
+        if path == STYLESHEET_PATH:
+            return path, lambda: render_stylesheet(self.config, environment()), None
         req = parse_path(path)
         if req is None:
             return None

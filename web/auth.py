@@ -35,6 +35,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from feeds.i18n import gettext
 from storage.db import Store
 from storage.models import utcnow
 from storage.sessions import end_session, session_user, start_session
@@ -224,7 +225,11 @@ async def login_submit(request: Request) -> Response:
     nxt = _safe_next(form.get("next"))
     if not check_csrf(request, form.get("csrf")):
         return render(
-            request, "login.html", 400, next=nxt, error="Phiên làm việc hết hạn, hãy thử lại."
+            request,
+            "login.html",
+            400,
+            next=nxt,
+            error=gettext("Your session has expired; please try again."),
         )
     ip = request.client.host if request.client else "?"
     lim = _limiter(request)
@@ -235,7 +240,7 @@ async def login_submit(request: Request) -> Response:
             "login.html",
             429,
             next=nxt,
-            error="Quá nhiều lần đăng nhập sai. Hãy thử lại sau.",
+            error=gettext("Too many failed logins. Please try again later."),
         )
     with store.session() as s:
         user = authenticate(s, username, password)
@@ -243,7 +248,7 @@ async def login_submit(request: Request) -> Response:
     if not token:
         lim.failed(store, ip, username)
         return render(
-            request, "login.html", 401, next=nxt, error="Sai tên đăng nhập hoặc mật khẩu."
+            request, "login.html", 401, next=nxt, error=gettext("Wrong username or password.")
         )
     lim.succeeded(store, ip, username)
     request.session.clear()  # a fresh cookie: no fixation

@@ -33,6 +33,7 @@ from domain.text import canonical_tone
 from domain.timezone import VN_TZ
 from storage import models as m
 from web.auth import check_csrf, current_user, render, require_login, store_of
+from web.reasons import localise_reason
 
 __all__ = ["diff_segments", "review_routes"]
 
@@ -211,6 +212,7 @@ async def pair_page(request: Request) -> Response:
         body_l=body_l,
         body_r=body_r,
         vn=_vn,
+        reasons=[localise_reason(str(r)) for r in data["c"].reasons or []],
         **data,
     )
 

@@ -29,6 +29,7 @@ from starlette.responses import (
 )
 from starlette.routing import BaseRoute, Route
 
+from feeds.i18n import gettext
 from ops.health import STATES
 from ops.metrics import build_registry
 from ops.overview import (
@@ -60,7 +61,10 @@ def bar_chart(points: list[tuple[date, int]], width: int = 600, height: int = 12
     first = points[0][0].isoformat() if points else ""
     last = points[-1][0].isoformat() if points else ""
     total = sum(c for _, c in points)
-    label = f"{total} articles, at most {top if total else 0} a day"
+    label = gettext("%(total)s articles, at most %(top)s a day") % {
+        "total": total,
+        "top": top if total else 0,
+    }
     return Markup(
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" '

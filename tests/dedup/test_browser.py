@@ -51,8 +51,12 @@ def _feed_items(base: str) -> list[str]:
         return [i["id"] for i in json.load(r)["items"]]
 
 
-def test_review_in_chromium(tmp_path: Path, registry: Registry) -> None:
+def test_review_in_chromium(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _need_chromium()
+    # The English UI names pair statuses as they are stored (``duplicate``, ``pending``).
+    monkeypatch.setenv("VNFEEDS_LANG", "en")
     from playwright.sync_api import sync_playwright
 
     store = Store(f"sqlite:///{tmp_path / 'browser.sqlite3'}")

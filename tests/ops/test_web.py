@@ -86,9 +86,17 @@ def test_status_table_and_unit_page(client: TestClient) -> None:
     rows = client.get("/status.json").json()
     assert {x["unit"]: x["state"] for x in rows} == {"unit-a": "new", "unit-b": "down"}
     page = client.get("/status/unit-a").text
-    assert "<svg" in page and "3 articles" in page
+    assert "<svg" in page and "3 bài" in page  # one language per page: Vietnamese by default
     assert "Đăng nhập" in page and 'action="/status/unit-a/pause"' not in page
     assert client.get("/status/ghost").status_code == 404
+
+
+def test_unit_page_in_english(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VNFEEDS_LANG", "en")
+    page = client.get("/status/unit-a").text
+    assert '<html lang="en">' in page
+    assert "<svg" in page and "3 articles" in page
+    assert "Log in" in page and "Đăng nhập" not in page
 
 
 def test_pause_needs_login_and_csrf(client: TestClient, store: Store) -> None:
