@@ -98,7 +98,7 @@ class FeedService:
 
         :class:`BadRequest` for parameters beyond the limits (``FeedConfig.max_*``).
         """
-        if path != "/" and path != "/feeds.opml" and parse_path(path) is None:
+        if path not in ("/", "/feeds.opml", STYLESHEET_PATH) and parse_path(path) is None:
             return None
         cfg = self.config
         if len(query) > cfg.max_query_length:
