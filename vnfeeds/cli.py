@@ -74,8 +74,9 @@ def _global_options() -> list[click.Parameter]:
 def accept_global_options(cmd: click.Command) -> None:
     """Let ``cmd`` and its subcommands take the global options too (``db upgrade --db X``)."""
     names = {o for p in cmd.params for o in p.opts}
-    if "--db" not in names:
-        cmd.params.extend(_global_options())
+    if not getattr(cmd, "_vnfeeds_globals", False):  # once per command object
+        cmd.params.extend(o for o in _global_options() if not names & set(o.opts))
+        cmd._vnfeeds_globals = True  # type: ignore[attr-defined]
     if isinstance(cmd, click.Group):
         for sub in cmd.commands.values():
             accept_global_options(sub)

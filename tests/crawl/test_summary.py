@@ -42,6 +42,14 @@ def test_summary_at_80_columns_with_a_moved_and_a_broken_unit(crawled: Crawled) 
     finally:
         crawled.server.set_mode(broken, "ok")
     assert res.returncode != 0, res.stdout + res.stderr[-2000:]
+    # no warning lines: libraries' deprecations (Scrapy's settings, install_root_handler)
+    # and Python warnings stay out of user output unless -v is given
+    warned = [
+        line
+        for line in (res.stdout + res.stderr).splitlines()
+        if re.search(r"warning|\.py:\d+", line, re.IGNORECASE)
+    ]
+    assert not warned, warned
     assert f"ended broken or down: {broken}" in res.stderr
     lines = res.stdout.splitlines()
     assert lines and max(len(line) for line in lines) <= 80, res.stdout
