@@ -52,9 +52,17 @@ def _selector(page: bytes | str) -> Selector:
 
 
 def learn_pages(
-    list_url: str, list_page: bytes | str, articles: Mapping[str, bytes | str]
+    list_url: str,
+    list_page: bytes | str,
+    articles: Mapping[str, bytes | str],
+    *,
+    samples: int = 5,
 ) -> Learned:
-    """Learn from a list page and the fetched articles it links to (URL -> page)."""
+    """Learn from a list page and the fetched articles it links to (URL -> page).
+
+    The samples are the first ``samples`` list entries whose page is at hand and is an
+    article (not a placeholder), as `sites learn` fetches them.
+    """
     lsel = _selector(list_page)
     learned = Learned(list_url, site_name(lsel), list_category(lsel, list_url))
     links = learn_list_links(lsel, list_url)
@@ -67,10 +75,12 @@ def learn_pages(
         learned.selectors["list_date"] = list_date
     listing = extract_list(list_page, list_url, platform=PLATFORM, overrides=learned.selectors)
     learned.entries = listing.entries
-    samples = []
+    found: list[art.Sample] = []
     for entry in listing.entries:
+        if len(found) >= samples:
+            break
         if entry.url in articles and _is_article(articles[entry.url]):
-            samples.append(
+            found.append(
                 art.Sample(
                     url=entry.url,
                     sel=_selector(articles[entry.url]),
@@ -78,25 +88,31 @@ def learn_pages(
                     list_date=parse_list_date(entry.date_text) if entry.date_text else None,
                 )
             )
-    if len(samples) < 2:
-        learned.notes.append(f"only {len(samples)} article(s) fetched: need at least 2")
+    if len(found) < 2:
+        learned.notes.append(f"only {len(found)} article(s) fetched: need at least 2")
         return learned
-    art.measure(samples)
-    title = art.learn_title(samples)
-    date = art.learn_date(samples, title)
-    body = art.learn_body(samples)
+    art.measure(found)
+    title = art.learn_title(found)
+    date = art.learn_date(found, title)
+    body = art.learn_body(found)
     for key, value in (("title", title), ("date", date), ("body", body)):
         if value:
             learned.selectors[key] = value
+        elif key == "date":
+            learned.notes.append(
+                "no date on the article pages agrees with the list: the list's date is used"
+                if any(f.list_date for f in found)
+                else "no date found on the list nor after the title: items are placed by first seen"
+            )
         else:
             learned.notes.append(f"no {key} selector agrees with the samples")
     if body:
-        inside = [s for s in (title, date) if s and _inside(samples, s, body)]
-        remove = art.learn_remove(samples, body, inside)
+        inside = [s for s in (title, date) if s and _inside(found, s, body)]
+        remove = art.learn_remove(found, body, inside)
         if remove:
             learned.selectors["remove"] = remove
     entries = {e.url: e for e in listing.entries}
-    for s in samples:
+    for s in found:
         a = extract_page(articles[s.url], s.url, platform=PLATFORM, overrides=learned.selectors)
         e = entries[s.url]
         learned.samples.append(Extracted(e, a, check_against_list(a, e.title, e.date_text)))
@@ -147,4 +163,4 @@ def learn_site(url: str, *, samples: int = 5, allow_private: bool = False) -> Le
         if not _is_article(got.body):
             continue
         fetched[entry.url] = got.body
-    return learn_pages(page.url, page.body, fetched)
+    return learn_pages(page.url, page.body, fetched, samples=samples)

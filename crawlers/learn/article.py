@@ -37,6 +37,8 @@ from domain.timezone import VN_TZ
 MIN_TEXT = 20
 #: Share of the page's own text the body must hold.
 BODY_COVERAGE = 0.8
+#: A sample with less text of its own than this says nothing about the body.
+MIN_BODY = 200
 MAX_REMOVE = 8
 
 
@@ -254,14 +256,19 @@ def _body_element(s: Sample) -> etree._Element | None:
 
 
 def learn_body(samples: list[Sample]) -> str | None:
-    """The selector of the tightest block holding the text that differs between pages."""
-    blocks = [b for s in samples if (b := _body_element(s)) is not None]
+    """The selector of the tightest block holding the text that differs between pages.
+
+    Judged on the samples with some text of their own (``MIN_BODY`` characters): a
+    notice whose page is only a title and an attachment link has no body to find.
+    """
+    texty = [s for s in samples if s.own.get(root_of(s.sel), 0) >= MIN_BODY]
+    blocks = [b for s in texty if (b := _body_element(s)) is not None]
     around = [el for b in blocks for el in [b, *list(b.iterancestors())[:3]]]
     cands = unique(c for el in around for c in selectors_for(el))
 
     def score(c: str) -> float:
         total = 0.0
-        for s in samples:
+        for s in texty:
             nodes = select(s.sel, c)
             if not nodes or not is_element(nodes[0].root):
                 continue
@@ -275,7 +282,7 @@ def learn_body(samples: list[Sample]) -> str | None:
         return total
 
     winner, got = _best(cands, score, samples)
-    return winner if winner and got >= len(samples) * 0.5 else None
+    return winner if winner and texty and got >= len(texty) * 0.5 else None
 
 
 def _chrome_blocks(s: Sample, body: etree._Element) -> list[etree._Element]:

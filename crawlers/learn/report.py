@@ -98,7 +98,8 @@ def sample_table(learned: Learned, width: int = 100) -> list[str]:
         f"{len(learned.samples)} article samples"
     ]
     for note in learned.notes:
-        out.append(f"# WARNING: {note}")
+        level = "NOTE" if note.startswith("no date") else "WARNING"
+        out.append(f"# {level}: {note}")
     for i, x in enumerate(learned.samples, 1):
         a = x.article
         title_ok = "MISMATCH" if x.verdict.title_mismatch else "ok"
