@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs
 
 import uvicorn
@@ -22,10 +23,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def uvicorn_server(app: ASGIApp, port: int) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on 127.0.0.1:port in a thread; yields the base URL."""
+def uvicorn_server(app: ASGIApp, port: int, **options: Any) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on 127.0.0.1:port in a thread; yields the base URL.
+
+    ``options`` go to ``uvicorn.Config`` (e.g. ``http=`` for a protocol class).
+    """
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **options
+        )
     )
     t = threading.Thread(target=server.run, daemon=True)
     t.start()

@@ -12,7 +12,7 @@ router behind ``GZipMiddleware``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -85,7 +85,7 @@ class FeedService:
         self.store = store
         self.registry = registry
         self.config = config
-        self.cache = FeedCache(store, config)
+        self.cache = FeedCache(store, registry, config)
         # filtered documents cost a scan each: at most two are rendered at once
         self.filter_limiter = anyio.CapacityLimiter(2)
 
@@ -192,7 +192,7 @@ class FeedResponder:
             return
         method = scope["method"]
         if not scope.get("query_string") and method in ("GET", "HEAD"):
-            hot = self.service.cache.fresh(scope["path"])  # no parsing on a warm hit
+            hot = self.service.cache.hot(scope["path"])  # no parsing on a warm hit
             if hot is not None:
                 await self._respond(scope, send, hot, method == "HEAD")
                 return
@@ -217,16 +217,7 @@ class FeedResponder:
         await self._respond(scope, send, doc, method == "HEAD")
 
     async def _respond(self, scope: Scope, send: Send, doc: Doc, head: bool) -> None:
-        inm = ims = None
-        gz = False
-        for k, v in scope["headers"]:
-            if k == b"if-none-match":
-                inm = v.decode("latin-1")
-            elif k == b"if-modified-since":
-                ims = v.decode("latin-1")
-            elif k == b"accept-encoding":
-                gz = doc.gz is not None and _accepts_gzip(v.decode("latin-1"))
-        not_modified = self._not_modified(doc, inm, ims)
+        not_modified, gz = choose(doc, scope["headers"])
         if self.on_request is not None:
             path: str = scope["path"]
             self.on_request(path.rsplit(".", 1)[-1] if "." in path else "html", not_modified)
@@ -237,20 +228,34 @@ class FeedResponder:
         else:
             await _send(send, 200, doc.h200, b"" if head else doc.body)
 
-    @staticmethod
-    def _not_modified(doc: Doc, inm: str | None, ims: str | None) -> bool:
-        if inm is not None:
-            tags = _etags(inm)
-            return "*" in tags or doc.etag in tags or doc.etag_gz in tags
-        if ims is not None and doc.last_modified is not None:
-            try:
-                since = parsedate_to_datetime(ims)
-            except (TypeError, ValueError):
-                return False
-            if since.tzinfo is None:
-                return False
-            return doc.last_modified <= since
-        return False
+
+def choose(doc: Doc, headers: Iterable[tuple[bytes, bytes]]) -> tuple[bool, bool]:
+    """(304?, gzip?) for a cached document and the request's headers (lower-case names)."""
+    inm = ims = None
+    gz = False
+    for k, v in headers:
+        if k == b"if-none-match":
+            inm = v.decode("latin-1")
+        elif k == b"if-modified-since":
+            ims = v.decode("latin-1")
+        elif k == b"accept-encoding":
+            gz = doc.gz is not None and _accepts_gzip(v.decode("latin-1"))
+    return _not_modified(doc, inm, ims), gz
+
+
+def _not_modified(doc: Doc, inm: str | None, ims: str | None) -> bool:
+    if inm is not None:
+        tags = _etags(inm)
+        return "*" in tags or doc.etag in tags or doc.etag_gz in tags
+    if ims is not None and doc.last_modified is not None:
+        try:
+            since = parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            return False
+        return doc.last_modified <= since
+    return False
 
 
 def create_app(
@@ -273,6 +278,8 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with anyio.create_task_group() as tg:
+            if config.version_ttl > 0:
+                tg.start_soon(service.cache.watch)
             if config.hub and notify_interval > 0:
                 tg.start_soon(HubNotifier(store, registry, config).run, notify_interval)
             yield
@@ -289,4 +296,5 @@ def create_app(
     )
     app.state.feeds = service
     app.state.config = config
+    app.state.on_request = on_request
     return app

@@ -38,6 +38,7 @@ def cli(
     """Serve feeds, the index, review and status pages."""
     import uvicorn
 
+    from web.fastpath import PROTOCOL
     from web.site import build_app
 
     config = FeedConfig.from_env(base_url=base_url or f"http://{host}:{port}")
@@ -59,6 +60,7 @@ def cli(
             port=port,
             workers=workers,
             factory=True,
+            http=PROTOCOL,
             log_level="warning",
             access_log=False,
             **proxy,
@@ -68,6 +70,7 @@ def cli(
         build_app(app, config),
         host=host,
         port=port,
+        http=PROTOCOL,
         log_level="info" if app.verbose else "warning",
         access_log=bool(app.verbose),
         **proxy,
