@@ -131,14 +131,18 @@ def _tree_paths(specs: list[FeedSpec], counts: dict[str, int], limit: int) -> li
     return [*paths, "/feeds.opml", STYLESHEET_PATH, "/"]
 
 
+Outcome = tuple[ExportReport, ExportState, list[FeedSpec]]
+
+
 def _full(
     s: Session, registry: Registry, config: FeedConfig, out: Path, old: ExportState | None, fp: str
-) -> tuple[ExportReport, ExportState]:
+) -> Outcome:
     mark = mark_now(s)
     pairs = frozenset(queries.unit_topic_pairs(s))
     w = _Writer(s, registry, config, out)
     state = ExportState(out, fp, mark, pairs, limit=config.limit)
-    for spec in feed_specs(registry, pairs):
+    specs = feed_specs(registry, pairs)
+    for spec in specs:
         order = queries.ordered_ids(s, spec, registry)
         w.feed(spec, order, [None, *range(1, len(order) // config.limit + 1)])
         state.set_ids(spec.base, order)
@@ -151,15 +155,16 @@ def _full(
             if now is None:
                 state.forget(base)
     state.save()
-    return w.report, state
+    return w.report, state, specs
 
 
 def _incremental(
     s: Session, registry: Registry, config: FeedConfig, out: Path, state: ExportState
-) -> tuple[ExportReport, ExportState]:
+) -> Outcome:
     change, mark, now_pairs = changes_since(s, registry, state.mark, state.pairs)
     pairs = frozenset({p for p in state.pairs if p[0] not in change.units} | now_pairs)
-    old_specs, new_specs = feed_specs(registry, state.pairs), feed_specs(registry, pairs)
+    old_specs = feed_specs(registry, state.pairs)
+    new_specs = old_specs if pairs == state.pairs else feed_specs(registry, pairs)
     w = _Writer(s, registry, config, out)
     w.report.full = False
     for spec in set(old_specs) - set(new_specs):
@@ -180,7 +185,7 @@ def _incremental(
         w.index()
     state.mark, state.pairs = mark, pairs
     state.save()
-    return w.report, state
+    return w.report, state, new_specs
 
 
 def export_tree(
@@ -205,12 +210,10 @@ def export_tree(
     with ExportState(out).locked(), store.session() as s:
         state = ExportState.load(out, fp)
         if state is None or full:
-            report, state = _full(
-                s, registry, config, out, state or ExportState.load(out, None), fp
-            )
+            old = state or ExportState.load(out, None)
+            report, state, specs = _full(s, registry, config, out, old, fp)
         else:
-            report, state = _incremental(s, registry, config, out, state)
+            report, state, specs = _incremental(s, registry, config, out, state)
     done = set(report.written)
-    specs = feed_specs(registry, state.pairs)
     report.unchanged = [p for p in _tree_paths(specs, state.counts, config.limit) if p not in done]
     return report

@@ -88,7 +88,8 @@ class ExportState:
             "counts": dict(sorted(self.counts.items())),
             "limit": self.limit,
         }
-        _atomic_write(self.dir / "state.json", json.dumps(data, indent=0).encode())
+        body = json.dumps(data, separators=(",", ":"))  # compact: the C encoder
+        _atomic_write(self.dir / "state.json", body.encode())
 
     def _ids_path(self, base: str) -> Path:
         return self.dir / "ids" / (base.lstrip("/") + ".txt")
