@@ -143,9 +143,10 @@ def _full(
     state = ExportState(out, fp, mark, pairs, limit=config.limit)
     specs = feed_specs(registry, pairs)
     for spec in specs:
-        order = queries.ordered_ids(s, spec, registry)
+        entries = queries.ordered_entries(s, spec, registry)
+        order = [i for i, _ in entries]
         w.feed(spec, order, [None, *range(1, len(order) // config.limit + 1)])
-        state.set_ids(spec.base, order)
+        state.set_entries(spec.base, entries)
     w.index()
     if old is not None and old.limit > 0:  # files an earlier export wrote that are gone now
         for base, count in old.counts.items():
@@ -156,6 +157,28 @@ def _full(
                 state.forget(base)
     state.save()
     return w.report, state, specs
+
+
+#: above this many changed articles a feed is re-read whole rather than patched
+PATCH_LIMIT = 2000
+
+
+def _entries_now(
+    s: Session,
+    registry: Registry,
+    spec: FeedSpec,
+    was: list[tuple[int, int]] | None,
+    changed: frozenset[int],
+) -> list[tuple[int, int]]:
+    """The feed's items now: its recorded items with the changed articles read again.
+
+    Only changed articles (and, with them, whole clusters: ``changes_since`` adds every
+    cluster-mate) can enter, leave or move in a feed, so the rest of the list stands.
+    """
+    if was is None or len(changed) > PATCH_LIMIT:
+        return queries.ordered_entries(s, spec, registry)
+    fresh = queries.ordered_entries(s, spec, registry, among=changed)
+    return queries.sort_entries([e for e in was if e[0] not in changed] + fresh)
 
 
 def _incremental(
@@ -173,14 +196,16 @@ def _incremental(
     precise = touched_specs(registry, change, left=False)
     live = set(new_specs)
     for spec in sorted(touched_specs(registry, change) & live, key=lambda x: x.base):
-        old = state.ids(spec.base)
+        was = state.entries(spec.base)
+        old = None if was is None else [i for i, _ in was]
         if spec not in precise and old is not None and not change.articles.intersection(old):
             continue  # only possibly left by a changed article, and none of them was in it
-        order = queries.ordered_ids(s, spec, registry)
+        entries = _entries_now(s, registry, spec, was, change.articles)
+        order = [i for i, _ in entries]
         render, delete = plan_pages(old, order, change.articles, config.limit)
         w.feed(spec, order, render)
         w.remove(spec.base, delete, current=False)
-        state.set_ids(spec.base, order)
+        state.set_entries(spec.base, entries)
     if old_specs != new_specs:
         w.index()
     state.mark, state.pairs = mark, pairs

@@ -2,8 +2,8 @@
 
 ``<out>/.vnfeeds-export/`` holds ``state.json`` (a fingerprint of the registry, the feed
 settings and the rendering code; the ``Mark`` of the store it saw; the stored (unit,
-topic) pairs; each feed's item count) and ``ids/<feed base>.txt`` (each feed's item ids,
-newest first). It is not part of the published tree (serve it nowhere). A missing,
+topic) pairs; each feed's item count) and ``ids/<feed base>.txt`` (each feed's items,
+newest first, one ``id sort-key`` line each). It is not part of the published tree (serve it nowhere). A missing,
 unreadable or stale state (other fingerprint) means the next export is a full one.
 """
 
@@ -25,7 +25,7 @@ from feeds.templating import FEEDS_TEMPLATES
 from feeds.touched import Mark, Pair
 
 STATE_DIR = ".vnfeeds-export"
-FORMAT = 1
+FORMAT = 2
 _CODE = ("build.py", "render.py", "queries.py", "tree.py", "templating.py")
 
 
@@ -94,21 +94,21 @@ class ExportState:
     def _ids_path(self, base: str) -> Path:
         return self.dir / "ids" / (base.lstrip("/") + ".txt")
 
-    def ids(self, base: str) -> list[int] | None:
-        """The feed's item ids when last exported (newest first), None when unknown."""
+    def entries(self, base: str) -> list[tuple[int, int]] | None:
+        """The feed's (id, sort key) items when last exported (newest first), None when unknown."""
         try:
-            text = self._ids_path(base).read_text(encoding="ascii")
+            numbers = [int(x) for x in self._ids_path(base).read_text(encoding="ascii").split()]
         except (OSError, ValueError):
             return None
-        try:
-            return [int(x) for x in text.split()]
-        except ValueError:
+        if len(numbers) % 2:
             return None
+        return list(zip(numbers[::2], numbers[1::2], strict=True))
 
-    def set_ids(self, base: str, ids: list[int]) -> None:
-        """Remember the feed's ids (and count)."""
-        _atomic_write(self._ids_path(base), "\n".join(map(str, ids)).encode("ascii"))
-        self.counts[base] = len(ids)
+    def set_entries(self, base: str, entries: list[tuple[int, int]]) -> None:
+        """Remember the feed's items (and count)."""
+        body = "\n".join(f"{i} {k}" for i, k in entries)
+        _atomic_write(self._ids_path(base), body.encode("ascii"))
+        self.counts[base] = len(entries)
 
     def forget(self, base: str) -> None:
         """Drop a feed that no longer exists."""

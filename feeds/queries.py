@@ -10,7 +10,8 @@ published it (``also_on``). A unit's own feeds keep every article of that unit.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from collections.abc import Collection, Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, true
@@ -42,12 +43,19 @@ def _scope(spec: FeedSpec, registry: Registry) -> ColumnElement[bool]:
     return true()
 
 
-def ranked(spec: FeedSpec, registry: Registry) -> Select[tuple[int, datetime]]:
-    """``select(id, sort_at)`` of the feed's items (deduplicated when the feed is)."""
+def ranked(
+    spec: FeedSpec, registry: Registry, among: Collection[int] | None = None
+) -> Select[tuple[int, datetime]]:
+    """``select(id, sort_at)`` of the feed's items (deduplicated when the feed is).
+
+    ``among`` narrows it to those articles; it must hold whole clusters (every member of
+    each cluster it touches), so that one item per cluster is still chosen right.
+    """
+    where = _scope(spec, registry)
+    if among is not None:
+        where = and_(where, Article.id.in_(sorted(among)))
     if not spec.dedup:
-        return select(Article.id.label("id"), SORT_AT.label("sort_at")).where(
-            _scope(spec, registry)
-        )
+        return select(Article.id.label("id"), SORT_AT.label("sort_at")).where(where)
     group = func.coalesce(Article.cluster_id, -Article.id)
     rank = func.row_number().over(
         partition_by=group,
@@ -60,7 +68,7 @@ def ranked(spec: FeedSpec, registry: Registry) -> Select[tuple[int, datetime]]:
     inner = (
         select(Article.id.label("id"), SORT_AT.label("sort_at"), rank.label("rk"))
         .outerjoin(Cluster, Cluster.id == Article.cluster_id)
-        .where(_scope(spec, registry))
+        .where(where)
         .subquery()
     )
     return select(inner.c.id, inner.c.sort_at).where(inner.c.rk == 1)
@@ -228,10 +236,27 @@ def load_items(
     return ItemLoader(registry).load(session, ids, note_others)
 
 
-def ordered_ids(session: Session, spec: FeedSpec, registry: Registry) -> list[int]:
-    """Every item id of the feed, newest first (one query; the export slices it)."""
-    sub = ranked(spec, registry).subquery()
-    return list(session.scalars(select(sub.c.id).order_by(sub.c.sort_at.desc(), sub.c.id.desc())))
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+def ordered_entries(
+    session: Session, spec: FeedSpec, registry: Registry, among: Collection[int] | None = None
+) -> list[tuple[int, int]]:
+    """(id, sort key in µs since 1970) of every item, newest first (one query; ``among``: ``ranked``).
+
+    Sorting these pairs descending gives the feed's order (``sort_entries``).
+    """
+    sub = ranked(spec, registry, among).subquery()
+    rows = session.execute(
+        select(sub.c.id, sub.c.sort_at).order_by(sub.c.sort_at.desc(), sub.c.id.desc())
+    ).tuples()
+    return [(i, (at - _EPOCH) // _MICRO) for i, at in rows]
+
+
+def sort_entries(entries: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Entries in feed order: newest sort key first, then highest id (as the queries order)."""
+    return sorted(entries, key=lambda e: (e[1], e[0]), reverse=True)
 
 
 def unit_topic_pairs(session: Session) -> set[tuple[str, str]]:
