@@ -10,7 +10,6 @@ link changed.  Pairs an editor decided keep the editor's status whatever the sco
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -108,14 +107,8 @@ class DedupEngine:
         return None
 
     def _store_key(self) -> str:
-        """The database's identity: its URL plus its first article (a recreated file differs)."""
-        url = self.store.engine.url.render_as_string(hide_password=False)
-        with self.store.session() as s:
-            first = s.execute(
-                select(m.Article.guid, m.Article.first_seen).order_by(m.Article.id).limit(1)
-            ).first()
-        ident = f"{url}|{first[0]}|{first[1].isoformat()}" if first else url
-        return hashlib.sha256(ident.encode()).hexdigest()[:16]
+        """The database's identity (``Store.identity``)."""
+        return self.store.identity()
 
     def save(self) -> Path | None:
         """Write the index snapshot (see :meth:`index_path`); return its path."""

@@ -231,7 +231,7 @@ def export_tree(
     if base_url:
         config = config.with_(base_url=base_url)
     out = Path(out_dir)
-    fp = fingerprint(registry, config)
+    fp = fingerprint(registry, config, store.identity())
     with ExportState(out).locked(), store.session() as s:
         state = ExportState.load(out, fp)
         if state is None or full:

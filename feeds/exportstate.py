@@ -29,9 +29,10 @@ FORMAT = 2
 _CODE = ("build.py", "render.py", "queries.py", "tree.py", "templating.py")
 
 
-def fingerprint(registry: Registry, config: FeedConfig) -> str:
-    """A hash of everything a document depends on besides the store's articles."""
-    h = hashlib.sha256(f"format {FORMAT}\n".encode())
+def fingerprint(registry: Registry, config: FeedConfig, store_identity: str) -> str:
+    """A hash of everything a document depends on besides the articles: the store itself,
+    the registry, the feed settings and the rendering code."""
+    h = hashlib.sha256(f"format {FORMAT}\n{store_identity}\n".encode())
     h.update(json.dumps(asdict(config), sort_keys=True, default=str).encode())
     for group in (registry.units, registry.provinces, registry.topics):
         for key in sorted(group):

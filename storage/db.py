@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DB = "var/vnfeeds.sqlite3"
@@ -117,6 +118,22 @@ class Store:
     def table_names(self) -> list[str]:
         """Tables present in the database."""
         return sorted(inspect(self.engine).get_table_names())
+
+    def identity(self) -> str:
+        """The database's identity: its URL plus its first article (a recreated file differs).
+
+        Files derived from the store (the dedup index snapshot, an exported tree's state)
+        keep it and are rebuilt when it changes.
+        """
+        from storage.models import Article  # models import nothing from here
+
+        url = self.engine.url.render_as_string(hide_password=False)
+        with self.session() as s:
+            first = s.execute(
+                select(Article.guid, Article.first_seen).order_by(Article.id).limit(1)
+            ).first()
+        ident = f"{url}|{first[0]}|{first[1].isoformat()}" if first else url
+        return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
     def dispose(self) -> None:
         """Close every pooled connection."""

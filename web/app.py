@@ -6,7 +6,9 @@ in-process cache: strong ETag per representation (identity / gzip), Last-Modifie
 304 on If-None-Match (or If-Modified-Since when no ETag is sent), Cache-Control,
 pre-compressed gzip, HEAD, a WebSub ``Link`` header. Everything else (the review and
 status pages of other modules, given as ``extra_routes``) goes through Starlette's
-router behind ``GZipMiddleware``.
+router behind ``GZipMiddleware``. The app keeps its feed cache fresh with a watcher
+(``FeedCache.watch``, per-feed invalidation); ``serve`` answers fresh cached feeds even
+before this app, in uvicorn's protocol (``web.fastpath``), with the same ``choose``.
 """
 
 from __future__ import annotations

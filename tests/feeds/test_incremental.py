@@ -20,6 +20,7 @@ from feeds.exportstate import STATE_DIR, plan_pages
 from storage.articles import set_topics, upsert_article
 from storage.db import Store
 from storage.models import Article, Decision, DuplicateCandidate
+from storage.repository import sync_registry
 from tests.feeds.conftest import T0
 
 UNITS = ("hoabinh-soct", "phutho-soct", "vinhphuc-syt", "hanoi-syt")
@@ -258,3 +259,21 @@ def test_member_leaving_a_cluster_updates_the_others_notes(
     export_tree(fstore, registry, tmp_path / "full", config=config, full=True)
     assert tree(out) == tree(tmp_path / "full")
     assert "vinhphuc-syt" not in (out / "provinces/ha-noi.json").read_text(encoding="utf-8")
+
+
+def test_a_recreated_store_means_a_full_export(registry: Registry, tmp_path: Path) -> None:
+    """The state belongs to one database: a new one at the same path is not patched onto it."""
+    config = FeedConfig(base_url="http://feeds.test", limit=3)
+    out = tmp_path / "out"
+    for round_ in range(2):
+        db = tmp_path / "feeds.sqlite3"
+        db.unlink(missing_ok=True)
+        store = Store(f"sqlite:///{db}")
+        try:
+            with store.session() as s:
+                sync_registry(s, registry)
+            World(store, round_).crawl()
+            assert export_tree(store, registry, out, config=config).full
+            assert not export_tree(store, registry, out, config=config).full
+        finally:
+            store.dispose()
