@@ -135,12 +135,18 @@ Outcome = tuple[ExportReport, ExportState, list[FeedSpec]]
 
 
 def _full(
-    s: Session, registry: Registry, config: FeedConfig, out: Path, old: ExportState | None, fp: str
+    s: Session,
+    registry: Registry,
+    config: FeedConfig,
+    out: Path,
+    old: ExportState | None,
+    fp: str,
+    ident: str,
 ) -> Outcome:
     mark = mark_now(s)
     pairs = frozenset(queries.unit_topic_pairs(s))
     w = _Writer(s, registry, config, out)
-    state = ExportState(out, fp, mark, pairs, limit=config.limit)
+    state = ExportState(out, fp, mark, pairs, limit=config.limit, store=ident)
     specs = feed_specs(registry, pairs)
     for spec in specs:
         entries = queries.ordered_entries(s, spec, registry)
@@ -231,13 +237,14 @@ def export_tree(
     if base_url:
         config = config.with_(base_url=base_url)
     out = Path(out_dir)
-    fp = fingerprint(registry, config, store.identity())
+    fp, ident = fingerprint(registry, config), store.identity()
     with ExportState(out).locked(), store.session() as s:
-        state = ExportState.load(out, fp)
+        state = ExportState.load(out, fp, ident)
         if state is None or full:
             old = state or ExportState.load(out, None)
-            report, state, specs = _full(s, registry, config, out, old, fp)
+            report, state, specs = _full(s, registry, config, out, old, fp, ident)
         else:
+            state.store = ident
             report, state, specs = _incremental(s, registry, config, out, state)
     done = set(report.written)
     report.unchanged = [p for p in _tree_paths(specs, state.counts, config.limit) if p not in done]

@@ -29,10 +29,9 @@ FORMAT = 2
 _CODE = ("build.py", "render.py", "queries.py", "tree.py", "templating.py")
 
 
-def fingerprint(registry: Registry, config: FeedConfig, store_identity: str) -> str:
-    """A hash of everything a document depends on besides the articles: the store itself,
-    the registry, the feed settings and the rendering code."""
-    h = hashlib.sha256(f"format {FORMAT}\n{store_identity}\n".encode())
+def fingerprint(registry: Registry, config: FeedConfig) -> str:
+    """A hash of everything a document depends on besides the store: registry, settings, code."""
+    h = hashlib.sha256(f"format {FORMAT}\n".encode())
     h.update(json.dumps(asdict(config), sort_keys=True, default=str).encode())
     for group in (registry.units, registry.provinces, registry.topics):
         for key in sorted(group):
@@ -55,6 +54,7 @@ class ExportState:
     pairs: frozenset[Pair] = frozenset()
     counts: dict[str, int] = field(default_factory=dict)
     limit: int = 0
+    store: str = ""  # Store.identity() of the database it was built from
 
     @property
     def dir(self) -> Path:
@@ -62,8 +62,11 @@ class ExportState:
         return self.root / STATE_DIR
 
     @classmethod
-    def load(cls, root: Path, fp: str | None) -> ExportState | None:
-        """The saved state when readable and matching ``fp`` (None: any), else None."""
+    def load(cls, root: Path, fp: str | None, store: str | None = None) -> ExportState | None:
+        """The saved state when readable and matching ``fp`` and ``store`` (None: any), else None.
+
+        A state built from an empty store fits any store at all (it recorded no items).
+        """
         try:
             raw = json.loads((root / STATE_DIR / "state.json").read_text(encoding="utf-8"))
             if raw.get("format") != FORMAT or (fp is not None and raw.get("fingerprint") != fp):
@@ -73,9 +76,12 @@ class ExportState:
             pairs = frozenset((str(u), str(t)) for u, t in raw["pairs"])
             counts = {str(k): int(v) for k, v in raw["counts"].items()}
             limit = int(raw["limit"])
+            built_from = str(raw["store"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        return cls(root, str(raw["fingerprint"]), mark, pairs, counts, limit)
+        if store is not None and built_from != store and mark.max_id != 0:
+            return None
+        return cls(root, str(raw["fingerprint"]), mark, pairs, counts, limit, built_from)
 
     def save(self) -> None:
         """Write ``state.json`` (after every document and id list it describes)."""
@@ -88,6 +94,7 @@ class ExportState:
             "pairs": sorted(self.pairs),
             "counts": dict(sorted(self.counts.items())),
             "limit": self.limit,
+            "store": self.store,
         }
         body = json.dumps(data, separators=(",", ":"))  # compact: the C encoder
         _atomic_write(self.dir / "state.json", body.encode())
