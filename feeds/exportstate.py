@@ -21,24 +21,25 @@ from pathlib import Path
 
 from domain.registry import Registry
 from feeds.config import FeedConfig
+from feeds.i18n import LOCALE_DIR, page_language
 from feeds.templating import FEEDS_TEMPLATES
 from feeds.touched import Mark, Pair
 
 STATE_DIR = ".vnfeeds-export"
 FORMAT = 2
-_CODE = ("build.py", "render.py", "queries.py", "tree.py", "templating.py")
+_CODE = ("build.py", "render.py", "queries.py", "tree.py", "templating.py", "i18n.py")
 
 
 def fingerprint(registry: Registry, config: FeedConfig) -> str:
     """A hash of everything a document depends on besides the store: registry, settings, code."""
-    h = hashlib.sha256(f"format {FORMAT}\n".encode())
+    h = hashlib.sha256(f"format {FORMAT}\nlanguage {page_language()}\n".encode())
     h.update(json.dumps(asdict(config), sort_keys=True, default=str).encode())
     for group in (registry.units, registry.provinces, registry.topics):
         for key in sorted(group):
             h.update(key.encode() + b"\0" + group[key].model_dump_json().encode())
     here = Path(__file__).parent
-    templates = sorted(p for p in FEEDS_TEMPLATES.rglob("*") if p.is_file())
-    code = [here / n for n in _CODE] + templates
+    data = [p for d in (FEEDS_TEMPLATES, LOCALE_DIR) for p in sorted(d.rglob("*")) if p.is_file()]
+    code = [here / n for n in _CODE] + data
     for p in code:
         h.update(p.name.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
