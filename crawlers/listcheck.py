@@ -23,6 +23,8 @@ _ELLIPSIS = re.compile(r"(?:\.{3,}|…)\s*$")
 _WORD = re.compile(r"\w+")
 #: Words a list title may have cut off before its ellipsis and still be the same title.
 MIN_PREFIX_WORDS = 4
+#: ... and without an ellipsis, when the list cuts titles silently.
+MIN_SILENT_CUT_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,16 @@ def title_words(title: str) -> list[str]:
 
 
 def titles_agree(article_title: str, list_title: str) -> bool:
-    """Same words in the matching form; a list title ending in an ellipsis may be a prefix."""
+    """Same words in the matching form; a list title may be a prefix when it ends in an
+    ellipsis (four words or more) or is long (eight words or more: lists cut silently)."""
     article, listed = title_words(article_title), title_words(list_title)
     if not article or not listed:
         return False
     if article == listed:
         return True
     cut = bool(_ELLIPSIS.search(list_title.strip()))
-    if cut and len(listed) >= MIN_PREFIX_WORDS:
+    # lists cut long titles, with an ellipsis or (when long enough to be sure) without
+    if (cut and len(listed) >= MIN_PREFIX_WORDS) or len(listed) >= MIN_SILENT_CUT_WORDS:
         # the last listed word may itself be cut ("quản lý nhà n...")
         head, last = listed[:-1], listed[-1]
         return (

@@ -38,6 +38,10 @@ def test_titles_agree_in_the_matching_form() -> None:
     assert not titles_agree("quy hoạch - kế hoạch", "Hội nghị tổng kết công tác năm 2023")
     assert not titles_agree("Hội nghị tổng kết", "Hội nghị tổng kết công tác năm 2023")
     assert not titles_agree("Hội nghị", "Hội...")  # too short a prefix to vouch for anything
+    # a list that cuts long titles without an ellipsis (eight words or more)
+    long = "Hội nghị tổng kết công tác năm 2023 và triển khai nhiệm vụ năm 2024"
+    assert titles_agree(long, "Hội nghị tổng kết công tác năm 2023 và triển kh")
+    assert not titles_agree("Tin khác hẳn", "Hội nghị tổng kết công tác năm 2023 và triển kh")
 
 
 def test_missing_title_and_date_come_from_the_list() -> None:
