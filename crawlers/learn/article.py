@@ -362,13 +362,15 @@ def learn_remove(samples: list[Sample], body: str, extra: list[str]) -> str | No
     wanted = {b for bs in blocks.values() for b in bs} | set(targets)
     scored = []
     for c in cands:
+        if not named(c):
+            continue  # "h2" fits five samples but would cut the next article's subheadings
         matched = hits(c)
         if matched is None:
             continue
         gain = {el for _s, el in matched} & wanted
         if gain:
-            scored.append((named(c), len(gain), -len(c), c, gain))
-    for _named, _n, _l, c, gain in sorted(scored, reverse=True):
+            scored.append((len(gain), -len(c), c, gain))
+    for _n, _l, c, gain in sorted(scored, reverse=True):
         if len(chosen) >= MAX_REMOVE or covered >= wanted:
             break
         if gain - covered:
