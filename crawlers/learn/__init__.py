@@ -19,7 +19,7 @@ from crawlers.learn import article as art
 from crawlers.learn.listpage import learn_list_date, learn_list_links, list_category, site_name
 from crawlers.listcheck import ListVerdict, check_against_list
 from crawlers.platforms.base import ListEntry
-from crawlers.platforms.common import select
+from crawlers.platforms.common import select, text_of
 from domain.article import Article
 
 PLATFORM = "selectors"
@@ -32,6 +32,7 @@ class Extracted:
     entry: ListEntry
     article: Article
     verdict: ListVerdict
+    removed: list[str] = field(default_factory=list)  # texts of the chrome removed
 
 
 @dataclass
@@ -115,7 +116,8 @@ def learn_pages(
     for s in found:
         a = extract_page(articles[s.url], s.url, platform=PLATFORM, overrides=learned.selectors)
         e = entries[s.url]
-        learned.samples.append(Extracted(e, a, check_against_list(a, e.title, e.date_text)))
+        verdict = check_against_list(a, e.title, e.date_text)
+        learned.samples.append(Extracted(e, a, verdict, _removed(s, learned.selectors)))
     return learned
 
 
@@ -126,6 +128,16 @@ MIN_PAGE_TEXT = 300
 def _is_article(page: bytes | str) -> bool:
     text = _selector(page).xpath("string(//body)").get("")
     return len(" ".join(text.split())) >= MIN_PAGE_TEXT
+
+
+def _removed(sample: art.Sample, selectors: dict[str, str]) -> list[str]:
+    """The texts of what the ``remove`` selectors drop from this sample's body."""
+    bodies = select(sample.sel, selectors.get("body"))
+    if not bodies or not selectors.get("remove"):
+        return []
+    scoped = Selector(root=bodies[0].root)
+    texts = [" ".join(text_of(m).split()) for m in select(scoped, selectors["remove"])]
+    return [t for t in texts if t]
 
 
 def _inside(samples: list[art.Sample], spec: str, body: str) -> bool:

@@ -17,6 +17,7 @@ from parsel import Selector
 from crawlers.learn.candidates import is_element, named, own_selectors, selectors_for, unique
 from crawlers.platforms.common import DATE_RE, clean_href, select, text_of
 from crawlers.platforms.listing import without_date
+from crawlers.probe import slug
 from domain.text import clean_text
 
 #: A headline has at least this many words (menus and pagers have fewer).
@@ -115,11 +116,23 @@ def list_category(sel: Selector, url: str) -> str:
             text = clean_text(text_of(a))
             if text and len(text.split()) <= 8 and not text.isdigit():
                 return text
+    segment = unquote(target.path.rstrip("/").rsplit("/", 1)[-1])
+    if segment:
+        # the name whose ASCII slug is the path ("Tin văn hóa" for /tin-van-hoa)
+        spelled = [
+            words
+            for node in sel.xpath("//body//text()[not(ancestor::script or ancestor::style)]")
+            if (words := clean_text(node.get()))
+            and len(words.split()) <= 8
+            and slug(words) == segment.lower()
+        ]
+        if spelled:  # as a heading writes it ("Tin tức sự kiện"), not as running text
+            return next((w for w in spelled if w[0].isupper() and not w.isupper()), spelled[0])
     for heading in sel.css("h1, h2, .breadcrumb li:last-child, .title-category, .cat-title"):
         text = clean_text(text_of(heading))
         if 2 <= len(text) <= 60 and text.casefold() not in ("home", "trang chủ"):
             return text
-    segment = unquote(target.path.rstrip("/").rsplit("/", 1)[-1]) or "tin-tuc"
+    segment = segment or "tin-tuc"
     return segment.replace("-", " ").replace("_", " ").strip().capitalize()
 
 

@@ -115,9 +115,10 @@ def sample_table(learned: Learned, width: int = 100) -> list[str]:
             ("category", a.category or "(from the start page)"),
             ("body", f"{len(body)} chars: {_cut(body[:60], 60)} … {_cut(body[-60:], 60)}"),
             ("images", f"{len(a.images)}, captions: {sum(bool(i.caption) for i in a.images)}"),
+            ("chrome", f"{len(x.removed)} removed: " + " | ".join(_cut(t, 30) for t in x.removed)),
         ]
         if borrowed:
-            rows.append(("from list", ", ".join(borrowed)))
+            rows.append(("borrowed", ", ".join(borrowed)))
         out.append(f"# --- sample {i}")
         out += [f"#   {k:<9} {_cut(v, width)}" for k, v in rows]
     return out
