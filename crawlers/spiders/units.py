@@ -243,7 +243,7 @@ class UnitsSpider(Spider):
             self._stat(unit.id, "list_checked")
         if verdict.mismatch:
             self._stat(unit.id, "list_mismatches")
-            self.logger.warning("unit %s: %s: %s", unit.id, response.url, article.problems[-1])
+            self.logger.info("unit %s: %s: %s", unit.id, response.url, article.problems[-1])
         for kind, flag in (("title", verdict.title_mismatch), ("date", verdict.date_mismatch)):
             if flag:
                 self._stat(unit.id, f"list_{kind}_mismatches")
