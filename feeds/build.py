@@ -39,6 +39,10 @@ CONTENT_TYPES = {
 FEED_FORMATS = ("rss", "atom", "json")
 
 
+def _is_web(url: object) -> bool:
+    return isinstance(url, str) and url.startswith(("http://", "https://"))
+
+
 @dataclass(frozen=True)
 class AlsoOn:
     """Another unit that published the same news (a member of the item's cluster)."""
@@ -75,9 +79,9 @@ class FeedItem:
 
     @property
     def lead_image(self) -> dict[str, Any] | None:
-        """The first image (the lead image), if any has a URL."""
+        """The first image (the lead image) with an http(s) URL, if any."""
         for img in self.images:
-            if isinstance(img, dict) and img.get("url"):
+            if isinstance(img, dict) and _is_web(img.get("url")):
                 return img
         return None
 
@@ -127,6 +131,18 @@ def guess_type(url: str, declared: str = "") -> str | None:
     return mimetypes.guess_type(url.split("?", 1)[0])[0]
 
 
+def web_url(url: str, fallback: str) -> str:
+    """``url`` when it is http(s), else ``fallback``: no other scheme leaves as a link.
+
+    Images and attachments without an http(s) URL are left out the same way.
+    """
+    return url if _is_web(url) else fallback
+
+
+def _home(meta: FeedMeta) -> str:
+    return web_url(meta.home_url, meta.base_url + "/")
+
+
 def summary_text(item: FeedItem) -> str:
     """Plain-text summary: the lead (or the title), plus where else it was published."""
     text = item.lead.strip() or item.title
@@ -155,7 +171,7 @@ def content_html(item: FeedItem) -> str:
             figure += f"<figcaption>{html.escape(cap)}</figcaption>"
         parts.append(figure + "</figure>")
     parts.append(item.body_html or f"<p>{html.escape(item.lead or item.title)}</p>")
-    files = [a for a in item.attachments if isinstance(a, dict) and a.get("url")]
+    files = [a for a in item.attachments if isinstance(a, dict) and _is_web(a.get("url"))]
     if files:
         lis = "".join(
             f'<li><a href="{html.escape(a["url"])}">{html.escape(str(a.get("name") or a["url"]))}</a></li>'
@@ -249,7 +265,7 @@ def _generator(meta: FeedMeta) -> FeedGenerator:
             ext.links.append({"href": href, "rel": rel, "type": ctype})
     ext.archive = a.is_archive
     # feedgen: the RSS channel <link> is the last link() call, so the page comes last.
-    fg.link(href=meta.home_url, rel="alternate", type="text/html")
+    fg.link(href=_home(meta), rel="alternate", type="text/html")
     return fg
 
 
@@ -271,7 +287,7 @@ def render_rss(meta: FeedMeta, items: list[FeedItem]) -> bytes:
         fe = fg.add_entry(order="append")
         fe.guid(it.guid, permalink=False)
         fe.title(it.title)
-        fe.link(href=it.url)
+        fe.link(href=web_url(it.url, _home(meta)))
         fe.published(vn(it.published))
         fe.description(summary_html(it))
         body = content_html(it)
@@ -296,11 +312,13 @@ def render_atom(meta: FeedMeta, items: list[FeedItem]) -> bytes:
         fe = fg.add_entry(order="append")
         fe.id(it.guid)
         fe.title(it.title)
-        fe.link(href=it.url)  # feedgen drops rel/type on entry links: plain = alternate
+        fe.link(
+            href=web_url(it.url, _home(meta))
+        )  # feedgen drops rel/type on entry links: plain = alternate
         links: LinksExtension = fe.vnlinks
         img = it.lead_image
         enclosures = ([img] if img else []) + [
-            a for a in it.attachments if isinstance(a, dict) and a.get("url")
+            a for a in it.attachments if isinstance(a, dict) and _is_web(a.get("url"))
         ]
         for enc in enclosures:
             link = {"href": enc["url"], "rel": "enclosure"}
@@ -321,10 +339,10 @@ def render_atom(meta: FeedMeta, items: list[FeedItem]) -> bytes:
     return _styled(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True), meta)
 
 
-def _json_item(it: FeedItem, base_url: str) -> dict[str, Any]:
+def _json_item(it: FeedItem, base_url: str, home_url: str) -> dict[str, Any]:
     d: dict[str, Any] = {
         "id": it.guid,
-        "url": it.url,
+        "url": web_url(it.url, home_url),
         "title": it.title,
         "content_html": content_html(it),
         "summary": summary_text(it),
@@ -336,7 +354,7 @@ def _json_item(it: FeedItem, base_url: str) -> dict[str, Any]:
     d["date_modified"] = vn(it.updated).isoformat()
     d["authors"] = [{"name": n} for n in _authors(it)]
     d["tags"] = [c["label"] for c in _categories(it, base_url)]
-    files = [a for a in it.attachments if isinstance(a, dict) and a.get("url")]
+    files = [a for a in it.attachments if isinstance(a, dict) and _is_web(a.get("url"))]
     if files:
         d["attachments"] = [
             {
@@ -367,7 +385,7 @@ def render_json(meta: FeedMeta, items: list[FeedItem]) -> bytes:
     doc: dict[str, Any] = {
         "version": JSONFEED_VERSION,
         "title": meta.title,
-        "home_page_url": meta.home_url,
+        "home_page_url": _home(meta),
         "feed_url": meta.self_url,
         "description": meta.description,
         "language": meta.language,
@@ -377,7 +395,7 @@ def render_json(meta: FeedMeta, items: list[FeedItem]) -> bytes:
         doc["next_url"] = meta.archive.prev_archive  # JSON Feed pages towards older items
     if meta.hub:
         doc["hubs"] = [{"type": "WebSub", "url": meta.hub}]
-    doc["items"] = [_json_item(it, meta.base_url) for it in items]
+    doc["items"] = [_json_item(it, meta.base_url, _home(meta)) for it in items]
     # compact: the C encoder (indent= forces the pure-Python one, ~5× slower)
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
@@ -388,42 +406,3 @@ RENDERERS = {"rss": render_rss, "atom": render_atom, "json": render_json}
 def render(meta: FeedMeta, items: list[FeedItem]) -> bytes:
     """The document in ``meta.fmt`` (rss, atom or json)."""
     return RENDERERS[meta.fmt](meta, items)
-
-
-OPML_FOLDER = "folder"
-
-
-@dataclass(frozen=True)
-class OpmlOutline:
-    """A folder (children) or a feed (xml_url) in an OPML document."""
-
-    text: str
-    xml_url: str | None = None
-    html_url: str | None = None
-    children: tuple[OpmlOutline, ...] = ()
-
-
-def render_opml(title: str, outlines: list[OpmlOutline], owner_url: str | None = None) -> bytes:
-    """OPML 2.0 listing feeds (``type="rss"`` outlines) in folders (``type="folder"``)."""
-    root = etree.Element("opml", version="2.0")
-    head = etree.SubElement(root, "head")
-    etree.SubElement(head, "title").text = title
-    if owner_url:
-        etree.SubElement(head, "ownerId").text = owner_url
-    body = etree.SubElement(root, "body")
-
-    def add(parent: Any, o: OpmlOutline) -> None:
-        el = etree.SubElement(parent, "outline", text=o.text, title=o.text)
-        if o.xml_url:
-            el.set("type", "rss")
-            el.set("xmlUrl", o.xml_url)
-            if o.html_url:
-                el.set("htmlUrl", o.html_url)
-        else:  # a group of feeds (validators want a type wherever there is a title)
-            el.set("type", OPML_FOLDER)
-        for c in o.children:
-            add(el, c)
-
-    for o in outlines:
-        add(body, o)
-    return bytes(etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True))

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from domain.registry import Registry
 from domain.text import match_form
 from feeds import queries
-from feeds.build import CONTENT_TYPES, ArchiveLinks, FeedMeta, OpmlOutline, render, render_opml
+from feeds.build import CONTENT_TYPES, ArchiveLinks, FeedMeta, render, web_url
 from feeds.config import FeedConfig
+from feeds.opml import OpmlOutline, render_opml
 from feeds.templating import environment
 from feeds.tree import (
     FeedRequest,
@@ -246,7 +247,7 @@ def index_groups(
             {
                 "id": uid,
                 "name": u.name,
-                "homepage": u.homepage,
+                "homepage": web_url(u.homepage, ""),
                 "archived": u.archived,
                 "base": f"/units/{uid}",
                 "province": registry.provinces[u.province].name

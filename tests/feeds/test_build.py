@@ -13,10 +13,9 @@ from feeds.build import (
     ArchiveLinks,
     FeedItem,
     FeedMeta,
-    OpmlOutline,
     render,
-    render_opml,
 )
+from feeds.opml import OpmlOutline, render_opml
 from tests.feeds.checks import ATOM, CONTENT, check_atom, check_json, check_opml, check_rss
 
 T = datetime(2025, 5, 2, 3, 4, 5, tzinfo=UTC)

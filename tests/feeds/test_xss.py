@@ -37,6 +37,7 @@ from web.app import create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
 
 #: Text payloads: harmless as text, live if a reader renders the text as HTML.
 TEXT_PAYLOADS = [
@@ -131,6 +132,8 @@ def _seed(store: Store, registry: Registry) -> None:
         for body in BODY_PAYLOADS:
             n += 1
             make_article(s, "hanoi-syt", n, body_html=body, lead="", topics=("y-te",))
+        n += 1
+        make_article(s, "hanoi-syt", n, topics=("y-te",)).url = "javascript:alert('xss-link')"
 
 
 def _text_as_html(text: str | None) -> str:
@@ -147,6 +150,27 @@ def _atom_as_html(el: etree._Element | None) -> str:
     if kind == "xhtml":
         return "".join(etree.tostring(c, encoding="unicode") for c in el)
     return _text_as_html(el.text)
+
+
+def _links(out: Path) -> Iterator[tuple[str, str]]:
+    """(where, URL) of every link a reader may open: item, entry and channel links."""
+    for path in sorted(out.rglob("*")):
+        rel = "/" + path.relative_to(out).as_posix()
+        if path.suffix in (".rss", ".atom"):
+            root = etree.fromstring(path.read_bytes())
+            for el in root.iter("link", f"{ATOM}link"):
+                yield rel, (el.text or "").strip() if el.tag == "link" else el.get("href", "")
+            for el in root.iter(f"{MEDIA}content", "enclosure"):
+                yield rel, el.get("url", "")
+        elif path.suffix == ".json" and not rel.startswith("/."):
+            doc = json.loads(path.read_bytes())
+            yield rel, doc.get("home_page_url", "")
+            for item in doc["items"]:
+                yield rel, item.get("url", "")
+                if "image" in item:
+                    yield rel, item["image"]
+                for att in item.get("attachments", []):
+                    yield rel, att["url"]
 
 
 def _fragments(out: Path) -> Iterator[tuple[str, str]]:
@@ -194,6 +218,9 @@ def test_no_payload_runs_in_any_exported_feed(
     config = FeedConfig(base_url="https://feeds.test", limit=5, version_ttl=0.0)
     rep = export_tree(sqlite_store, hostile_registry, out, config=config)
     assert "/all.rss" in rep.written and "/units/hanoi-syt.json" in rep.written
+
+    bad_links = [f"{where}: {url}" for where, url in _links(out) if not url.startswith("http")]
+    assert not bad_links, bad_links[:10]
 
     pieces: dict[str, str] = {}
     for where, fragment in _fragments(out):
