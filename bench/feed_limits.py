@@ -122,9 +122,11 @@ def main() -> None:
         _fill(store, args.items)
         config = FeedConfig(version_ttl=60.0)
         client = TestClient(create_app(store, registry, config))
-        print(f"{args.items} articles of ~3.6 KB; filter_scan={config.filter_scan}, ")
-        print(f"max_terms={config.max_terms}, max_term_length={config.max_term_length}, ")
-        print(f"max_query_length={config.max_query_length}")
+        print(
+            f"{args.items} articles of ~3.6 KB; filter_scan={config.filter_scan}, "
+            f"max_terms={config.max_terms}, max_term_length={config.max_term_length}, "
+            f"max_query_length={config.max_query_length}"
+        )
         issue = "/all.rss?q=" + ",".join(f"t{i}" for i in range(3000))
         widest = "/all.rss?q=" + ",".join(f"khong{i}" for i in range(config.max_terms))
         cases = [
