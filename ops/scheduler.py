@@ -10,6 +10,11 @@ Reload (SIGHUP, a changed unit file, or a unit paused/resumed in the store) re-r
 the units, upserts them into the store and adds, changes or removes jobs; crawl runs
 and unit state are never touched. A unit file that fails to load keeps its units' old
 jobs instead of dropping them.
+
+Several schedulers may run on one database, but only the leader (``ops.leader``)
+syncs and fires jobs; the others stand by with their APScheduler paused and take
+over when the leader dies (APScheduler 3 itself must never share a job store
+between two running schedulers).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.registry import Registry, Unit, load_registry, shipped_data_dir, shipped_units_dir
 from domain.timezone import VN_TZ
 from ops.jobs import CrawlJob, install
+from ops.leader import LeaderSettings, Leadership
 from ops.logging import NO_UNIT, event
 from ops.overview import JOB_PREFIX, JOBS_TABLE, job_id
 from storage.db import Store
@@ -57,6 +63,7 @@ class SchedulerSettings:
     watch_interval: float = 5.0
     interval_seconds: float | None = None  # replaces every unit's schedule (tests, demos)
     jitter_seconds: int | None = None  # replaces every unit's jitter
+    leader: LeaderSettings = field(default_factory=LeaderSettings)
 
 
 @dataclass
@@ -176,11 +183,14 @@ class CrawlScheduler:
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self._lock = threading.RLock()
+        self._started = False
+        self._last_sync = SyncResult()
+        self._jobstore = SQLAlchemyJobStore(engine=store.engine, tablename=JOBS_TABLE)
+        self.leadership = Leadership(
+            store, self.settings.leader, on_elected=self._elected, on_lost=self._lost
+        )
         self.scheduler = BackgroundScheduler(
-            jobstores={
-                "default": SQLAlchemyJobStore(engine=store.engine, tablename=JOBS_TABLE),
-                "local": MemoryJobStore(),
-            },
+            jobstores={"default": self._jobstore, "local": MemoryJobStore()},
             executors={"default": ThreadPoolExecutor(self.settings.workers)},
             job_defaults={
                 "coalesce": True,
@@ -197,19 +207,39 @@ class CrawlScheduler:
         return self._registry
 
     # -- lifecycle -------------------------------------------------------------------
+    @property
+    def is_leader(self) -> bool:
+        """True while this scheduler leads (syncs and fires jobs)."""
+        return self.leadership.is_leader
+
     def start(self) -> SyncResult:
-        """Load units, sync jobs, start firing and watching; returns the first sync."""
+        """Campaign for leadership, start watching; the first sync if elected at once.
+
+        A standby returns an empty result and starts firing when it is elected.
+        """
         self._ensure_table()
         install(self.job)
         self.scheduler.start(paused=True)
-        result = self.reload("start")
-        self.scheduler.resume()
+        if not self.leadership.start():
+            event(log, "leader_standby", NO_UNIT, holder=self.leadership.holder)
+        self._started = True
         self._watcher = threading.Thread(target=self._watch, name="vnfeeds-watch", daemon=True)
         self._watcher.start()
-        return result
+        return self._last_sync
+
+    def _elected(self) -> None:
+        """Leadership won: sync the jobs (other leaders may have changed them) and fire."""
+        self._last_sync = self.reload("elected" if self._started else "start")
+        if self.scheduler.running and not self._stop.is_set():
+            self.scheduler.resume()
+
+    def _lost(self) -> None:
+        """Leadership lost: stop firing (running crawls keep their unit locks)."""
+        if self.scheduler.running:
+            self.scheduler.pause()
 
     def shutdown(self, wait: bool = True, kill: bool = False) -> None:
-        """Stop firing; wait for running crawls (or kill them with ``kill``)."""
+        """Stop firing; wait for running crawls (or kill them with ``kill``); step down."""
         self._stop.set()
         if self.scheduler.running:
             self.scheduler.pause()
@@ -218,6 +248,7 @@ class CrawlScheduler:
             self.scheduler.shutdown(wait=wait)
         if self._watcher is not None:
             self._watcher.join(timeout=5)
+        self.leadership.stop()
         install(None)
         event(log, "scheduler_stopped", NO_UNIT)
 
@@ -246,10 +277,9 @@ class CrawlScheduler:
             self.shutdown(wait=True, kill=True)
 
     def _ensure_table(self) -> None:
-        store: Any = self.scheduler._jobstores["default"]
         for attempt in range(3):
             try:
-                store.jobs_t.create(self.store.engine, checkfirst=True)
+                self._jobstore.jobs_t.create(self.store.engine, checkfirst=True)
                 return
             except Exception:  # two schedulers creating it at once: the other one won
                 if attempt == 2:
@@ -260,6 +290,9 @@ class CrawlScheduler:
             self._reload.wait(self.settings.watch_interval)
             if self._stop.is_set():
                 return
+            if not self.is_leader:  # standbys leave units and jobs to the leader
+                self._reload.clear()  # reloaded anyway when elected
+                continue
             try:
                 if self._reload.is_set():
                     self._reload.clear()

@@ -1,4 +1,4 @@
-"""`vnfeeds schedule` as real processes: SIGHUP reload, clean stop, two schedulers on PostgreSQL."""
+"""`vnfeeds schedule` as real processes: SIGHUP reload, clean stop, one leader of several."""
 
 from __future__ import annotations
 
@@ -125,6 +125,31 @@ def test_two_schedulers_never_crawl_one_unit_at_once(
         ss.sort()
         for (_, prev_end), (next_start, _) in itertools.pairwise(ss):
             assert next_start >= prev_end, f"{uid}: two crawls overlapped"
-    logs = first.text() + second.text()
-    assert "event=crawl_finished unit=unit-a" in second.text() + first.text()
-    assert "reason=locked" in logs  # they did compete, and the lock settled it
+    # only the leader fires: every crawl was started by the first, the second stood by
+    assert "event=crawl_finished unit=unit-a" in first.text()
+    assert "event=leader_standby" in second.text()
+    assert "event=crawl_started" not in second.text(), second.text()
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
+def test_leadership_moves_when_the_leader_is_killed(
+    store: Store, tmp_path: Path, plan: Plan, procs: list[Proc]
+) -> None:
+    units = write_units(tmp_path / "units.toml", ["unit-a"])
+    cmd = fake_command(plan)
+    lease = ("--leader-ttl", "3", "--leader-check", "0.5")
+    first = Proc(store.url, units, cmd, tmp_path / "one.log", *lease)
+    procs.append(first)
+    assert wait_for(lambda: "event=crawl_finished unit=unit-a" in first.text(), 20), first.text()
+    second = Proc(store.url, units, cmd, tmp_path / "two.log", *lease)
+    procs.append(second)
+    assert wait_for(lambda: "event=leader_standby" in second.text(), 20), second.text()
+    time.sleep(1.5)
+    assert "event=crawl_started" not in second.text()  # a standby never fires
+    first.p.send_signal(signal.SIGKILL)
+    first.p.wait()
+    killed = time.monotonic()
+    assert wait_for(lambda: "event=leader_elected" in second.text(), 15), second.text()
+    took = time.monotonic() - killed
+    assert took < 3 + 0.5 + 2.5, f"takeover took {took:.1f}s"  # ttl + check + start slack
+    assert wait_for(lambda: "event=crawl_finished unit=unit-a" in second.text(), 20)

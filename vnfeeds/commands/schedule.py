@@ -13,6 +13,7 @@ from ops import logging as oplog
 from ops.alerts import AlertConfig
 from ops.backoff import BackoffPolicy
 from ops.jobs import CrawlJob, JobSettings
+from ops.leader import LeaderSettings
 from ops.publish import Publisher
 from ops.scheduler import CrawlScheduler, SchedulerSettings
 from vnfeeds.context import AppContext, pass_app
@@ -41,6 +42,18 @@ from vnfeeds.context import AppContext, pass_app
     help="Crawl every unit every N seconds, ignoring the units' schedules (tests, demos).",
 )
 @click.option("--jitter", type=int, help="Override every unit's jitter, seconds.")
+@click.option(
+    "--leader-ttl",
+    default=15.0,
+    show_default=True,
+    help="SQLite: seconds an unrenewed leadership lease lives (standby takeover bound).",
+)
+@click.option(
+    "--leader-check",
+    default=2.0,
+    show_default=True,
+    help="Seconds between leadership renewals (leader) and attempts (standbys).",
+)
 @click.option(
     "--crawl-command",
     help="Crawl command template instead of 'python -m vnfeeds … crawl UNIT --no-lock'; "
@@ -76,6 +89,8 @@ def cli(
     watch_interval: float,
     interval_seconds: float | None,
     jitter: int | None,
+    leader_ttl: float,
+    leader_check: float,
     crawl_command: str | None,
     backoff_base: float,
     backoff_cap: float,
@@ -90,9 +105,9 @@ def cli(
 ) -> None:
     """Crawl every enabled unit on its schedule, until stopped.
 
-    Jobs are kept in the database (table apscheduler_jobs); several schedulers may share
-    one PostgreSQL database, a per-unit lock keeps them from crawling a unit twice at
-    once. SIGHUP (or editing a unit file) reloads the units.
+    Jobs are kept in the database (table apscheduler_jobs). Several schedulers may run
+    on one database: one leads and fires jobs, the others stand by and take over when
+    it dies. SIGHUP (or editing a unit file) reloads the units.
     """
     oplog.install(log_format, logging.DEBUG if app.verbose > 1 else logging.INFO)
     if not app.verbose:
@@ -129,6 +144,7 @@ def cli(
             watch_interval=watch_interval,
             interval_seconds=interval_seconds,
             jitter_seconds=jitter,
+            leader=LeaderSettings(ttl=leader_ttl, check=leader_check),
         ),
     )
     sched.run_forever()
