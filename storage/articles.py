@@ -6,9 +6,11 @@ import hashlib
 import zlib
 from dataclasses import asdict
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from domain.article import Article
@@ -44,27 +46,56 @@ def upsert_article(
     """Insert a new article or update a changed one; never loses what was stored.
 
     An update replaces the content fields but keeps ``guid``, ``first_seen`` and
-    the cluster; ``changed_at`` moves only when the content really changed.
+    the cluster; ``changed_at`` moves only when the content really changed. Safe
+    under concurrent writers of the same article: the row is created with
+    ``INSERT … ON CONFLICT DO NOTHING`` and then locked (``SELECT … FOR UPDATE`` on
+    PostgreSQL) until the session commits, so one writer creates it and the others
+    see it as stored.
     """
     canon = canonical_url(art.canonical_url or art.url)
-    row = session.scalar(
-        select(m.Article).where(m.Article.unit_id == unit_id, m.Article.canonical_url == canon)
-    )
+    where = (m.Article.unit_id == unit_id, m.Article.canonical_url == canon)
+    row = session.scalar(select(m.Article).where(*where).with_for_update())
     outcome: Outcome
     if row is None:
-        row = m.Article(
-            guid=article_guid(unit_id, canon), unit_id=unit_id, canonical_url=canon, first_seen=now
+        created = session.execute(
+            _insert_ignoring_conflicts(session).values(
+                guid=article_guid(unit_id, canon),
+                unit_id=unit_id,
+                canonical_url=canon,
+                url=art.url,
+                title=art.title,
+                first_seen=now,
+                last_seen=now,
+                changed_at=now,
+            )
+            .returning(m.Article.id)
+        ).first()
+        row = session.scalar(
+            select(m.Article)
+            .where(*where)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
-        session.add(row)
-        outcome = "new"
-    elif not diff_fields(row, art):
+        if row is None:
+            raise RuntimeError(f"unit {unit_id}: {canon}: article vanished while stored")
+        if created is not None:  # this writer created it
+            apply_article(row, art, now)
+            session.flush()
+            return "new", row
+    if not diff_fields(row, art):
         row.last_seen = now
         return "unchanged", row
-    else:
-        outcome = "updated"
+    outcome = "updated"
     apply_article(row, art, now)
     session.flush()
     return outcome, row
+
+
+def _insert_ignoring_conflicts(session: Session) -> Any:
+    """``INSERT INTO articles … ON CONFLICT DO NOTHING`` in the session's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(m.Article).on_conflict_do_nothing()
+    return sqlite_insert(m.Article).on_conflict_do_nothing()
 
 
 CONTENT_FIELDS = (

@@ -2,6 +2,11 @@
 
 ``--db`` (a path or a SQLAlchemy URL), else ``VNFEEDS_DB``, else
 ``./var/vnfeeds.sqlite3``. SQLite runs in WAL mode with a busy timeout.
+
+PostgreSQL connections are pooled per process: ``VNFEEDS_DB_POOL_SIZE`` (5) kept open,
+``VNFEEDS_DB_MAX_OVERFLOW`` (5) more at peaks, ``VNFEEDS_DB_POOL_TIMEOUT`` (30 s) to
+wait for one, recycled after ``VNFEEDS_DB_POOL_RECYCLE`` (1800 s); see ``docs/ops.md``
+for sizing them against ``max_connections`` for N crawlers plus ``serve``.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -43,13 +49,50 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite gets WAL and a busy timeout."""
+@dataclass(frozen=True)
+class PoolSettings:
+    """Connection pool of one process (PostgreSQL), from ``VNFEEDS_DB_POOL_*``."""
+
+    size: int = 5
+    max_overflow: int = 5
+    timeout: float = 30.0
+    recycle: int = 1800
+
+    @classmethod
+    def from_env(cls) -> PoolSettings:
+        """The pool settings of this process's environment (defaults otherwise)."""
+        env = os.environ
+        try:
+            return cls(
+                size=int(env.get("VNFEEDS_DB_POOL_SIZE", cls.size)),
+                max_overflow=int(env.get("VNFEEDS_DB_MAX_OVERFLOW", cls.max_overflow)),
+                timeout=float(env.get("VNFEEDS_DB_POOL_TIMEOUT", cls.timeout)),
+                recycle=int(env.get("VNFEEDS_DB_POOL_RECYCLE", cls.recycle)),
+            )
+        except ValueError as e:
+            raise ValueError(f"VNFEEDS_DB_POOL_*: not a number: {e}") from e
+
+    @property
+    def most(self) -> int:
+        """The most connections the process opens (pool plus overflow)."""
+        return self.size + self.max_overflow
+
+
+def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
+    """An engine for the URL; SQLite gets WAL and a busy timeout, PostgreSQL a sized pool."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    pool = pool or PoolSettings.from_env()
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_timeout=pool.timeout,
+        pool_recycle=pool.recycle,
+    )
 
 
 def alembic_config(engine: Engine) -> Config:
