@@ -58,7 +58,8 @@ def upsert_article(
     outcome: Outcome
     if row is None:
         created = session.execute(
-            _insert_ignoring_conflicts(session).values(
+            _insert_ignoring_conflicts(session)
+            .values(
                 guid=article_guid(unit_id, canon),
                 unit_id=unit_id,
                 canonical_url=canon,
