@@ -38,6 +38,23 @@ class RunSummary:
     error: str | None
 
 
+def download_slots(units: Sequence[Unit]) -> dict[str, dict[str, Any]]:
+    """Scrapy's DOWNLOAD_SLOTS for the units' hosts: their own delay and concurrency."""
+    slots: dict[str, dict[str, Any]] = {}
+    for unit in units:
+        pol = unit.politeness
+        for url in [unit.homepage, *(s.url for s in unit.start)]:
+            host = urlsplit(url).hostname or ""
+            slot: dict[str, Any] = {}
+            if pol.download_delay is not None:
+                slot["delay"] = pol.download_delay
+            if pol.concurrency is not None:
+                slot["concurrency"] = pol.concurrency
+            if slot:
+                slots[host] = slot
+    return slots
+
+
 def crawl_settings(
     units: Sequence[Unit],
     *,
@@ -56,19 +73,7 @@ def crawl_settings(
     settings.set("VNFEEDS_DB_URL", db_url, priority="cmdline")
     settings.set("VNFEEDS_SITES", str(sites) if sites else "", priority="cmdline")
     settings.set("VNFEEDS_FULL", full, priority="cmdline")
-    slots: dict[str, dict[str, Any]] = {}
-    for unit in units:
-        pol = unit.politeness
-        for url in [unit.homepage, *(s.url for s in unit.start)]:
-            host = urlsplit(url).hostname or ""
-            slot: dict[str, Any] = {}
-            if pol.download_delay is not None:
-                slot["delay"] = pol.download_delay
-            if pol.concurrency is not None:
-                slot["concurrency"] = pol.concurrency
-            if slot:
-                slots[host] = slot
-    settings.set("DOWNLOAD_SLOTS", slots, priority="cmdline")
+    settings.set("DOWNLOAD_SLOTS", download_slots(units), priority="cmdline")
     settings.set("VNFEEDS_PRIVATE_HOSTS", list(private_ok), priority="cmdline")
     for k, v in (extra or {}).items():
         settings.set(k, v, priority="cmdline")

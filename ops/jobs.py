@@ -33,9 +33,10 @@ from domain.registry import Registry
 from ops.alerts import AlertConfig, notify
 from ops.backoff import BackoffPolicy, in_backoff
 from ops.health import HealthRules, Transition, Verdict, apply_verdict, judge
-from ops.locks import DEFAULT_TTL, LockBusy, default_holder, unit_lock
+from ops.locks import DEFAULT_TTL, LockBusy, default_holder, is_locked, unit_lock
 from ops.logging import event
 from ops.publish import Publisher
+from ops.scrapyd import ScrapydCrawls
 from storage.db import Store
 from storage.models import CrawlRun, Unit, utcnow
 
@@ -105,7 +106,9 @@ class CrawlJob:
         settings: JobSettings,
         registry: Callable[[], Registry],
         publisher: Publisher | None = None,
+        remote: ScrapydCrawls | None = None,
     ) -> None:
+        self.remote = remote  # crawl on Scrapyd nodes instead of local subprocesses
         self.store = store
         self.settings = settings
         self.registry = registry
@@ -124,11 +127,18 @@ class CrawlJob:
             return out
         ttl = self.settings.lock_ttl or DEFAULT_TTL
         try:
-            with unit_lock(self.store, unit_id, default_holder(self.settings.holder_prefix), ttl):
+            if self.remote is not None:  # the crawl on the node holds the lock itself
+                if is_locked(self.store, unit_id):
+                    raise LockBusy(unit_id)
                 self._crawl_and_judge(unit_id, out)
+            else:
+                holder = default_holder(self.settings.holder_prefix)
+                with unit_lock(self.store, unit_id, holder, ttl):
+                    self._crawl_and_judge(unit_id, out)
         except LockBusy:
             out.skipped = "locked"
-            event(log, "job_skipped", unit_id, reason="locked")
+        if out.skipped:
+            event(log, "job_skipped", unit_id, reason=out.skipped)
             return out
         if out.transition and out.transition.alertable:
             self._alert(out.transition)
@@ -154,10 +164,15 @@ class CrawlJob:
     def _crawl_and_judge(self, unit_id: str, out: JobOutcome) -> None:
         with self.store.session() as s:
             before = s.scalar(select(func.max(CrawlRun.id))) or 0
-        argv = crawl_argv(self.settings, unit_id)
         event(log, "crawl_started", unit_id, timeout=self.settings.timeout)
         t0 = time.monotonic()
-        out.exit_code, out.timed_out, tail = self._spawn(argv)
+        if self.remote is not None:
+            res = self.remote.crawl(unit_id, self._stopping.is_set)
+            if res.locked and _newest_run(self.store, unit_id, before) is None:
+                raise LockBusy(unit_id)  # another process crawled it: no run, no verdict
+            out.exit_code, out.timed_out, tail = res.exit_code, res.timed_out, res.tail
+        else:
+            out.exit_code, out.timed_out, tail = self._spawn(crawl_argv(self.settings, unit_id))
         out.seconds = round(time.monotonic() - t0, 3)
         interrupted = self._stopping.is_set() and (out.exit_code != 0 or out.timed_out)
         if out.timed_out:
@@ -299,6 +314,13 @@ def judge_unit(
         if unit.backoff_until:
             event(log, "backing_off", unit_id, failures=unit.failures, until=unit.backoff_until)
         return t
+
+
+def _newest_run(store: Store, unit_id: str, after: int) -> int | None:
+    with store.session() as s:
+        return s.scalar(
+            select(func.max(CrawlRun.id)).where(CrawlRun.unit_id == unit_id, CrawlRun.id > after)
+        )
 
 
 def _kill_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:

@@ -38,6 +38,8 @@ from storage.models import UnitLease, utcnow
 log = logging.getLogger("vnfeeds.ops.locks")
 
 DEFAULT_TTL = 60.0
+#: Server-side TCP keepalives of the connection holding advisory locks (PostgreSQL).
+KEEPALIVE = {"tcp_keepalives_idle": 5, "tcp_keepalives_interval": 5, "tcp_keepalives_count": 2}
 
 
 class LockBusy(RuntimeError):
@@ -111,6 +113,9 @@ class _AdvisoryConn:
                 return False
             if self.conn is None or self.conn.closed or self.conn.invalidated:
                 self.conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                # a crawl node that dies silently frees its locks after ~15 s of probes
+                for name, value in KEEPALIVE.items():
+                    self.conn.execute(text(f"SET {name} = {int(value)}"))
             try:
                 got = bool(
                     self.conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()

@@ -11,12 +11,15 @@ for sizing them against ``max_connections`` for N crawlers plus ``serve``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -95,10 +98,30 @@ def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
     )
 
 
+@functools.cache
+def migrations_dir() -> str:
+    """The shipped migrations as a folder (copied out once when zipped in a Scrapyd egg)."""
+    src = resources.files("storage") / "migrations"
+    if Path(str(src)).is_dir():
+        return str(src)
+    out = Path(tempfile.mkdtemp(prefix="vnfeeds-migrations-"))
+
+    def copy(node: Traversable, dest: Path) -> None:
+        for child in node.iterdir():
+            if child.is_dir():
+                (dest / child.name).mkdir()
+                copy(child, dest / child.name)
+            elif child.name.endswith((".py", ".mako")):
+                (dest / child.name).write_bytes(child.read_bytes())
+
+    copy(src, out)
+    return str(out)
+
+
 def alembic_config(engine: Engine) -> Config:
     """An Alembic config pointing at the shipped migrations and this engine."""
     cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("storage") / "migrations"))
+    cfg.set_main_option("script_location", migrations_dir())
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     cfg.attributes["engine"] = engine
     return cfg

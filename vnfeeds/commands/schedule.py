@@ -16,6 +16,7 @@ from ops.jobs import CrawlJob, JobSettings
 from ops.leader import LeaderSettings
 from ops.publish import Publisher
 from ops.scheduler import CrawlScheduler, SchedulerSettings
+from ops.scrapyd import ScrapydCrawls, nodes_from_env
 from vnfeeds.context import AppContext, pass_app
 
 
@@ -59,6 +60,11 @@ from vnfeeds.context import AppContext, pass_app
     help="Crawl command template instead of 'python -m vnfeeds … crawl UNIT --no-lock'; "
     "placeholders {python} {db} {sites} {unit}.",
 )
+@click.option(
+    "--scrapyd",
+    envvar="VNFEEDS_SCRAPYD",
+    help="Crawl on these Scrapyd nodes (comma-separated URLs) instead of local subprocesses.",
+)
 @click.option("--backoff-base", default=300.0, show_default=True, help="First backoff, seconds.")
 @click.option("--backoff-cap", default=21600.0, show_default=True, help="Longest backoff, seconds.")
 @click.option(
@@ -92,6 +98,7 @@ def cli(
     leader_ttl: float,
     leader_check: float,
     crawl_command: str | None,
+    scrapyd: str | None,
     backoff_base: float,
     backoff_cap: float,
     export_dir: Path | None,
@@ -133,7 +140,18 @@ def cli(
     publisher = Publisher(
         store, registry_now, export_dir=export_dir, base_url=base_url, websub=not no_websub
     )
-    job = CrawlJob(store, settings, registry_now, publisher)
+    nodes = nodes_from_env(scrapyd or "")
+    remote = None
+    if nodes:
+        remote = ScrapydCrawls(
+            nodes,
+            store,
+            db_url=app.db_url,
+            sites=app.sites,
+            registry=registry_now,
+            timeout=timeout,
+        )
+    job = CrawlJob(store, settings, registry_now, publisher, remote)
     sched = CrawlScheduler(
         store,
         job,

@@ -1,0 +1,180 @@
+"""Done-when of issue 13: two schedulers, two Scrapyd nodes, 100 replica units, PostgreSQL.
+
+Both `vnfeeds schedule` processes dispatch to the nodes (``VNFEEDS_SCRAPYD``); the
+leader is SIGKILLed after some crawls and the standby takes over; then a node is
+SIGKILLed (with its crawls) while it crawls, and its units are crawled again on the
+other node once their locks are free. In the end every unit ran, every expected
+article is stored exactly once, and no unit's runs overlap. Units are paused by the
+test once crawled, so each is crawled about once (pausing is a real feature).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from crawlers.replicas import urls as replica_urls
+from crawlers.replicas.fleet import Fleet
+from crawlers.replicas.server import ReplicaServer
+from storage.db import Store
+from storage.models import Article, CrawlRun, Unit
+from tests.scrapyd_nodes import ScrapydNode, build_egg, deploy, scrapyd_missing
+
+UNITS = 100
+SINCE = date(2025, 3, 1)  # first runs fetch only the newest articles of page 1
+
+
+def wait_for(check: Callable[[], bool], timeout: float, every: float = 0.5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(every)
+    return check()
+
+
+def expected_articles(server: ReplicaServer, fleet: Fleet) -> dict[str, int]:
+    """Articles a first crawl of each copy must store: page 1 of each category, since SINCE."""
+    corpus = server.corpus
+    per_base: dict[str, int] = {}
+    for base in {c.base for c in fleet}:
+        u = corpus.unit(base)
+        n = 0
+        for cat in u.categories:
+            for s in corpus.category_stories(base, cat.key)[: replica_urls.PER_PAGE]:
+                internal = replica_urls.article_path(u, s).startswith(replica_urls.INTERNAL_PREFIX)
+                if s.published.date() >= SINCE and not internal:
+                    n += 1
+        per_base[base] = n
+    return {c.unit_id: per_base[c.base] for c in fleet}
+
+
+class Scheduler:
+    """One `vnfeeds schedule` process dispatching to the nodes."""
+
+    def __init__(self, db: str, units: Path, nodes: str, log: Path) -> None:
+        self.log = log
+        env = {**os.environ, "VNFEEDS_SCRAPYD": nodes, "PYTHONPATH": str(Path.cwd())}
+        argv = [sys.executable, "-m", "vnfeeds", "--db", db, "--sites", str(units), "schedule"]
+        argv += ["--interval-seconds", "3", "--jitter", "0", "--workers", "6"]
+        argv += ["--watch-interval", "1", "--leader-check", "0.5", "--timeout", "300"]
+        self.fh = log.open("wb")
+        self.p = subprocess.Popen(argv, stdout=self.fh, stderr=subprocess.STDOUT, env=env)
+
+    def text(self) -> str:
+        return self.log.read_text("utf-8", "replace")
+
+    def stop(self) -> None:
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.fh.close()
+
+
+@pytest.fixture
+def nodes(tmp_path: Path) -> Iterator[list[ScrapydNode]]:
+    reason = scrapyd_missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    started = [ScrapydNode(tmp_path / f"node{i}", max_proc=2) for i in range(2)]
+    try:
+        for n in started:
+            n.wait_ready()
+        deploy(build_egg(tmp_path / "vnfeeds.egg"), started, tmp_path / "deploy")
+        yield started
+    finally:
+        for n in started:
+            n.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_two_schedulers_two_nodes_hundred_units(
+    store: Store, nodes: list[ScrapydNode], tmp_path: Path
+) -> None:
+    with ReplicaServer(port=0) as server, Fleet(server, UNITS, since=SINCE) as fleet:
+        units = fleet.write_units(tmp_path / "units.toml")
+        expected = expected_articles(server, fleet)
+        node_urls = ",".join(n.url for n in nodes)
+        first = Scheduler(store.url, units, node_urls, tmp_path / "one.log")
+        assert wait_for(lambda: "event=leader_elected" in first.text(), 60), first.text()
+        second = Scheduler(store.url, units, node_urls, tmp_path / "two.log")
+        scheds = [first, second]
+
+        def crawled() -> set[str]:
+            """Units with a finished good run; they are paused so they are not crawled again."""
+            with store.session() as s:
+                done = set(
+                    s.scalars(
+                        select(CrawlRun.unit_id).where(CrawlRun.status.in_(("ok", "partial")))
+                    )
+                )
+                if done:
+                    s.execute(update(Unit).where(Unit.id.in_(done)).values(paused=True))
+            return done
+
+        try:
+            assert wait_for(lambda: "event=leader_standby" in second.text(), 60), second.text()
+            assert wait_for(lambda: len(crawled()) >= 10, 300), first.text()[-3000:]
+            first.p.send_signal(signal.SIGKILL)  # the leader dies mid-round
+            first.p.wait()
+            assert wait_for(lambda: "event=leader_elected" in second.text(), 30), second.text()
+
+            def second_crawls_on_node0() -> bool:
+                return any(
+                    f"node={nodes[0].url}" in ln and "crawl_dispatched" in ln
+                    for ln in second.text().splitlines()
+                )
+
+            assert wait_for(second_crawls_on_node0, 120), second.text()[-3000:]
+            time.sleep(1.0)  # its crawl is under way
+            nodes[0].kill()  # the node dies with its crawls
+            assert wait_for(lambda: len(crawled()) >= UNITS, 600), second.text()[-3000:]
+        finally:
+            for s in scheds:
+                s.stop()
+
+        log2 = second.text()
+        assert "event=node_lost" in log2 and "event=crawl_retried" in log2, log2[-3000:]
+
+    with store.session() as s:
+        stored = Counter(s.scalars(select(Article.unit_id)))
+        dupes = s.execute(
+            select(Article.unit_id, Article.canonical_url, func.count())
+            .group_by(Article.unit_id, Article.canonical_url)
+            .having(func.count() > 1)
+        ).all()
+        runs = s.execute(
+            select(CrawlRun.unit_id, CrawlRun.started_at, CrawlRun.finished_at, CrawlRun.status)
+        ).all()
+    assert not dupes
+    missing = {u: (stored.get(u, 0), n) for u, n in expected.items() if stored.get(u, 0) != n}
+    assert not missing, f"units whose articles differ from the site (stored, expected): {missing}"
+    assert sum(stored.values()) == sum(expected.values()) > UNITS
+
+    spans: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for unit_id, start, end, status in runs:
+        assert status != "running", f"{unit_id}: a run was never closed"
+        spans[unit_id].append((start.timestamp(), (end or start).timestamp()))
+    assert set(spans) == set(expected)
+    for uid, ss in spans.items():
+        ss.sort()
+        for (_, prev_end), (next_start, _) in itertools.pairwise(ss):
+            assert next_start >= prev_end, f"{uid}: two crawls overlapped"
