@@ -1,23 +1,23 @@
 """A Scrapy extension: the crawl process holds each unit's lock for the whole crawl.
 
-Units whose lock another process holds are dropped from the crawl before it opens
+When the crawl opens (after the spider knows its units, before the run recorder
+opens their runs), units whose lock another process holds are dropped from the crawl
 (no run is recorded for them) and logged as ``vnfeeds: unit U skipped: locked``; a
-crawl left with no unit finishes at once. Locks are freed when the engine stops,
-after the run recorder closed the runs.
+crawl left with no unit finishes at once. The locks are freed when the spider
+closes, after the run recorder closed the runs. Enable it after
+``crawlers.shared.CrawlStore`` and before ``crawlers.extensions.RunRecorder``.
 """
 
 from __future__ import annotations
 
 import logging
 from contextlib import ExitStack
-from typing import Any
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 
+from crawlers.shared import crawl_store
 from ops.locks import LockBusy, default_holder, unit_lock
-from storage.db import Store
 
 log = logging.getLogger("vnfeeds.ops.crawl_lock")
 
@@ -25,34 +25,35 @@ SKIPPED_MARK = "skipped: locked"
 
 
 class UnitLocks:
-    """Takes the unit locks of ``crawler.spider.units`` when the crawler is built."""
+    """Holds the locks of the crawl's units from spider_opened to spider_closed."""
 
-    def __init__(self, store: Store, spider: Any, ttl: float) -> None:
-        self.store = store
+    def __init__(self, crawler: Crawler, ttl: float) -> None:
+        self.crawler = crawler
+        self.ttl = ttl
         self.stack = ExitStack()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> UnitLocks:
+        """Configured from VNFEEDS_LOCK_TTL (SQLite leases); uses the crawl's store."""
+        ext = cls(crawler, crawler.settings.getfloat("VNFEEDS_LOCK_TTL", 600.0))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Lock every unit of the crawl; drop those another process is crawling."""
+        store = crawl_store(self.crawler).store
         holder = default_holder("node")
         kept = []
         for unit in getattr(spider, "units", []):
             try:
-                self.stack.enter_context(unit_lock(store, unit.id, holder=holder, ttl=ttl))
+                self.stack.enter_context(unit_lock(store, unit.id, holder=holder, ttl=self.ttl))
                 kept.append(unit)
             except LockBusy as e:
                 log.warning("vnfeeds: unit %s %s (%s)", unit.id, SKIPPED_MARK, e)
-        spider.units = kept
-        spider.unit_ids = [u.id for u in kept]
+        spider.units = kept  # type: ignore[attr-defined]
+        spider.unit_ids = [u.id for u in kept]  # type: ignore[attr-defined]
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> UnitLocks:
-        """Configured from VNFEEDS_DB_URL and VNFEEDS_LOCK_TTL; needs the spider built."""
-        url = crawler.settings.get("VNFEEDS_DB_URL")
-        spider = getattr(crawler, "spider", None)
-        if not url or spider is None:
-            raise NotConfigured("no store or no spider to lock units for")
-        ext = cls(Store(url), spider, crawler.settings.getfloat("VNFEEDS_LOCK_TTL", 600.0))
-        crawler.signals.connect(ext.release, signal=signals.engine_stopped)
-        return ext
-
-    def release(self) -> None:
-        """Free every lock this crawl holds."""
+    def spider_closed(self, spider: Spider) -> None:
+        """Free every lock this crawl holds (its runs are closed by now)."""
         self.stack.close()
-        self.store.dispose()

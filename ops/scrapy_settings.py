@@ -11,7 +11,7 @@ from __future__ import annotations
 from crawlers.settings import *  # noqa: F403
 from crawlers.settings import EXTENSIONS as _CRAWLER_EXTENSIONS
 
-EXTENSIONS = {**_CRAWLER_EXTENSIONS, "ops.crawl_lock.UnitLocks": 900}
+EXTENSIONS = {**_CRAWLER_EXTENSIONS, "ops.crawl_lock.UnitLocks": 50}
 # SQLite only: how long the lease of a crawl outlives its dead node (PostgreSQL frees
 # the advisory lock when the node's connection dies).
 VNFEEDS_LOCK_TTL = 600.0

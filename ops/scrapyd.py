@@ -26,9 +26,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from crawlers.registry import Registry
 from crawlers.netguard import private_hosts
 from crawlers.runner import download_slots
+from domain.registry import Registry
 from ops.crawl_lock import SKIPPED_MARK
 from ops.locks import is_locked
 from ops.logging import event

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from crawlers.replicas import urls as replica_urls
-from crawlers.replicas.fleet import Fleet
-from crawlers.replicas.server import ReplicaServer
+from replicas import urls as replica_urls
+from replicas.fleet import Fleet
+from replicas.server import ReplicaServer
 from storage.db import Store
 from storage.models import Article, CrawlRun, Unit
 from tests.scrapyd_nodes import ScrapydNode, build_egg, deploy, scrapyd_missing

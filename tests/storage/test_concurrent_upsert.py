@@ -6,7 +6,7 @@ import multiprocessing as mp
 from datetime import UTC, datetime
 from typing import Any
 
-from crawlers.items import Article
+from domain.article import Article
 from storage.articles import set_topics, store_raw_page, upsert_article
 from storage.db import Store
 from storage.models import Article as ArticleRow
