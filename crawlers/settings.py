@@ -26,6 +26,11 @@ VNFEEDS_BACKFILL_PAGES = 20
 # List pages to walk on later runs before stopping even if the page still has new items.
 VNFEEDS_MAX_PAGES = 50
 
+# Per-host concurrency and delay shared by every crawl process (crawlers.hostgate):
+# a Redis URL such as redis://127.0.0.1:6379/0; empty: per process, as Scrapy does.
+VNFEEDS_HOST_GATE = os.environ.get("VNFEEDS_HOST_GATE", "")
+VNFEEDS_HOST_GATE_LEASE = 120.0
+
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -59,6 +64,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.netguard.PrivateNetworkGuard": 90,
     "crawlers.middlewares.ConditionalGetMiddleware": 560,
+    "crawlers.hostgate.HostGateMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.StorePipeline": 300,

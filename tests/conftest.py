@@ -1,4 +1,10 @@
-"""Shared fixtures: a store on SQLite and on PostgreSQL (throwaway database)."""
+"""Shared fixtures: a store on SQLite and on PostgreSQL (throwaway database).
+
+``VNFEEDS_TEST_DB=postgresql://user@host:port/db`` runs the suite on PostgreSQL: the
+default store (``sqlite_store``, ``default_db_url``) is then a throwaway PostgreSQL
+database on that server, and the SQLite half of ``store`` is skipped (its PostgreSQL
+half runs). Tests that open SQLite files by path stay on SQLite.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from storage.db import Store
+from storage.db import Store, resolve_db_url
 
-PG_ADMIN_URL = os.environ.get(
+TEST_DB = os.environ.get("VNFEEDS_TEST_DB", "")
+ON_PG = TEST_DB.startswith("postgresql")
+PG_ADMIN_URL = resolve_db_url(TEST_DB) if ON_PG else os.environ.get(
     "VNFEEDS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 
@@ -61,6 +69,8 @@ def _reset_pg(url: str) -> None:
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An upgraded, empty store: once on SQLite, once on PostgreSQL."""
     if request.param == "sqlite":
+        if ON_PG:
+            pytest.skip("VNFEEDS_TEST_DB: this run is on PostgreSQL (the postgres case runs)")
         s = Store(f"sqlite:///{tmp_path / 'test.sqlite3'}")
     else:
         url = request.getfixturevalue("pg_url")
@@ -71,8 +81,18 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[Store]:
-    """An upgraded, empty SQLite store (for tests that need only one backend)."""
-    s = Store(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+def default_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database's URL: SQLite, or PostgreSQL under ``VNFEEDS_TEST_DB``."""
+    if ON_PG:
+        url: str = request.getfixturevalue("pg_url")
+        _reset_pg(url)
+        return url
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def sqlite_store(default_db_url: str) -> Iterator[Store]:
+    """An upgraded, empty default store (SQLite, or PostgreSQL under ``VNFEEDS_TEST_DB``)."""
+    s = Store(default_db_url)
     yield s
     s.dispose()

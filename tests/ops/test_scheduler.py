@@ -70,10 +70,10 @@ def test_cron_schedule_fires_on_monday_vietnam_time(tmp_path: Path) -> None:
 
 
 class Harness:
-    """Schedulers on one SQLite file, each with its own Store (a restart = a new one)."""
+    """Schedulers on one database, each with its own Store (a restart = a new one)."""
 
-    def __init__(self, tmp_path: Path, plan: Plan) -> None:
-        self.db = f"sqlite:///{tmp_path / 'sched.sqlite3'}"
+    def __init__(self, tmp_path: Path, plan: Plan, db: str) -> None:
+        self.db = db
         self.units = write_units(tmp_path / "units.toml", ["unit-a", "unit-b"])
         self.plan = plan
         self.running: list[CrawlScheduler] = []
@@ -110,8 +110,8 @@ class Harness:
 
 
 @pytest.fixture
-def harness(tmp_path: Path, plan: Plan) -> Iterator[Harness]:
-    h = Harness(tmp_path, plan)
+def harness(tmp_path: Path, plan: Plan, default_db_url: str) -> Iterator[Harness]:
+    h = Harness(tmp_path, plan, default_db_url)
     yield h
     for s in list(h.running):
         h.stop(s)
