@@ -39,7 +39,7 @@ TOPICS = [
     "giao-thong-xay-dung",
     "cai-cach-hanh-chinh",
     "thong-bao",
-    "van-hoa-the-thao",
+    "van-hoa-du-lich",
 ]
 
 FILL = """
@@ -53,7 +53,7 @@ SELECT g, 'tag:bench,2026:' || g, 'u' || lpad(((g - 1) % :units)::text, 4, '0'),
          ELSE timestamptz '2022-01-01' + (g * interval '97 seconds') END,
     false, 'Tin tức', 'Sáng nay đơn vị tổ chức hội nghị.', '<p>Nội dung.</p>', 'Nội dung.',
     '[]', '[]', '', '', 'vi', 'nukeviet', false, md5(g::text),
-    CASE WHEN g % 10 < 3 THEN (g / 10) END,
+    CASE WHEN g % 10 < 3 THEN (g / 10) + 1 END,
     timestamptz '2022-01-01' + (g * interval '97 seconds'),
     timestamptz '2022-01-01' + (g * interval '97 seconds'),
     timestamptz '2022-01-01' + (g * interval '97 seconds')
@@ -67,7 +67,7 @@ def fill(store: Store, n: int, units: int) -> None:
         c.execute(
             text(
                 "INSERT INTO clusters (id, canonical_id, manual, created_at) "
-                "SELECT k, k * 10, false, now() FROM generate_series(1, :n / 10) k"
+                "SELECT k, (k - 1) * 10 + 1, false, now() FROM generate_series(1, :n / 10 + 1) k"
             ),
             {"n": n},
         )
@@ -75,7 +75,7 @@ def fill(store: Store, n: int, units: int) -> None:
         c.execute(
             text(
                 "INSERT INTO article_topics (article_id, topic_slug, source) "
-                "SELECT g, (ARRAY[:topics])[1 + g % :nt], 'category' "
+                "SELECT g, (CAST(:topics AS text[]))[1 + g % :nt], 'category' "
                 "FROM generate_series(1, :n) g"
             ).bindparams(),
             {"n": n, "topics": TOPICS, "nt": len(TOPICS)},
@@ -132,7 +132,9 @@ def main() -> None:
             fill(store, args.articles, args.units)
             print(f"filled {args.articles:,} articles in {time.perf_counter() - t0:.1f} s")
             with store.engine.connect() as c:
-                size = c.execute(text("SELECT pg_size_pretty(pg_database_size(current_database()))"))
+                size = c.execute(
+                    text("SELECT pg_size_pretty(pg_database_size(current_database()))")
+                )
                 print(f"database size: {size.scalar()}")
             specs = [
                 FeedSpec("unit", unit="u0001"),
