@@ -20,8 +20,10 @@ from storage.db import Store, resolve_db_url
 
 TEST_DB = os.environ.get("VNFEEDS_TEST_DB", "")
 ON_PG = TEST_DB.startswith("postgresql")
-PG_ADMIN_URL = resolve_db_url(TEST_DB) if ON_PG else os.environ.get(
-    "VNFEEDS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PG_ADMIN_URL = (
+    resolve_db_url(TEST_DB)
+    if ON_PG
+    else os.environ.get("VNFEEDS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 )
 
 
