@@ -27,6 +27,7 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.registry import Registry
+from feeds.build import CONTENT_TYPES
 from feeds.cache import Doc, FeedCache
 from feeds.config import FeedConfig
 from feeds.filters import FilterError, Filters
@@ -174,6 +175,25 @@ async def _plain(
     await _send(send, status, headers, body)
 
 
+#: Feed types browsers download rather than show; a browser (Accept: text/html) gets the
+#: same bytes as XML, so it applies the feed's stylesheet (``/feed.xsl``).
+_BROWSER_XML = {
+    CONTENT_TYPES["rss"].encode(): b"application/xml; charset=utf-8",
+    CONTENT_TYPES["atom"].encode(): b"application/xml; charset=utf-8",
+}
+
+
+def _for_browser(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """RSS/Atom headers with an XML content type (and ``Vary: Accept``) for a browser."""
+    ctype = next((v for k, v in headers if k == b"content-type"), b"")
+    xml = _BROWSER_XML.get(ctype)
+    if xml is None:
+        return headers
+    out = [(k, v) for k, v in headers if k not in (b"content-type", b"vary")]
+    vary = b", ".join([v for k, v in headers if k == b"vary"] + [b"Accept"])
+    return [*out, (b"content-type", xml), (b"vary", vary)]
+
+
 RequestHook = Callable[[str, bool], None]
 """Called per answered feed request with its kind (rss, atom, json, opml, html) and 304-ness."""
 
@@ -220,15 +240,18 @@ class FeedResponder:
 
     async def _respond(self, scope: Scope, send: Send, doc: Doc, head: bool) -> None:
         not_modified, gz = choose(doc, scope["headers"])
+        browser = any(k == b"accept" and b"text/html" in v for k, v in scope["headers"])
         if self.on_request is not None:
             path: str = scope["path"]
             self.on_request(path.rsplit(".", 1)[-1] if "." in path else "html", not_modified)
         if not_modified:
             await _send(send, 304, doc.h304_gz if gz else doc.h304, b"")
         elif gz:
-            await _send(send, 200, doc.h200_gz, b"" if head else doc.gz or b"")
+            headers = _for_browser(doc.h200_gz) if browser else doc.h200_gz
+            await _send(send, 200, headers, b"" if head else doc.gz or b"")
         else:
-            await _send(send, 200, doc.h200, b"" if head else doc.body)
+            headers = _for_browser(doc.h200) if browser else doc.h200
+            await _send(send, 200, headers, b"" if head else doc.body)
 
 
 def choose(doc: Doc, headers: Iterable[tuple[bytes, bytes]]) -> tuple[bool, bool]:

@@ -85,3 +85,19 @@ def test_export_writes_the_stylesheet(
     assert etree.XSLT(etree.parse(str(tmp_path / "feed.xsl")))
     assert (tmp_path / "units" / "phutho-soct.rss").read_bytes().splitlines()[1] == PI
     assert PI not in (tmp_path / "units" / "phutho-soct.json").read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_browsers_get_the_same_bytes_as_xml(client: TestClient, fmt: str) -> None:
+    path = f"/units/phutho-soct.{fmt}"
+    reader = client.get(path, headers={"accept": "application/rss+xml, */*;q=0.1"})
+    browser = client.get(
+        path, headers={"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*"}
+    )
+    assert reader.headers["content-type"] == f"application/{fmt}+xml; charset=utf-8"
+    assert browser.headers["content-type"] == "application/xml; charset=utf-8"
+    assert "Accept" in browser.headers["vary"] and "Accept-Encoding" in browser.headers["vary"]
+    assert browser.content == reader.content
+    assert browser.headers["etag"] == reader.headers["etag"]  # same bytes, same validator
+    json_doc = client.get("/units/phutho-soct.json", headers={"accept": "text/html"})
+    assert json_doc.headers["content-type"] == "application/feed+json"
