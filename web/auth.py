@@ -186,7 +186,7 @@ def require_login(endpoint: Endpoint) -> Endpoint:
                     status_code=303,
                     headers={"Cache-Control": "no-store"},
                 )
-            return PlainTextResponse("login required\n", status_code=403)
+            return PlainTextResponse(gettext("login required") + "\n", status_code=403)
         return await endpoint(request)
 
     return wrapped
@@ -261,7 +261,7 @@ async def logout(request: Request) -> Response:
     """POST /logout (with CSRF): end the session."""
     form = await request.form()
     if not check_csrf(request, form.get("csrf")):
-        return PlainTextResponse("bad CSRF token\n", status_code=403)
+        return PlainTextResponse(gettext("bad CSRF token") + "\n", status_code=403)
     with store_of(request).session() as s:
         end_session(s, request.session.get("sid"))
     request.session.clear()

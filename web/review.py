@@ -31,6 +31,7 @@ from dedup import review as rv
 from dedup.clusters import cluster_members
 from domain.text import canonical_tone
 from domain.timezone import VN_TZ
+from feeds.i18n import gettext
 from storage import models as m
 from web.auth import check_csrf, current_user, render, require_login, store_of
 from web.reasons import localise_reason
@@ -100,7 +101,10 @@ async def _db(request: Request, fn: Callable[[Any], T]) -> T:
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 MAX_PAGE = 100_000
-_BAD_PAGE = f"page must be a number from 1 to {MAX_PAGE}\n"
+
+
+def _bad_page() -> str:
+    return gettext("page must be a number from 1 to %(max)s") % {"max": MAX_PAGE} + "\n"
 
 
 def _id(value: object) -> int | None:
@@ -150,10 +154,10 @@ async def queue_page(request: Request) -> Response:
     """GET /review."""
     status = request.query_params.get("status", "pending")
     if status not in rv.QUEUE_STATUSES:
-        return PlainTextResponse("unknown status\n", status_code=400)
+        return PlainTextResponse(gettext("unknown status") + "\n", status_code=400)
     page = _page(request.query_params.get("page"))
     if page is None:
-        return PlainTextResponse(_BAD_PAGE, status_code=400)
+        return PlainTextResponse(_bad_page(), status_code=400)
 
     def load(s: Any) -> dict[str, Any]:
         rows = []
@@ -181,7 +185,7 @@ async def pair_page(request: Request) -> Response:
     """GET /review/{id}."""
     cid = _path_id(request, "cid")
     if cid is None:
-        return PlainTextResponse("no such candidate\n", status_code=404)
+        return PlainTextResponse(gettext("no such candidate") + "\n", status_code=404)
 
     def load(s: Any) -> dict[str, Any] | None:
         c = s.get(m.DuplicateCandidate, cid)
@@ -201,7 +205,7 @@ async def pair_page(request: Request) -> Response:
 
     data = await _db(request, load)
     if data is None:
-        return PlainTextResponse("no such candidate\n", status_code=404)
+        return PlainTextResponse(gettext("no such candidate") + "\n", status_code=404)
     title_l, title_r = diff_segments(data["a"]["title"], data["b"]["title"])
     body_l, body_r = diff_segments(data["a"]["text"], data["b"]["text"])
     return render(
@@ -223,14 +227,14 @@ async def pair_decide(request: Request) -> Response:
     cid = _path_id(request, "cid")
     form = await request.form()
     if not check_csrf(request, form.get("csrf")):
-        return PlainTextResponse("bad CSRF token\n", status_code=403)
+        return PlainTextResponse(gettext("bad CSRF token") + "\n", status_code=403)
     if cid is None:
-        return PlainTextResponse("no such candidate\n", status_code=404)
+        return PlainTextResponse(gettext("no such candidate") + "\n", status_code=404)
     action = str(form.get("action") or "")
     raw = form.get("canonical")
     canonical = _id(raw)
     if raw and canonical is None:
-        return PlainTextResponse("canonical: not an article id\n", status_code=400)
+        return PlainTextResponse(gettext("canonical: not an article id") + "\n", status_code=400)
     editor = current_user(request) or "?"
     try:
         await _db(request, lambda s: rv.decide(s, cid, action, editor, canonical).id)
@@ -245,9 +249,9 @@ async def undo_submit(request: Request) -> Response:
     did = _path_id(request, "did")
     form = await request.form()
     if not check_csrf(request, form.get("csrf")):
-        return PlainTextResponse("bad CSRF token\n", status_code=403)
+        return PlainTextResponse(gettext("bad CSRF token") + "\n", status_code=403)
     if did is None:
-        return PlainTextResponse("no such decision\n", status_code=404)
+        return PlainTextResponse(gettext("no such decision") + "\n", status_code=404)
     editor = current_user(request) or "?"
 
     def run(s: Any) -> int | None:
@@ -269,7 +273,7 @@ async def log_page(request: Request) -> Response:
     auto = request.query_params.get("auto") == "1"
     page = _page(request.query_params.get("page"))
     if page is None:
-        return PlainTextResponse(_BAD_PAGE, status_code=400)
+        return PlainTextResponse(_bad_page(), status_code=400)
 
     def load(s: Any) -> list[dict[str, Any]]:
         out = []
@@ -287,7 +291,7 @@ async def cluster_page(request: Request) -> Response:
     """GET /review/cluster/{id}: the members and which is canonical."""
     clid = _path_id(request, "clid")
     if clid is None:
-        return PlainTextResponse("no such cluster\n", status_code=404)
+        return PlainTextResponse(gettext("no such cluster") + "\n", status_code=404)
 
     def load(s: Any) -> dict[str, Any] | None:
         cl = s.get(m.Cluster, clid)
@@ -297,7 +301,7 @@ async def cluster_page(request: Request) -> Response:
 
     data = await _db(request, load)
     if data is None:
-        return PlainTextResponse("no such cluster\n", status_code=404)
+        return PlainTextResponse(gettext("no such cluster") + "\n", status_code=404)
     return render(request, "review_cluster.html", **data)
 
 
@@ -307,9 +311,9 @@ async def cluster_canonical(request: Request) -> Response:
     clid = _path_id(request, "clid")
     form = await request.form()
     if not check_csrf(request, form.get("csrf")):
-        return PlainTextResponse("bad CSRF token\n", status_code=403)
+        return PlainTextResponse(gettext("bad CSRF token") + "\n", status_code=403)
     if clid is None:
-        return PlainTextResponse("no such cluster\n", status_code=404)
+        return PlainTextResponse(gettext("no such cluster") + "\n", status_code=404)
     aid = _id(form.get("canonical")) or 0
     editor = current_user(request) or "?"
 

@@ -127,7 +127,9 @@ async def unit_page(request: Request) -> Response:
     unit = request.path_params["unit"]
     found = await run_in_threadpool(unit_statuses, store, [unit])
     if not found:
-        return PlainTextResponse(f"unknown unit {unit}\n", status_code=404)
+        return PlainTextResponse(
+            gettext("unknown unit %(unit)s") % {"unit": unit} + "\n", status_code=404
+        )
     runs = await run_in_threadpool(run_history, store, unit, 30)
     per_day = await run_in_threadpool(articles_per_day, store, unit, CHART_DAYS)
     user, token = _user_and_token(request)
@@ -145,17 +147,19 @@ async def unit_page(request: Request) -> Response:
 async def _action(request: Request, paused: bool) -> Response:
     form = await request.form()
     if not check_csrf(request, form.get("csrf")):
-        return PlainTextResponse("bad CSRF token\n", status_code=403)
+        return PlainTextResponse(gettext("bad CSRF token") + "\n", status_code=403)
     unit = request.path_params["unit"]
     try:
         await run_in_threadpool(set_paused, store_of(request), unit, paused)
     except KeyError:
-        return PlainTextResponse(f"unknown unit {unit}\n", status_code=404)
+        return PlainTextResponse(
+            gettext("unknown unit %(unit)s") % {"unit": unit} + "\n", status_code=404
+        )
     return RedirectResponse(f"/status/{unit}", status_code=303)
 
 
 async def _anonymous(request: Request) -> Response:
-    return PlainTextResponse("login required\n", status_code=403)
+    return PlainTextResponse(gettext("login required") + "\n", status_code=403)
 
 
 async def pause_unit(request: Request) -> Response:
