@@ -183,6 +183,11 @@ _BROWSER_XML = {
 }
 
 
+def wants_html(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """True for a browser's request (its ``Accept`` names ``text/html``)."""
+    return any(k == b"accept" and b"text/html" in v for k, v in headers)
+
+
 def _for_browser(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     """RSS/Atom headers with an XML content type (and ``Vary: Accept``) for a browser."""
     ctype = next((v for k, v in headers if k == b"content-type"), b"")
@@ -240,7 +245,7 @@ class FeedResponder:
 
     async def _respond(self, scope: Scope, send: Send, doc: Doc, head: bool) -> None:
         not_modified, gz = choose(doc, scope["headers"])
-        browser = any(k == b"accept" and b"text/html" in v for k, v in scope["headers"])
+        browser = wants_html(scope["headers"])
         if self.on_request is not None:
             path: str = scope["path"]
             self.on_request(path.rsplit(".", 1)[-1] if "." in path else "html", not_modified)

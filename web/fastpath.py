@@ -21,7 +21,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from web.app import FeedService, RequestHook, choose
+from web.app import FeedService, RequestHook, choose, wants_html
 
 _FAST_METHODS = (b"GET", b"HEAD")
 #: the ``http=`` value for ``uvicorn.run``
@@ -100,6 +100,8 @@ class FeedHttpProtocol(HttpToolsProtocol):
         ):
             return False
         path = url.decode("ascii", "replace")
+        if path.endswith((".rss", ".atom")) and wants_html(self.headers):
+            return False  # a browser: the app answers it as XML for the feed stylesheet
         doc = service.cache.hot(path)
         if doc is None:
             return False

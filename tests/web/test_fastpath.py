@@ -107,6 +107,20 @@ def test_hot_answers_equal_the_apps(served: int, headers: tuple[str, ...]) -> No
     assert exchange(served, inm)[0][0].endswith("304 Not Modified")
 
 
+def test_browsers_get_the_feed_as_xml_on_the_hot_path_too(served: int) -> None:
+    browser = "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    reader = exchange(served, get(FEED))[0]
+    exchange(served, get(FEED))  # hot now
+    before = FeedHttpProtocol.answered
+    seen = exchange(served, get(FEED, browser))[0]
+    assert FeedHttpProtocol.answered == before  # left to the app
+    assert seen[1]["content-type"] == "application/xml; charset=utf-8"
+    assert "Accept" in seen[1]["vary"]
+    assert seen[2] == reader[2] and seen[1]["etag"] == reader[1]["etag"]
+    assert exchange(served, get(FEED))[0][1]["content-type"].startswith("application/rss+xml")
+    assert FeedHttpProtocol.answered == before + 1
+
+
 def test_keep_alive_pipelining_and_close(served: int) -> None:
     exchange(served, get(FEED))  # warm
     before = FeedHttpProtocol.answered
