@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -34,20 +36,26 @@ from feeds.render import (
     render_stylesheet,
     select_from_order,
 )
-from feeds.touched import changes_since, mark_now, touched_specs
-from feeds.tree import FeedRequest, FeedSpec, feed_specs
+from feeds.touched import changes_since, feed_pairs, mark_now, touched_specs
+from feeds.tree import FeedRequest, FeedSpec, exists, feed_specs
 from storage.db import Store
 
 
 @dataclass
 class ExportReport:
-    """Site paths written (new or changed) and left unchanged."""
+    """Site paths written (new or changed), removed, and (listed on demand) left unchanged."""
 
     written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rendered: int = 0
     full: bool = True
+    tree: Callable[[], list[str]] = field(default=list, repr=False)  # every path of the tree
+
+    @cached_property
+    def unchanged(self) -> list[str]:
+        """Paths of the tree that were not rewritten."""
+        done = set(self.written)
+        return [p for p in self.tree() if p not in done]
 
     @property
     def total(self) -> int:
@@ -121,17 +129,19 @@ class _Writer:
         self.emit("/", render_index(self.s, self.registry, self.config))
 
 
-def _tree_paths(specs: list[FeedSpec], counts: dict[str, int], limit: int) -> list[str]:
-    paths = [
-        spec.path(fmt, page)
-        for spec in specs
-        for page in [None, *range(1, counts.get(spec.base, 0) // limit + 1)]
+def _tree_paths(counts: dict[str, int], limit: int) -> list[str]:
+    """Every path of the tree, from each feed's item count (the state has every feed)."""
+    paths = [f"{base}.{fmt}" for base in counts for fmt in FEED_FORMATS]
+    paths += [
+        f"{base}/archive/{page}.{fmt}"
+        for base, n in counts.items()
+        for page in range(1, n // limit + 1)
         for fmt in FEED_FORMATS
     ]
     return [*paths, "/feeds.opml", STYLESHEET_PATH, "/"]
 
 
-Outcome = tuple[ExportReport, ExportState, list[FeedSpec]]
+Outcome = tuple[ExportReport, ExportState]
 
 
 def _full(
@@ -162,7 +172,7 @@ def _full(
             if now is None:
                 state.forget(base)
     state.save()
-    return w.report, state, specs
+    return w.report, state
 
 
 #: above this many changed articles a feed is re-read whole rather than patched
@@ -192,16 +202,24 @@ def _incremental(
 ) -> Outcome:
     change, mark, now_pairs = changes_since(s, registry, state.mark, state.pairs)
     pairs = frozenset({p for p in state.pairs if p[0] not in change.units} | now_pairs)
-    old_specs = feed_specs(registry, state.pairs)
-    new_specs = old_specs if pairs == state.pairs else feed_specs(registry, pairs)
+    old_feeds = feed_pairs(registry, state.pairs)  # the (unit, topic) feeds before and now
+    new_feeds = old_feeds if pairs == state.pairs else feed_pairs(registry, pairs)
     w = _Writer(s, registry, config, out)
     w.report.full = False
-    for spec in set(old_specs) - set(new_specs):
-        w.remove(spec.base, range(1, state.counts.get(spec.base, 0) // config.limit + 1), True)
-        state.forget(spec.base)
+    for unit, topic in old_feeds - new_feeds:
+        base = FeedSpec("unit_topic", unit=unit, topic=topic).base
+        w.remove(base, range(1, state.counts.get(base, 0) // config.limit + 1), True)
+        state.forget(base)
+
+    def live(spec: FeedSpec) -> bool:
+        if spec.kind == "unit_topic":
+            return (spec.unit or "", spec.topic or "") in new_feeds
+        return exists(spec, registry)
+
     precise = touched_specs(registry, change, left=False)
-    live = set(new_specs)
-    for spec in sorted(touched_specs(registry, change) & live, key=lambda x: x.base):
+    for spec in sorted(touched_specs(registry, change), key=lambda x: x.base):
+        if not live(spec):
+            continue
         was = state.entries(spec.base)
         old = None if was is None else [i for i, _ in was]
         if spec not in precise and old is not None and not change.articles.intersection(old):
@@ -212,11 +230,11 @@ def _incremental(
         w.feed(spec, order, render)
         w.remove(spec.base, delete, current=False)
         state.set_entries(spec.base, entries)
-    if old_specs != new_specs:
+    if old_feeds != new_feeds:
         w.index()
     state.mark, state.pairs = mark, pairs
     state.save()
-    return w.report, state, new_specs
+    return w.report, state
 
 
 def export_tree(
@@ -242,10 +260,10 @@ def export_tree(
         state = ExportState.load(out, fp, ident)
         if state is None or full:
             old = state or ExportState.load(out, None)
-            report, state, specs = _full(s, registry, config, out, old, fp, ident)
+            report, state = _full(s, registry, config, out, old, fp, ident)
         else:
             state.store = ident
-            report, state, specs = _incremental(s, registry, config, out, state)
-    done = set(report.written)
-    report.unchanged = [p for p in _tree_paths(specs, state.counts, config.limit) if p not in done]
+            report, state = _incremental(s, registry, config, out, state)
+    counts, limit = dict(state.counts), config.limit
+    report.tree = lambda: _tree_paths(counts, limit)
     return report
