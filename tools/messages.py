@@ -22,7 +22,7 @@ OPTIONS = {
     "**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"},
     "**.xsl": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"},
 }
-KEYWORDS = {"_": None, "gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "_g": None}  # _g: web.reasons
 
 
 def extract() -> dict[str, list[str]]:

@@ -101,3 +101,88 @@ def localise_reason(reason: str, lang: str | None = None) -> str:
         inner = "; ".join(localise_reason(p, lang) for p in parts)
         return gettext("templated notice: %(what)s", lang) % {"what": inner}
     return reason
+
+
+def _g(msgid: str, lang: str, **values: str) -> str:
+    return gettext(msgid, lang) % values if values else gettext(msgid, lang)
+
+
+#: ops.health's verdict reasons (a unit's stored ``last_error``); a crawl's own error text
+#: inside one (``cause``) is shown as the crawler wrote it.
+HEALTH: list[tuple[re.Pattern[str], Callable[[re.Match[str], str], str]]] = [
+    (
+        re.compile(r"no crawl run was recorded"),
+        lambda m, lang: _g("no crawl run was recorded", lang),
+    ),
+    (re.compile(r"nothing could be fetched"), lambda m, lang: _g("nothing could be fetched", lang)),
+    (
+        re.compile(r"permanent redirect to (\S+)"),
+        lambda m, lang: _g("permanent redirect to %(url)s", lang, url=m[1]),
+    ),
+    (
+        re.compile(r"(\d+) list page\(s\) loaded but no article link was found on them"),
+        lambda m, lang: _g(
+            "%(n)s list page(s) loaded but no article link was found on them", lang, n=m[1]
+        ),
+    ),
+    (
+        re.compile(r"(\d+) of (\d+) articles lack a title, date or body"),
+        lambda m, lang: _g(
+            "%(n)s of %(total)s articles lack a title, date or body", lang, n=m[1], total=m[2]
+        ),
+    ),
+    (
+        re.compile(r"(\d+) of (\d+) articles disagree with their list page \((.*)\)"),
+        lambda m, lang: _g(
+            "%(n)s of %(total)s articles disagree with their list page (%(what)s)",
+            lang,
+            n=m[1],
+            total=m[2],
+            what=", ".join(_kinds(k, lang) for k in m[3].split(", ")),
+        ),
+    ),
+    (
+        re.compile(r"all (\d+) articles needed generic extraction \(layout changed\?\)"),
+        lambda m, lang: _g(
+            "all %(n)s articles needed generic extraction (layout changed?)", lang, n=m[1]
+        ),
+    ),
+    (
+        re.compile(r"no new article since (\S+) \(expected every (\S+) days\)"),
+        lambda m, lang: _g(
+            "no new article since %(day)s (expected every %(days)s days)",
+            lang,
+            day=m[1],
+            days=m[2],
+        ),
+    ),
+    (
+        re.compile(r"(\d+) error\(s\): (.*)", re.S),
+        lambda m, lang: _g("%(n)s error(s): %(cause)s", lang, n=m[1], cause=m[2]),
+    ),
+    (
+        re.compile(r"(.*) \((\d+) errors\)", re.S),
+        lambda m, lang: _g("%(cause)s (%(n)s errors)", lang, cause=m[1], n=m[2]),
+    ),
+]
+
+
+def _kinds(part: str, lang: str) -> str:
+    m = re.fullmatch(r"(\d+) (title|date)s", part)
+    if not m:
+        return part
+    if m[2] == "title":
+        return _g("%(n)s titles", lang, n=m[1])
+    return _g("%(n)s dates", lang, n=m[1])
+
+
+def localise_health(reason: str | None, lang: str | None = None) -> str:
+    """A unit's health reason (``last_error``) in the page language; '' for none."""
+    if not reason:
+        return ""
+    lang = page_language(lang)
+    for pattern, fn in HEALTH:
+        m = pattern.fullmatch(reason)
+        if m:
+            return fn(m, lang)
+    return reason

@@ -8,6 +8,7 @@ from jinja2 import Environment
 
 from feeds.templating import environment as feeds_environment
 from ops.overview import fmt_time, iso_time, run_duration
+from web.reasons import localise_health
 
 WEB_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -16,5 +17,7 @@ def environment(lang: str | None = None) -> Environment:
     """The one environment of the web app (login, review, status, index), in ``lang``
     (default ``VNFEEDS_LANG``, else Vietnamese)."""
     env = feeds_environment(str(WEB_TEMPLATES), lang=lang)
-    env.globals.update(fmt_time=fmt_time, iso_time=iso_time, duration=run_duration)
+    env.globals.update(
+        fmt_time=fmt_time, iso_time=iso_time, duration=run_duration, health=localise_health
+    )
     return env

@@ -64,8 +64,9 @@ PHRASES = english_phrases()
 
 
 def english_on(page: Any) -> list[str]:
-    """English UI phrases in the page's visible text, title and tooltips (URLs and the
-    stored crawl-error texts aside)."""
+    """English UI phrases in the page's visible text, title and tooltips (URLs aside, and
+    the last-error cells: a crawler's own error text inside a health reason is shown as
+    written; the reasons themselves are checked on their own)."""
     text = page.evaluate(
         """() => {
           const b = document.body.cloneNode(true);
@@ -207,6 +208,8 @@ def _walk(page: Any, base: str, user: str, password: str) -> None:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", iso), iso
     assert times.first.get_attribute("title") == iso
     assert times.first.inner_text() == iso[:10] + " " + iso[11:16]
+    moved = page.inner_text("tr[data-unit='hoabinh-stc'] td.err")  # the replica that moved
+    assert moved.startswith("đã chuyển hẳn sang http://"), moved
     nexts = page.locator("td.next").all_inner_texts()
     assert nexts and all(t == gettext("scheduler not running", vi) for t in nexts), nexts
     assert english_on(page) == []

@@ -70,3 +70,23 @@ def test_every_command_takes_the_global_options() -> None:
 
     for name in COMMANDS:
         walk(group.get_command(ctx, name), name)
+
+
+def test_library_warnings_only_with_v() -> None:
+    import logging
+
+    from vnfeeds.context import setup_logging
+
+    pyw = logging.getLogger("py.warnings")
+    before = (logging.root.level, pyw.level)
+    try:
+        setup_logging(0)  # a user's console: Python warnings (deprecations) are not shown
+        assert not pyw.isEnabledFor(logging.WARNING)
+        assert logging.root.isEnabledFor(logging.WARNING)
+        setup_logging(1)  # -v: they are
+        assert pyw.isEnabledFor(logging.WARNING)
+        assert logging.root.isEnabledFor(logging.INFO)
+    finally:
+        logging.root.setLevel(before[0])
+        pyw.setLevel(before[1])
+        logging.captureWarnings(False)

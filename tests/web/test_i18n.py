@@ -63,3 +63,27 @@ def test_language_setting() -> None:
 def test_reasons_in_vietnamese(reason: str, vi: str) -> None:
     assert localise_reason(reason, "vi") == vi
     assert localise_reason(reason, "en") == reason
+
+
+@pytest.mark.parametrize(
+    ("reason", "vi"),
+    [
+        ("permanent redirect to http://x.vn/", "đã chuyển hẳn sang http://x.vn/"),
+        (
+            "3 of 10 articles disagree with their list page (2 titles, 1 dates)",
+            "3 trên 10 bài không khớp với trang danh sách (2 tiêu đề, 1 ngày đăng)",
+        ),
+        (
+            "no new article since 2026-10-01 (expected every 14 days)",
+            "không có bài mới từ 2026-10-01 (thường 14 ngày có bài)",
+        ),
+        ("Connection refused (4 errors)", "Connection refused (4 lỗi)"),
+        ("Connection refused", "Connection refused"),  # the crawler's own text, as written
+    ],
+)
+def test_health_reasons_in_vietnamese(reason: str, vi: str) -> None:
+    from web.reasons import localise_health
+
+    assert localise_health(reason, "vi") == vi
+    assert localise_health(reason, "en") == reason
+    assert localise_health(None, "vi") == ""
