@@ -18,6 +18,7 @@ from w3lib.encoding import html_body_declared_encoding
 from crawlers.cleaning.dates import parse_vn_date
 from crawlers.cleaning.encodings import decode_page
 from crawlers.cleaning.html import absolutize, sanitize_html
+from crawlers.cleaning.language import detect_language
 from crawlers.cleaning.plaintext import html_to_text
 from crawlers.detect import detect_platform
 from crawlers.platforms import feed, generic, get_platform
@@ -106,7 +107,8 @@ def finish(raw: RawArticle, *, platform: str, base_url: str) -> Article:
         source=clean_text(raw.source),
         updated=updated.value if updated else None,
         canonical_url=absolutize(raw.canonical_url, base_url) if raw.canonical_url else "",
-        language=raw.language or "vi",
+        # the text says which language it is; a platform may state it; else Vietnamese
+        language=raw.language or detect_language(f"{raw.title}\n{body_text}") or "vi",
         platform=platform,
     )
     if not article.title:

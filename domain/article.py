@@ -49,7 +49,7 @@ class RawArticle:
     author: str = ""
     source: str = ""
     canonical_url: str = ""
-    language: str = "vi"
+    language: str = ""  # as the page states it; "" = read from the text
     date_format: str | None = None
     missing: list[str] = field(default_factory=list)
     # the platform's body element is on the page (an empty one means an empty article)

@@ -26,6 +26,7 @@ from lxml import etree
 from parsel import Selector, SelectorList
 
 from crawlers.cleaning.html import drop_element
+from crawlers.platforms.captions import caption_for
 from domain.article import Attachment, Image, RawArticle
 from domain.links import repair_amp
 
@@ -43,7 +44,7 @@ COMMON_REMOVE = (
     ".font-size, .fontsize, .text-size, .print, .btn-print, .back, .go-back, "
     ".tool-bar, .toolbar, .other-news, .related, .related-news, .tin-lien-quan"
 )
-_VN_DATE_RE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
+VN_DATE_RE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
 _LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src")
 _SESSION_RE = re.compile(r";(?:jsessionid|phpsessid)=[^/?#;]*", re.IGNORECASE)
 
@@ -177,98 +178,6 @@ def img_src(img: Selector) -> str:
     return src
 
 
-_ITALIC = ("em", "i", "small")
-_CAPTION_BLOCKS = ("p", "div", "span", "td", "center", "h1", "h2", "h3", "h4", "h5", "h6", "font")
-_CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
-
-
-def _words_of(el: etree._Element) -> str:
-    return " ".join("".join(el.itertext()).split())
-
-
-def _is_blank(el: etree._Element) -> bool:
-    """An element that shows nothing: ``<br>``, ``<p>&nbsp;</p>``, an empty ``<div>``."""
-    return el.tag == "br" or (not _words_of(el) and el.find(".//img") is None)
-
-
-def _all_italic(el: etree._Element) -> bool:
-    """True when every word of ``el`` sits inside ``em``/``i``/``small`` (split ones too)."""
-    if (el.text or "").strip():
-        return False
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        if (child.tail or "").strip():
-            return False
-        if child.tag not in _ITALIC and child.tag != "br" and not _all_italic(child):
-            return False
-    return True
-
-
-def _centred_line(el: etree._Element) -> bool:
-    """A short centred line (style, ``<center>`` or a run of leading no-break spaces)."""
-    raw = "".join(el.itertext())
-    text = " ".join(raw.split())
-    if not 0 < len(text) <= 200 or text.endswith((".", ":", ";")):
-        return False
-    centred = _CENTRED.search(el.get("style") or "") or el.tag == "center"
-    return bool(centred or raw.startswith("\xa0\xa0\xa0\xa0"))
-
-
-def _is_caption(el: etree._Element, captions: set[etree._Element]) -> bool:
-    """A caption element (or one wrapped alone, as ``<tr><td class=…>``), a short italic
-    line (``<em>``, ``<i>``, ``<small>``, split ones, or a block holding only those), or a
-    short centred line right under the image."""
-    inner = el
-    while True:
-        if inner in captions:
-            return True
-        children = [c for c in inner if isinstance(c.tag, str)]
-        if len(children) != 1 or (inner.text or "").strip() or (children[0].tail or "").strip():
-            break
-        inner = children[0]
-    text = _words_of(el)
-    if not 0 < len(text) <= 300 or el.find(".//img") is not None:
-        return False
-    if el.tag in _ITALIC:
-        return True
-    if el.tag in _CAPTION_BLOCKS:
-        return _all_italic(el) or _centred_line(el)
-    return False
-
-
-def _next_shown(el: etree._Element, skip: int) -> etree._Element | None:
-    """The next sibling element after ``el``, past up to ``skip`` blank ones."""
-    nxt = el.getnext()
-    while nxt is not None and (not isinstance(nxt.tag, str) or (skip and _is_blank(nxt))):
-        if isinstance(nxt.tag, str):
-            skip -= 1
-        if (nxt.tail or "").strip():
-            return None
-        nxt = nxt.getnext()
-    return nxt
-
-
-def caption_for(img: Selector, captions: set[etree._Element]) -> str:
-    """Caption of an image: its figure's figcaption, else a caption element right after it
-    (in the same block after a line break, or in the next block, past an empty one)."""
-    fig = img.xpath("ancestor::figure[1]//figcaption")
-    if fig:
-        return text_of(fig[0])
-    el = img.root
-    for _ in range(5):  # the image, then up to four wrappers (span, a, p, div, td, tr)
-        if (el.tail or "").strip():
-            break
-        nxt = _next_shown(el, 2)
-        if nxt is not None and _is_caption(nxt, captions):
-            return _words_of(nxt)
-        parent = el.getparent()
-        if parent is None or nxt is not None:
-            break
-        el = parent
-    return ""
-
-
 def images_of(sel: Selector, spec: str | None, caption_spec: str | None) -> list[Image]:
     """Images (address as written, caption) of the elements ``spec`` selects, in order."""
     captions = {c.root for c in select(sel, caption_spec) if not isinstance(c.root, str)}
@@ -363,6 +272,8 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
     body = bodies[0].root if bodies and not isinstance(bodies[0].root, str) else None
     for i, text in enumerate(titles[0].root.xpath("following::text()")):
         parent = text.getparent()
+        if text.is_tail:  # the text after an element belongs to that element's parent
+            parent = parent.getparent()
         if i > 60 or (body is not None and (parent is body or body in parent.iterancestors())):
             break
         if parent.tag in ("script", "style"):
@@ -371,7 +282,7 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
             if body is None:
                 break
             continue
-        m = DATE_RE.search(text) or _VN_DATE_RE.search(text)
+        m = DATE_RE.search(text) or VN_DATE_RE.search(text)
         clean = " ".join(text.split())
         # a date line ("Ngày đăng 11/07/2022 | 7:48 PM"), not a sentence that cites a date
         if m and len(clean) - len(" ".join(m.group(0).split())) <= DATE_LINE_EXTRA:

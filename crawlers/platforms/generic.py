@@ -1,28 +1,28 @@
 """Generic main-content extraction (trafilatura) for pages no platform selector reads.
 
-The title comes from the page's first ``h1`` (then ``og:title``; never a CMS
-placeholder such as ``DetailController``); the date from the first date text after
-the title (never the header's today-date nor related lists), then date meta tags;
-trafilatura's own date guess is not used (it happily takes a related list's date).
+The body is trafilatura's main content. The title is never a portlet, section or site
+heading nor a CMS placeholder such as ``DetailController``: ``og:title``, else the
+heading nearest before the body whose words are in ``<title>``, else the nearest heading
+that is not a section label (:mod:`crawlers.platforms.headline`); the crawler prefers
+the list entry's title over all of these. The date is the short date line between that
+title and the body, then date meta tags; trafilatura's own date guess is not used (it
+happily takes a related list's date).
 """
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urljoin
 
 import trafilatura
 from lxml import html as lxml_html
 from parsel import Selector
 
-from crawlers.cleaning.html import drop_element
-from crawlers.platforms import common, listing
+from crawlers.platforms import common, headline, listing
 from crawlers.platforms.base import ListEntry, ListPage
 from domain.article import Attachment, Image, RawArticle
 
 NAME = "generic"
 
-_BOGUS_TITLE = re.compile(r"^(\w*Controller|Trang chủ|Home|Untitled|Default)$", re.IGNORECASE)
 _DATE_META = (
     'meta[property="article:published_time"]::attr(content), '
     'meta[name="pubdate"]::attr(content), meta[name="publishdate"]::attr(content), '
@@ -36,7 +36,6 @@ _CATEGORY = (
 )
 _AUTHOR = "article .byline, .byline, .author, [itemprop='author'], a[rel='author']"
 _SOURCE = "xpath://p[starts-with(normalize-space(.), 'Nguồn:')][last()]"
-_TITLE_META = 'meta[property="og:title"]::attr(content), meta[name="title"]::attr(content)'
 
 
 def detect(sel: Selector, url: str) -> bool:
@@ -44,21 +43,9 @@ def detect(sel: Selector, url: str) -> bool:
     return False
 
 
-def _title(sel: Selector, fallback: str) -> str:
-    for candidate in [
-        common.first_text(sel, "h1"),
-        sel.css(_TITLE_META).get("").strip(),
-        fallback,
-    ]:
-        candidate = " ".join(candidate.split())
-        if candidate and not _BOGUS_TITLE.match(candidate):
-            return candidate
-    return ""
-
-
-def _body(html: str, url: str, title: str, captions: dict[str, str]) -> str:
-    """The main content as HTML (inner of trafilatura's ``<body>``), without the title,
-    images put back into figures with the captions trafilatura dropped."""
+def _body(html: str, url: str, captions: dict[str, str]) -> str:
+    """The main content as HTML (inner of trafilatura's ``<body>``), images put back
+    into figures with the captions trafilatura dropped."""
     out = trafilatura.extract(
         html,
         url=url,
@@ -74,9 +61,6 @@ def _body(html: str, url: str, title: str, captions: dict[str, str]) -> str:
     body = lxml_html.fromstring(out).find(".//body")
     if body is None:
         return ""
-    first = next(iter(body), None)
-    if first is not None and first.tag in _HEADINGS and _same(first.text_content(), title):
-        drop_element(first)
     text = " ".join(body.text_content().split())
     for img in list(body.iter("img")):
         caption = " ".join(captions.get(img.get("src", ""), "").split())
@@ -101,24 +85,27 @@ def _figure(img: lxml_html.HtmlElement, caption: str) -> None:
     figure.append(figcaption)
 
 
-_HEADINGS = {"h1", "h2", "h3", "h4"}
-
-
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+def _plain(fragment: str) -> str:
+    """The text of an HTML fragment, one line per block."""
+    if not fragment.strip():
+        return ""
+    root = lxml_html.fromstring(f"<div>{fragment}</div>")
+    return "\n".join(" ".join(el.xpath("string()").split()) for el in root.iter("p", "div", "li"))
 
 
 def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:
     """Title, date, body, images and attachments of any article page."""
     html = sel.get()
     meta = trafilatura.bare_extraction(html, url=url, with_metadata=True, only_with_metadata=False)
-    title = _title(sel, getattr(meta, "title", "") or "")
     caption_els = {c.root for c in common.select(sel, "figcaption, .img-title, .caption")}
     captions = {
         urljoin(url, common.img_src(img)): common.caption_for(img, caption_els)
         for img in sel.css("img")
     }
-    body = _body(html, url, title, captions)
+    body = _body(html, url, captions)
+    anchor = headline.body_anchor(sel, _plain(body))
+    title, title_el = headline.find_title(sel, anchor)
+    body = headline.without_headings(body, {title})
     body_sel = Selector(text=f"<div>{body}</div>") if body else None
     images = []
     attachments: list[Attachment] = []
@@ -129,7 +116,7 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
     raw = RawArticle(
         url=url,
         title=title,
-        published_text=common.date_after_title(sel, "h1", None)
+        published_text=headline.date_line(title_el, anchor)
         or sel.css(_DATE_META).get("").strip(),  # not trafilatura's: it takes related dates
         category=common.first_text(sel, _CATEGORY),
         lead=common.first_text(sel, _LEAD),

@@ -28,11 +28,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-import lxml.html
 from parsel import Selector
 
-from crawlers.cleaning.html import drop_element, parse_fragment
-from crawlers.platforms import common, listing
+from crawlers.platforms import common, headline, listing
 from crawlers.platforms.base import ListPage
 from domain.article import RawArticle
 
@@ -157,25 +155,5 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
     if raw.category.strip().lower() in _NO_CATEGORY:
         raw.category = ""
     raw.attachments = [a for a in raw.attachments if not _DEAD_LINK.match(a.url)]
-    raw.body_html = _without_headings(raw.body_html, {raw.title, raw.lead})
+    raw.body_html = headline.without_headings(raw.body_html, {raw.title, raw.lead})
     return raw
-
-
-def _without_headings(body: str, repeated: set[str]) -> str:
-    """The body without headings that repeat the title or the lead (the search part's)."""
-    wanted = {" ".join(t.split()) for t in repeated if t.strip()}
-    root = parse_fragment(body) if body.strip() else None
-    if root is None or not wanted:
-        return body
-    dropped = False
-    for heading in root.xpath(
-        "./h1 | ./h2 | ./h3 | ./h4 | ./div/h1 | ./div/h2 | ./div/h3 | ./div/h4"
-    ):
-        if " ".join(heading.text_content().split()) in wanted:
-            drop_element(heading)
-            dropped = True
-    if not dropped:
-        return body
-    return (root.text or "") + "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in root
-    )

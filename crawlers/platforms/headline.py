@@ -1,0 +1,156 @@
+"""Where an article starts on a page no platform knows: its title element and date line.
+
+Real pages put portlet, section and site headings ("Quy hoạch - Kế hoạch", "Tin nổi
+bật", the site's name in an ``h1``) before the article, so "the first ``h1``" lies.
+:func:`find_title` takes, among the headings before the body (nearest first, none in
+the page frame, no section labels), the one ``og:title`` names, else one whose words
+appear in the page's ``<title>``, else the nearest; :func:`date_line` reads the date from the short text lines between that title
+and the body (never a related list's date after the body, never a date cited in prose).
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+from parsel import Selector
+
+from crawlers.cleaning.html import drop_element, parse_fragment
+from crawlers.platforms.common import DATE_LINE_EXTRA, DATE_RE, VN_DATE_RE
+
+_HEADING_TAGS = ("h1", "h2", "h3", "h4")
+_FRAME = re.compile(
+    r"menu|nav|sidebar|side-bar|portlet-title|breadcrumb|footer|banner|widget|module-title",
+    re.IGNORECASE,
+)
+_BOGUS = re.compile(r"^(\w*Controller|Trang chủ|Home|Untitled|Default)$", re.IGNORECASE)
+_TITLE_META = 'meta[property="og:title"]::attr(content), meta[name="title"]::attr(content)'
+MAX_SCAN = 80  # text nodes between a title and the body
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed."""
+    return " ".join(text.split())
+
+
+def _key(text: str) -> str:
+    return squash(text).casefold()
+
+
+def _texts(root: etree._Element) -> list[etree._Element]:
+    """The page's visible text nodes, in document order."""
+    return root.xpath("//body//text()[normalize-space()][not(ancestor::script or ancestor::style)]")
+
+
+def body_anchor(sel: Selector, body_text: str) -> etree._Element | None:
+    """The element holding the first words of ``body_text`` on the page (None if absent)."""
+    first = next((squash(line) for line in body_text.splitlines() if len(line.strip()) >= 20), "")
+    if not first:
+        return None
+    probe = _key(first)[:30]
+    for text in _texts(sel.root):
+        if probe in _key(text) or (len(_key(text)) >= 20 and _key(text)[:30] in probe):
+            return text.getparent()
+    return None
+
+
+def _in_frame(el: etree._Element) -> bool:
+    """Inside navigation, a sidebar, a portlet's title bar, the header or the footer."""
+    for node in (el, *el.iterancestors()):
+        if node.tag in ("nav", "aside", "footer"):
+            return True
+        if node.tag == "header" and not node.xpath("ancestor::article | ancestor::main"):
+            return True
+        attrs = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if attrs.strip() and _FRAME.search(attrs):
+            return True
+    return False
+
+
+def _section_heading(el: etree._Element, text: str) -> bool:
+    """A heading that names a section, not an article: a link elsewhere, or a short
+    all-capitals label."""
+    if el.xpath(".//a[@href] | ancestor::a[@href]"):
+        return True
+    words = text.split()
+    return len(words) <= 6 and text == text.upper() and any(c.isalpha() for c in text)
+
+
+def _candidates(sel: Selector) -> list[tuple[etree._Element, str]]:
+    out = []
+    for el in sel.root.iter(*_HEADING_TAGS):
+        text = squash(el.xpath("string()"))
+        if 1 <= len(text.split()) <= 60 and not _BOGUS.match(text) and not _in_frame(el):
+            out.append((el, text))
+    return out
+
+
+def _before(order: dict[etree._Element, int], el: etree._Element, anchor: etree._Element) -> bool:
+    return order.get(el, 0) <= order.get(anchor, len(order))
+
+
+def find_title(sel: Selector, anchor: etree._Element | None) -> tuple[str, etree._Element | None]:
+    """The article's title and its element (None when only ``og:title`` names it).
+
+    Among the headings before the body (nearest first, none in the page frame): the one
+    ``og:title`` names, else one whose words are in ``<title>``, else the nearest that is
+    not a section label; ``og:title`` alone only when no heading qualifies (it can name
+    the section: "Bản tin nội bộ").
+    """
+    order = {el: i for i, el in enumerate(sel.root.iter())}
+    page_title = _key(sel.css("title::text").get(""))
+    headings = _candidates(sel)
+    if anchor is not None:
+        headings = [(el, t) for el, t in headings if _before(order, el, anchor)][::-1]
+    articles = [(el, t) for el, t in headings if not _section_heading(el, t)]
+    meta = squash(sel.css(_TITLE_META).get(""))
+    if meta and not _BOGUS.match(meta):
+        named = next(((el, t) for el, t in articles if _key(t) == _key(meta)), None)
+        if named:
+            return named[1], named[0]
+    for el, text in articles:
+        if page_title and _key(text) in page_title:
+            return text, el
+    for el, text in articles:
+        if len(text.split()) >= 3:
+            return text, el
+    if meta and not _BOGUS.match(meta):
+        return meta, None
+    return "", None
+
+
+def date_line(title: etree._Element | None, anchor: etree._Element | None) -> str:
+    """The first short date line after ``title`` and before the body's ``anchor``."""
+    if title is None:
+        return ""
+    for i, text in enumerate(title.xpath("following::text()")):
+        parent = text.getparent()
+        if text.is_tail:  # the text after an element belongs to that element's parent
+            parent = parent.getparent()
+        if i > MAX_SCAN or (
+            anchor is not None and (parent is anchor or anchor in parent.iterancestors())
+        ):
+            break
+        if parent.tag in ("script", "style"):
+            continue
+        clean = squash(text)
+        m = DATE_RE.search(clean) or VN_DATE_RE.search(clean)
+        if m and len(clean) - len(squash(m.group(0))) <= DATE_LINE_EXTRA:
+            return clean
+    return ""
+
+
+def without_headings(body: str, repeated: set[str]) -> str:
+    """``body`` without its top-level headings that repeat the title or the lead."""
+    wanted = {_key(t) for t in repeated if t.strip()}
+    root = parse_fragment(body) if body.strip() and wanted else None
+    if root is None:
+        return body
+    heads = root.xpath("./h1 | ./h2 | ./h3 | ./h4 | ./div/h1 | ./div/h2 | ./div/h3 | ./div/h4")
+    dropped = [h for h in heads if _key(h.xpath("string()")) in wanted]
+    if not dropped:
+        return body
+    for heading in dropped:
+        drop_element(heading)
+    return (root.text or "") + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
