@@ -3,8 +3,16 @@
 Lists: ``div.asset-abstract`` with ``h3.asset-title a``, a date block such as
 ``29/09/2012 | 12:00 AM`` and ``div.asset-summary``; paging by ``_101_cur`` inside
 ``div.lfr-pagination``. Articles: ``/<page>/-/view_content/<id>-<slug>`` (or
-``…/extAssetPublisher/content/<id>/<slug>.html;jsessionid=…``), shown in
-``div.asset-full-content``.
+``…/extAssetPublisher/content/<id>/<slug>.html;jsessionid=…``).
+
+Article markup as the portal's own JSP renders it (Liferay 6.2
+``portal-web/docroot/html/portlet/asset_publisher/display/full_content.jsp``, read in the
+public repository dinolupo/Liferay6.2-fixed @ d87abb8): the title is a
+``liferay-ui:header`` (``div.taglib-header > h3.header-title``) *before*
+``div.asset-full-content``; inside it ``div.asset-content`` holds the journal article
+(``div.journal-content-article``), then ``div.asset-metadata`` with
+``span.metadata-entry.metadata-publish-date``. Department themes often print their own
+date line instead, just outside the full content ("Ngày đăng 11/07/2022 | 7:48 PM").
 """
 
 from __future__ import annotations
@@ -18,6 +26,13 @@ from domain.article import RawArticle
 NAME = "liferay62"
 
 _FULL = ".asset-full-content"
+# a theme's own labelled line next to the full content (before or after it, at most two
+# levels up): "Ngày đăng 11/07/2022 | 7:48 PM"
+_NEAR_FULL = (
+    "(//div[contains(@class, 'asset-full-content')]/ancestor-or-self::*[position() <= 3]"
+    "/*[not(contains(@class, 'asset-full-content'))]"
+    "[starts-with(normalize-space(.), '{0}')])[1]"
+)
 SELECTORS: dict[str, str] = {
     "list_links": (
         "xpath://div[contains(@class, 'asset-abstract')][ancestor::*[contains(@class, 'portlet-boundary')]"
@@ -31,11 +46,21 @@ SELECTORS: dict[str, str] = {
         "ul.pager li.next:not(.disabled) a"
     ),
     "title": (
-        f"{_FULL} h1.asset-title, {_FULL} h3.header-title, h1.header-title, "
+        "xpath://div[contains(@class, 'asset-full-content')]/preceding-sibling::*"
+        "[.//*[contains(@class, 'header-title')]][1]//*[contains(@class, 'header-title')]"
+        f" || {_FULL} h1.asset-title, {_FULL} h3.header-title, h1.header-title, "
         "h3.header-title span, h1.asset-title"
     ),
-    "date": f"{_FULL} .asset-date, {_FULL} .metadata-publish-date, {_FULL} .date",
-    "category": "ul.breadcrumb li.active a || .portlet-title-text, .asset-category",
+    "date": (
+        f"{_FULL} .asset-date, {_FULL} .metadata-publish-date, {_FULL} .date"
+        " || xpath:" + _NEAR_FULL.format("Ngày đăng")
+    ),
+    # the article's own portlet's title, never a sidebar portlet's ("quy hoạch - kế hoạch")
+    "category": (
+        "ul.breadcrumb li.active a || .asset-category || xpath://div[contains(@class, "
+        "'asset-full-content')]/ancestor::*[contains(concat(' ', normalize-space(@class), ' '),"
+        " ' portlet ')][1]//*[contains(@class, 'portlet-title-text')]"
+    ),
     "lead": f"{_FULL} .asset-summary, {_FULL} .summary",
     "body": f"{_FULL} .journal-content-article, {_FULL} .asset-content, .journal-content-article",
     "images": f"{_FULL} .asset-content img, {_FULL} .journal-content-article img",

@@ -5,6 +5,13 @@ Articles at ``/news/<category>/<slug>-<id>.html``: ``h1.title``, time in
 ``figure.article`` + ``figcaption``, body ``div#news-bodyhtml``, attachments in
 ``div.news-download-file``, author after "Tác giả:". Lists: ``div.panel-body > h3 > a``
 with the time after a clock icon; paging ``/page-N/``.
+
+Checked against the NukeViet 4 default theme's own templates (public repository
+nukeviet/nukeviet): ``themes/default/modules/news/detail.tpl`` @ 6ecfa29 (``h1.title``,
+``span.h5`` publish time, ``figure.article`` with ``figcaption``, ``div.hometext``,
+``div#news-bodyhtml.bodytext``, ``div.news-download-file`` links, "Tác giả"/"Nguồn tin"
+in ``p.h5 strong``, related lists in ``div.other-news``) and ``viewcat_page.tpl`` @ 64f789e
+(``div.news_column div.panel-body > h3 > a``, summary ``p.text-justify``).
 """
 
 from __future__ import annotations
@@ -32,7 +39,9 @@ SELECTORS: dict[str, str] = {
     "list_links": "div.news_column div.panel-body, ul.viewcat_list > li || div.panel-body",
     "list_link": "h3 a, h2 a, a.show, a",
     "list_date": "xpath:.//*[contains(@class, 'fa-clock')]/.. || .time, .date",
-    "list_summary": "div.text-justify, .hometext || xpath:./text()[normalize-space()][last()]",
+    "list_summary": (
+        "p.text-justify, div.text-justify, .hometext || xpath:./text()[normalize-space()][last()]"
+    ),
     "title": "h1.title, .news_column h1",
     "date": f"xpath:({_TITLE}/following::span[contains(@class, 'h5')])[1]",
     "category": ".breadcrumbs li:last-child a span, .breadcrumbs li:last-child a",
@@ -43,7 +52,7 @@ SELECTORS: dict[str, str] = {
     "attachments": "div.news-download-file a[href], div#news-bodyhtml a[href]",
     "author": "xpath:" + _labelled("Tác giả"),
     "source": "xpath:" + _labelled("Nguồn tin"),
-    "remove": ".news-download-file, .socialicon, .fb-share-button",
+    "remove": ".news-download-file, .socialicon, .fb-share-button, .other-news",
 }
 
 
