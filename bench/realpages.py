@@ -14,8 +14,9 @@ the extractor. Columns:
   start URL is on the site's host (its platform and every selector it sets).
 
 Fields: ``title`` (same words as the truth), ``date`` (same day, as read from the page),
-``date+list`` (same day after the crawler's list check fills a missing date from the list),
-``time+list`` (same hour and minute after it, where the list shows one), ``category``,
+``date+list`` (same day after the crawler's list check, which fills a missing date, or a
+missing time on the same day, from the list), ``time+list`` (same hour and minute after
+it, where the list shows one), ``category``,
 ``body start`` /
 ``body end`` (golden pages), ``chrome`` (share of bodies with no site chrome line),
 ``images`` (golden pages: the same image URLs), ``captions`` (golden images: same caption).
@@ -86,16 +87,19 @@ def _score_article(
     gold = truth.golden
     if truth.day is not None or gold is not None:
         count("date", _day(a) == truth.day)
+    if truth.list_day is not None or gold is not None:
         listed = Article(**{**a.__dict__, "problems": list(a.problems)})
-        if truth.day is not None and "list" in truth.sources and listed.published is None:
-            y, m, d = truth.day
-            clock = " {:02d}:{:02d}".format(*truth.clock) if truth.clock else ""
-            check_against_list(listed, "", f"{d:02d}/{m:02d}/{y}{clock}")
-        count("date+list", _day(listed) == truth.day)
-        if truth.clock is not None:
+        want, clock = truth.day, truth.clock
+        if truth.list_day is not None:  # as the crawler does
+            y, m, d = want = truth.list_day
+            clock = truth.list_clock
+            hhmm = " {:02d}:{:02d}".format(*clock) if clock else ""
+            check_against_list(listed, "", f"{d:02d}/{m:02d}/{y}{hhmm}")
+        count("date+list", _day(listed) == want)
+        if clock is not None:
             published = listed.published
             got = None if published is None or listed.time_unknown else published.timetuple()[3:5]
-            count("time+list", got == truth.clock)
+            count("time+list", got == clock)
     count("chrome", not any(line in body for line in site.chrome))
     if gold is None:
         return

@@ -41,8 +41,10 @@ class Truth:
     """What is known about one article page, and from where."""
 
     title: str = ""
-    day: tuple[int, int, int] | None = None
+    day: tuple[int, int, int] | None = None  # the page's date: golden JSON, else the list's
     clock: tuple[int, int] | None = None
+    list_day: tuple[int, int, int] | None = None  # what the list shows
+    list_clock: tuple[int, int] | None = None
     golden: dict[str, Any] | None = None
     sources: set[str] = field(default_factory=set)
 
@@ -125,8 +127,10 @@ def _read_lists(site: Site) -> None:
             if not truth.title:
                 truth.title = title
                 truth.sources.add("list")
-            if truth.day is None and day is not None:
-                truth.day, truth.clock = day, clock
+            if truth.list_day is None and day is not None:
+                truth.list_day, truth.list_clock = day, clock
+                if truth.golden is None:
+                    truth.day, truth.clock = day, clock
 
 
 def _nav_links(site: Site) -> set[str]:
@@ -134,8 +138,9 @@ def _nav_links(site: Site) -> set[str]:
     seen: Counter[str] = Counter()
     for url, body in site.pages.items():
         doc = lxml_html.fromstring(body)
-        seen.update({_norm(urljoin(url, a.get("href") or "")) for a in doc.iter("a")})
-    return {u for u, n in seen.items() if n >= NAV_SHARE * len(site.pages)}
+        links = {_norm(urljoin(url, a.get("href") or "")) for a in doc.iter("a")}
+        seen.update(links - {url})  # a page listing itself (related lists) is no menu
+    return {u for u, n in seen.items() if n >= max(3, NAV_SHARE * len(site.pages))}
 
 
 def _chrome(site: Site) -> list[str]:
@@ -147,8 +152,9 @@ def _chrome(site: Site) -> list[str]:
             for t in doc.xpath("//body//text()[not(ancestor::script or ancestor::style)]")
         }
         seen.update(line for line in lines if len(line) >= CHROME_MIN_CHARS)
-    need = CHROME_SHARE * len(site.pages)
-    return sorted(line for line, n in seen.items() if n >= need)
+    need = max(3, CHROME_SHARE * len(site.pages))
+    titles = {t.title for t in site.truth.values()}  # list pages repeat article titles
+    return sorted(line for line, n in seen.items() if n >= need and line not in titles)
 
 
 def add_goldens(sites: dict[str, Site], golden_dir: Path = GOLDEN) -> int:

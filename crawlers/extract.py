@@ -140,7 +140,8 @@ def _merge_generic(raw: RawArticle, sel: Selector, url: str) -> RawArticle:
     gen = generic.parse_article(sel, url, {})
     raw.title = raw.title or gen.title
     raw.published_text = raw.published_text or gen.published_text
-    if not _plain(raw.body_html):
+    # no title anywhere: not an article page, and its main text would be the page frame
+    if not _plain(raw.body_html) and raw.title:
         raw.body_html = gen.body_html
         raw.images = raw.images[:1] + gen.images
         raw.attachments = raw.attachments or gen.attachments

@@ -1,0 +1,61 @@
+"""bench.realpages on a tiny saved site built from real fixture pages: truth and scoring."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench import realpages
+from bench.realtruth import load_site
+from tests.platforms.golden import FIXTURES
+
+LACVIET = FIXTURES / "lacviet"
+
+
+def _site(root: Path) -> Path:
+    site = root / "svhttdl.daknong.gov.vn"
+    pages = {
+        "tin-tuc-su-kien/index.html": "svhttdl_tin_tuc_su_kien_page_3.list.html",
+        "tin-tuc-su-kien/page/3/index.html": "svhttdl_tin_tuc_su_kien_page_3.list.html",
+        "mua-le-hoi-cua-nguoi-m-nong/index.html": "svhttdl_mua_le_hoi_cua_nguoi_m_nong.html",
+    }
+    for rel, name in pages.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(LACVIET / name, site / rel)
+    return site
+
+
+def test_truth_comes_from_the_list_not_the_extractor(tmp_path: Path) -> None:
+    site = load_site(_site(tmp_path))
+    url = "http://svhttdl.daknong.gov.vn/mua-le-hoi-cua-nguoi-m-nong/"
+    assert site.list_urls == [
+        "http://svhttdl.daknong.gov.vn/tin-tuc-su-kien/",
+        "http://svhttdl.daknong.gov.vn/tin-tuc-su-kien/page/3/",
+    ]
+    truth = site.truth[url]
+    assert truth.title == "Mùa lễ hội của người M'Nông"
+    assert (truth.day, truth.clock) == ((2019, 6, 24), (12, 0))
+    assert "Email: svhttdl@daknong.gov.vn" in site.chrome  # the footer, on every page
+    assert truth.title not in site.chrome
+
+
+def test_bench_scores_the_shipped_platform(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _site(tmp_path)
+    assert realpages.main(["--dir", str(tmp_path), "--no-learn", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    a = report["sites"]["svhttdl.daknong.gov.vn"]["columns"]["A shipped"]
+    assert a["title"] == [1, 1]
+    assert a["date"] == [1, 1]  # the noiDung part prints no date, and none is read …
+    assert a["date+list"] == [1, 1]  # … the list check supplies the list's
+    assert a["time+list"] == [1, 1]
+    assert a["chrome"] == [1, 1]
+    assert a["body start"] == [1, 1] and a["body end"] == [1, 1]  # the golden page
+
+
+def test_bench_refuses_a_missing_folder(tmp_path: Path) -> None:
+    assert realpages.main(["--dir", str(tmp_path / "nope")]) == 2
