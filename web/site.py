@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 from feeds.config import FeedConfig
+from feeds.i18n import page_language
 from ops.metrics import count_feed_request
 from storage.workspace import Workspace
 from web.app import create_app
@@ -44,6 +45,7 @@ def session_secret(app_ctx: Workspace) -> str:
 
 def build_app(app_ctx: Workspace, config: FeedConfig | None = None) -> Starlette:
     """The whole site for this context's store and registry."""
+    page_language()  # a bad VNFEEDS_LANG is a clear error at start, not a 500 per page
     store = app_ctx.store()
     app = create_app(
         store,

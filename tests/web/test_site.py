@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
+from feeds.i18n import LanguageError
 from storage.db import Store
 from storage.users import add_user
 from vnfeeds.context import AppContext
@@ -65,3 +67,14 @@ def test_an_editor_can_log_in_and_open_the_queue(store: Store, tmp_path: Path) -
     cookie = res.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     assert client.get("/review").status_code == 200
+
+
+def test_an_unknown_page_language_fails_at_start(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VNFEEDS_LANG", "fr")
+    with pytest.raises(LanguageError, match="VNFEEDS_LANG: 'fr' is not one of vi, en"):
+        _client(store, tmp_path)
+    monkeypatch.setenv("VNFEEDS_LANG", "en")
+    page = _client(store, tmp_path).get("/login").text
+    assert '<html lang="en">' in page and "Editor login" in page
