@@ -155,8 +155,11 @@ def unit_column(path: Path, host: str) -> Extractor | None:
 
     from domain.registry import load_registry
 
-    for unit in load_registry(path).units.values():
-        if any(urlsplit(s.url).netloc == host for s in unit.start_urls):
+    registry = load_registry(path)
+    if registry.problems:
+        raise ValueError(str(registry.problems[0]))
+    for unit in registry.units.values():
+        if any(urlsplit(s.url).netloc == host for s in unit.start):
             platform = None if unit.platform == "feed" else unit.platform
             return with_selectors(platform, unit.selectors.as_dict())
     return None
@@ -195,7 +198,11 @@ def main(argv: list[str] | None = None) -> int:
             if extractor is not None:
                 columns["B learned"] = extractor
         for path in args.unit:
-            extractor = unit_column(path, host)
+            try:
+                extractor = unit_column(path, host)
+            except ValueError as e:
+                print(f"bench.realpages: {e}", file=sys.stderr)
+                return 2
             if extractor is not None:
                 columns[f"unit {path.name}"] = extractor
         figures = {name: score(site, fn) for name, fn in columns.items()}

@@ -2,6 +2,10 @@
 
 Dates come in many forms: ``Ngày cập nhập: 6/10/2017``, ``09:16 AM 11/04/2019 | Lượt
 xem: 3673``, ``Ngày đăng : 16:10, 10/03/2025``, ``Ngày 8 tháng 8 năm 2022``.
+
+No published template exists: each of these portals is built in-house, so the article
+selectors are a common shape, not a product's markup; a unit should learn or override
+them (``vnfeeds sites learn``). Generic extraction reads what they miss.
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 Lists live at friendly category URLs (``/tin-tu-cac-don-vi?p_p_id=com_soft_article_
 listnew_ListNewByCategoryPortlet_INSTANCE_<x>&…_cur=6``) and show dates in brackets
 without zero padding: ``(28/11/2024)``. Article pages come from the same portlet family.
+
+No published template to check against: the com.soft portlets are a vendor's closed
+module (no public source found for ``com_soft_article``), so these selectors rest on the
+list shapes in portals.md; the article selectors are unverified against real markup and a
+unit should learn or override them (``vnfeeds sites learn``).
 """
 
 from __future__ import annotations

@@ -59,3 +59,37 @@ def test_bench_scores_the_shipped_platform(
 
 def test_bench_refuses_a_missing_folder(tmp_path: Path) -> None:
     assert realpages.main(["--dir", str(tmp_path / "nope")]) == 2
+
+
+def test_bench_adds_a_column_per_units_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _site(tmp_path / "sites")
+    units = tmp_path / "units.toml"
+    units.write_text(
+        """
+[[unit]]
+id = "svhttdl-daknong"
+name = "Sở Văn hóa, Thể thao và Du lịch tỉnh Đắk Nông"
+province = "dak-nong"
+platform = "selectors"
+homepage = "http://svhttdl.daknong.gov.vn/"
+
+[unit.selectors]
+list_links = "td.TitleFront a"
+title = "div.noiDung > div.title"
+body = "div.noiDung > div.contents"
+
+[[unit.start]]
+url = "http://svhttdl.daknong.gov.vn/tin-tuc-su-kien/"
+category = "Tin tức sự kiện"
+""",
+        encoding="utf-8",
+    )
+    args = ["--dir", str(tmp_path / "sites"), "--no-learn", "--unit", str(units), "--json"]
+    assert realpages.main(args) == 0
+    columns = json.loads(capsys.readouterr().out)["sites"]["svhttdl.daknong.gov.vn"]["columns"]
+    assert set(columns) == {"A shipped", "unit units.toml"}
+    assert columns["unit units.toml"]["title"] == [1, 1]
+    units.write_text("[[unit]]\nid = 1\n", encoding="utf-8")  # a broken units file
+    assert realpages.main(args) == 2
