@@ -87,6 +87,7 @@ class Selectors(_Strict):
     lead: str | None = None
     body: str | None = None
     remove: str | None = None
+    cut: str | None = None  # where the body ends when unclosed markup swallows the page
     images: str | None = None
     caption: str | None = None
     category: str | None = None

@@ -166,3 +166,19 @@ def test_an_unclosed_web_part_never_pulls_the_page_frame_into_the_body() -> None
     assert a.body_text.startswith("Sáng nay") and a.body_text.rstrip().endswith("thành phố.")
     for chrome in ("TIN ĐÃ ĐƯA", "SỐ LƯỢT TRUY CẬP", "TRANG THÔNG TIN ĐIỆN TỬ"):
         assert chrome not in a.body_text
+
+
+def test_a_unit_sets_cut_for_its_own_unclosed_markup() -> None:
+    page = (
+        "<html><body><h1 class='t'>Tiêu đề bài viết thử nghiệm</h1><div class='nd'><p>"
+        + PROSE
+        + "</p><div class='khoi-phai'><p>Liên kết website của tỉnh và các sở ngành</p></div>"
+        "<div class='chan-trang'><p>Bản quyền thuộc Sở Nội vụ</p></div></body></html>"
+    )
+    selectors = {"title": "h1.t", "body": "div.nd"}
+    swallowed = extract_page(page, "http://x.vn/a", platform="selectors", overrides=selectors)
+    assert "Bản quyền" in swallowed.body_text  # the unclosed div swallowed the frame
+    cut = {**selectors, "cut": ".khoi-phai, .chan-trang"}
+    a = extract_page(page, "http://x.vn/a", platform="selectors", overrides=cut)
+    assert a.body_text.startswith("Sáng nay") and "Liên kết" not in a.body_text
+    assert "Bản quyền" not in a.body_text
