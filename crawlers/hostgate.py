@@ -93,7 +93,8 @@ class HostGateMiddleware:
         s = crawler.settings
         url = s.get("VNFEEDS_HOST_GATE")
         if not url:
-            raise NotConfigured("VNFEEDS_HOST_GATE is not set: politeness stays per process")
+            # Not set is the default (one process per host), not a warning for the console.
+            raise NotConfigured
         gate = RedisHostGate(
             url,
             lease=s.getfloat("VNFEEDS_HOST_GATE_LEASE", 120.0),
