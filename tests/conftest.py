@@ -98,3 +98,11 @@ def sqlite_store(default_db_url: str) -> Iterator[Store]:
     s = Store(default_db_url)
     yield s
     s.dispose()
+
+
+@pytest.fixture
+def sqlite_only_store(tmp_path: Path) -> Iterator[Store]:
+    """An upgraded, empty SQLite store even under ``VNFEEDS_TEST_DB`` (SQLite behaviour)."""
+    s = Store(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+    yield s
+    s.dispose()

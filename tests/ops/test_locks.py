@@ -44,19 +44,25 @@ def test_lock_released_when_block_raises(store: Store) -> None:
         pass
 
 
-def test_expired_lease_is_taken_over(sqlite_store: Store) -> None:
-    with sqlite_store.session() as s:
+def test_expired_lease_is_taken_over(sqlite_only_store: Store) -> None:
+    with sqlite_only_store.session() as s:
         s.add(UnitLease(unit_id="u1", holder="dead", expires_at=utcnow() - timedelta(seconds=1)))
-    with unit_lock(sqlite_store, "u1", holder="alive", ttl=30), sqlite_store.session() as s:
+    with (
+        unit_lock(sqlite_only_store, "u1", holder="alive", ttl=30),
+        sqlite_only_store.session() as s,
+    ):
         assert s.get(UnitLease, "u1").holder == "alive"  # type: ignore[union-attr]
-    with sqlite_store.session() as s:
+    with sqlite_only_store.session() as s:
         assert s.get(UnitLease, "u1") is None
 
 
-def test_heartbeat_keeps_a_short_lease_alive(sqlite_store: Store) -> None:
-    with unit_lock(sqlite_store, "u1", holder="a", ttl=0.4):
+def test_heartbeat_keeps_a_short_lease_alive(sqlite_only_store: Store) -> None:
+    with unit_lock(sqlite_only_store, "u1", holder="a", ttl=0.4):
         time.sleep(1.0)  # longer than the ttl: only renewal keeps it
-        with pytest.raises(LockBusy) as exc, unit_lock(sqlite_store, "u1", holder="b", ttl=0.4):
+        with (
+            pytest.raises(LockBusy) as exc,
+            unit_lock(sqlite_only_store, "u1", holder="b", ttl=0.4),
+        ):
             pass
         assert exc.value.holder == "a"
 
