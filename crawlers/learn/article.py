@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 
 from crawlers.cleaning.dates import ParsedDate, parse_vn_date
 from crawlers.learn.candidates import (
@@ -40,6 +41,8 @@ BODY_COVERAGE = 0.8
 #: A sample with less text of its own than this says nothing about the body.
 MIN_BODY = 200
 MAX_REMOVE = 8
+#: Chrome named by its text (no class to name it by) is at most this long.
+MAX_CHROME_TEXT = 80
 
 
 @dataclass
@@ -311,7 +314,61 @@ def _keeps(s: Sample, el: etree._Element) -> bool:
     return s.links.get(el, 0) == 0 and el.find(".//img") is not None
 
 
-def learn_remove(samples: list[Sample], body: str, extra: list[str]) -> str | None:
+def _literal(text: str) -> str | None:
+    """``text`` as an XPath string literal (None when it holds both kinds of quote)."""
+    if "'" not in text:
+        return f"'{text}'"
+    return f'"{text}"' if '"' not in text else None
+
+
+def _by_text(el: etree._Element) -> str | None:
+    """``el`` named by its tag and its whole text: chrome with no class to name it by
+    (a dead "Xem chi tiết Tại đây" link the same on every page)."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    text = " ".join(" ".join(el.itertext()).split())
+    lit = _literal(text)
+    if not tag.isalnum() or not text or len(text) > MAX_CHROME_TEXT or lit is None:
+        return None
+    if "||" in text:
+        return None
+    spec = f"xpath:.//{tag}[normalize-space(.) = {lit}]"
+    # the same links too: a "see the file here" whose link differs is the notice's body
+    hrefs = sorted({a.get("href", "") for a in el.iter("a")})
+    lits = [q for h in hrefs if (q := _literal(h.strip())) is not None]
+    if len(lits) != len(hrefs):
+        return None
+    if hrefs:
+        same = " or ".join(f"normalize-space(@href) = {q}" for q in lits)
+        spec += f"[not(.//a[not({same})])]"
+    return spec
+
+
+def _as_title(el: etree._Element, title: str | None) -> str | None:
+    """``el`` named as "the element whose text is the page's title": a title repeated
+    at the start of the body is removed by its text, not by a selector of its own."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if not title or not tag.isalnum() or title.startswith(("xpath:", "css:")) or "||" in title:
+        return None
+    try:
+        path = css2xpath(title)
+    except Exception:  # not a selector cssselect can translate
+        return None
+    if "|" in path:
+        return None
+    return f"xpath:.//{tag}[normalize-space(.) = normalize-space((/{path})[1])]"
+
+
+def join_remove(specs: list[str]) -> str:
+    """One ``remove`` value: CSS joined by commas, or (with any XPath) one XPath union."""
+    if not any(s.startswith("xpath:") for s in specs):
+        return ", ".join(specs)
+    parts = [s[6:].strip() if s.startswith("xpath:") else css2xpath(s) for s in specs]
+    return "xpath:" + " | ".join(parts)
+
+
+def learn_remove(
+    samples: list[Sample], body: str, extra: list[str], title: str | None = None
+) -> str | None:
     """Selectors of the chrome inside the body, each never touching article text."""
     bodies = {}
     for s in samples:
@@ -340,6 +397,8 @@ def learn_remove(samples: list[Sample], body: str, extra: list[str]) -> str | No
             for b in blocks.get(id(s), [])
             for c in selectors_for(b, stop=bodies[id(s)])
         ]
+        + [c for t in targets if (c := _as_title(t, title))]
+        + [c for bs in blocks.values() for b in bs if (c := _by_text(b))]
     )
 
     def hits(c: str) -> list[tuple[Sample, etree._Element]] | None:
@@ -362,7 +421,7 @@ def learn_remove(samples: list[Sample], body: str, extra: list[str]) -> str | No
     wanted = {b for bs in blocks.values() for b in bs} | set(targets)
     scored = []
     for c in cands:
-        if not named(c):
+        if not named(c) and not c.startswith("xpath:"):
             continue  # "h2" fits five samples but would cut the next article's subheadings
         matched = hits(c)
         if matched is None:
@@ -376,4 +435,4 @@ def learn_remove(samples: list[Sample], body: str, extra: list[str]) -> str | No
         if gain - covered:
             chosen.append(c)
             covered |= gain
-    return ", ".join(chosen) if chosen else None
+    return join_remove(chosen) if chosen else None

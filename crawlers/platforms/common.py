@@ -26,6 +26,7 @@ from lxml import etree
 from parsel import Selector, SelectorList
 
 from crawlers.cleaning.html import drop_element
+from crawlers.cleaning.lead_title import drop_leading_title
 from crawlers.platforms.captions import caption_for
 from domain.article import Attachment, Image, RawArticle
 from domain.links import repair_amp
@@ -110,14 +111,17 @@ def _unlazy(root: etree._Element) -> None:
             img.set("src", lazy)
 
 
-def inner_html(node: Selector, remove: Iterable[str] = ()) -> str:
-    """Inner HTML of ``node`` with the ``remove`` selectors' elements dropped."""
+def inner_html(node: Selector, remove: Iterable[str] = (), title: str = "") -> str:
+    """Inner HTML of ``node`` with the ``remove`` selectors' elements dropped (and,
+    given the article's ``title``, that title repeated as the first block)."""
     root = copy.deepcopy(node.root)
     scoped = Selector(root=root)
     for spec in remove:
         for hit in select(scoped, spec):
             if hit.root is not root:
                 drop_element(hit.root)
+    if title:
+        drop_leading_title(root, title)
     _unlazy(root)
     parts = [root.text or ""]
     parts += [etree.tostring(child, encoding="unicode", method="html") for child in root]
@@ -162,10 +166,10 @@ def cut_body(sel: Selector, body_spec: str | None, cut_spec: str | None) -> Sele
     return page
 
 
-def body_html(sel: Selector, spec: str | None, remove: Iterable[str] = ()) -> str:
+def body_html(sel: Selector, spec: str | None, remove: Iterable[str] = (), title: str = "") -> str:
     """Inner HTML of the first element matching ``spec`` ('' when none)."""
     nodes = select(sel, spec)
-    return inner_html(nodes[0], remove) if nodes else ""
+    return inner_html(nodes[0], remove, title) if nodes else ""
 
 
 def img_src(img: Selector) -> str:
@@ -305,14 +309,15 @@ def parse_article_with(
     s = merged(defaults, overrides)
     sel = cut_body(sel, s.get("body"), s.get("cut"))
     remove = [COMMON_REMOVE] + ([s["remove"]] if s.get("remove") else [])
+    title = first_text(sel, s.get("title"))
     raw = RawArticle(
         url=url,
-        title=first_text(sel, s.get("title")),
+        title=title,
         published_text=first_text(sel, s.get("date")),
         updated_text=first_text(sel, s.get("updated")),
         category=first_text(sel, s.get("category")),
         lead=first_text(sel, s.get("lead")),
-        body_html=body_html(sel, s.get("body"), remove),
+        body_html=body_html(sel, s.get("body"), remove, title),
         images=images_of(sel, s.get("images"), s.get("caption")),
         attachments=attachments_of(sel, s.get("attachments")),
         author=unlabel(first_text(sel, s.get("author"))),
