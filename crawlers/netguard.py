@@ -112,10 +112,11 @@ class GuardedResolver(CachingThreadedResolver):
 
 
 class PrivateNetworkGuard:
-    """Refuse requests (each redirect hop included) to private IP literals not allowed."""
+    """Refuse requests (each redirect hop included) to private hosts not allowed."""
 
     def __init__(self, allowed: Iterable[str]) -> None:
         self.allowed = {h.lower() for h in allowed}
+        self.names: dict[str, bool] = {}  # name -> private, for a clear early refusal
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PrivateNetworkGuard:
@@ -127,7 +128,13 @@ class PrivateNetworkGuard:
         if host in self.allowed:
             return None
         ip = literal_ip(host)
-        if ip is not None and is_private_ip(ip):
+        if ip is not None:
+            private = is_private_ip(ip)
+        else:  # the resolver refuses it anyway; checking here gives the reason a name
+            if host not in self.names:
+                self.names[host] = is_private_host(host)
+            private = self.names[host]
+        if private:
             unit_id = request.meta.get("unit_id") or "?"
             raise IgnoreRequest(f"unit {unit_id}: {refusal(request.url, host)}")
         return None

@@ -17,7 +17,7 @@ from dedup import DedupEngine
 from domain.article import Article
 from domain.registry import Registry
 from storage.articles import set_topics, store_raw_page, upsert_article
-from storage.db import Store
+from storage.db import Store, storage_failure
 from storage.progress import done_pending, failed_pending
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ class StorePipeline:
         self.registry = registry
         self.stats = stats
         self.dedup = DedupEngine(store) if dedup else None
+        self.crawler: Crawler | None = None
+        self.storage_down: str | None = None  # set once the store itself failed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -47,6 +49,7 @@ class StorePipeline:
             dedup=s.getbool("VNFEEDS_DEDUP", True),
         )
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
+        pipe.crawler = crawler
         return pipe
 
     def spider_closed(self, spider: Spider) -> None:
@@ -60,6 +63,8 @@ class StorePipeline:
         if not art.category:
             art.category = item.get("list_category", "")
         pending = item.get("pending")
+        if self.storage_down:
+            raise DropItem(f"unit {unit_id}: {art.url}: not stored: {self.storage_down}")
         if not art.title:
             msg = f"unit {unit_id}: {art.url}: no title found on the page"
             self.stats.inc_value(f"vnfeeds/{unit_id}/errors")
@@ -94,11 +99,31 @@ class StorePipeline:
                 if self.dedup is not None and outcome != "unchanged":
                     self.dedup.process(s, row)
         except Exception as e:
+            cause = _one_line(e)
+            msg = f"unit {unit_id}: {art.url}: store failed: {cause}"
             self.stats.inc_value(f"vnfeeds/{unit_id}/errors")
-            self.stats.set_value(
-                f"vnfeeds/{unit_id}/last_error", f"unit {unit_id}: {art.url}: store failed: {e}"
-            )
-            log.exception("unit %s: %s: store failed", unit_id, art.url)
-            raise DropItem(str(e)) from e
+            self.stats.set_value(f"vnfeeds/{unit_id}/last_error", msg)
+            full = storage_failure(e)
+            if full:
+                self._stop(full)
+            else:
+                log.error(msg)
+            raise DropItem(msg) from e
         self.stats.inc_value(f"vnfeeds/{unit_id}/{outcome}")
         return item
+
+    def _stop(self, cause: str) -> None:
+        """The store cannot take writes: one error line, and the crawl stops (work stays pending)."""
+        self.storage_down = cause
+        log.error("the store cannot take writes (%s): crawl stopped; rerun when fixed", cause)
+        if self.crawler is not None and self.crawler.engine is not None:
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage failed"))
+
+
+def _one_line(e: BaseException) -> str:
+    """A database error's first line, without the SQL and the background link."""
+    orig = getattr(e, "orig", None)
+    text = str(orig if orig is not None else e).strip().splitlines()
+    return f"{type(orig or e).__name__}: {text[0] if text else ''}"

@@ -49,6 +49,12 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REDIRECT_MAX_TIMES = 5
+URLLENGTH_LIMIT = 2083  # longer URLs listed on a page are a recorded error of the unit
+# A 429/503 Retry-After is waited up to this many seconds (crawlers.hops).
+VNFEEDS_RETRY_AFTER_MAX = 60.0
+# Our spider records and logs every failed request (unit and URL): the give-up is detail.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawlers.quietlog.ItemLogFormatter"
 DNSCACHE_ENABLED = True
 # Names are checked against private networks as resolved (crawlers.netguard).
 TWISTED_DNS_RESOLVER = "crawlers.netguard.GuardedResolver"
@@ -65,6 +71,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.netguard.PrivateNetworkGuard": 90,
     "crawlers.middlewares.ConditionalGetMiddleware": 560,
     "crawlers.hostgate.HostGateMiddleware": 950,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.hops.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawlers.hops.LoopAwareRedirectMiddleware": 600,
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.StorePipeline": 300,
@@ -73,4 +83,5 @@ EXTENSIONS = {
     "crawlers.shared.CrawlStore": 10,
     "crawlers.throttle.UnitDelayFloor": 20,
     "crawlers.extensions.RunRecorder": 100,
+    "crawlers.quietlog.OneLineLogs": 110,
 }

@@ -97,8 +97,9 @@ def _numeric(m: re.Match[str]) -> str:
     return m.group(0)
 
 
-# Invisible junk that CMS editors paste: C1 controls, zero-width spaces, BOMs.
-_INVISIBLE = re.compile("[\x80-\x9f\u200b\u2060\ufeff]")
+# Invisible junk that CMS editors paste or hostile pages plant: C1 controls, DEL, zero-width spaces and joiners' kin, BOM, and bidi controls (embeddings,
+# overrides, isolates, marks): invisible, and bidi overrides can disguise text in a reader.
+_INVISIBLE = re.compile("[\x7f-\x9f\u200b\u2060\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _LINE_SEPARATORS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 _SPACES = re.compile(r"[^\S\n]+")
 

@@ -153,6 +153,26 @@ def needs_upgrade(engine: Engine) -> bool:
     return current_revision(engine) != head
 
 
+_FULL = (
+    "database or disk is full",
+    "disk i/o error",
+    "no space left on device",
+    "file too large",
+    "could not extend file",
+    "could not write",
+    "read-only file system",
+)
+
+
+def storage_failure(exc: BaseException) -> str | None:
+    """A one-line cause when ``exc`` means the database cannot take writes (disk full, I/O)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    for needle in _FULL:
+        if needle in text:
+            return needle
+    return None
+
+
 class Store:
     """An engine plus its session factory: what commands and components share."""
 

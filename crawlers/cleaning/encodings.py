@@ -311,6 +311,33 @@ def _decode_western(body: bytes) -> str:
 _CP1252_HOLES = frozenset({b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"})
 
 
+def _stray_bytes_as_cp1252(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeDecodeError)
+    bad = err.object[err.start : err.end]
+    return bad.decode("windows-1252", errors="replace").replace("\ufffd", ""), err.end
+
+
+codecs.register_error("vnfeeds-stray-cp1252", _stray_bytes_as_cp1252)
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """The page as UTF-8 when it is UTF-8 but for a few stray bytes (read as windows-1252).
+
+    A page pasted together from a UTF-8 CMS and an old editor is UTF-8 with the odd
+    ``\x93`` quote; decoding it all as a legacy charset would garble every letter.
+    """
+    if body.isascii():
+        return None
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad == 0:
+        return None
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    if good < 8 or bad * 10 > good:
+        return None
+    return body.decode("utf-8", errors="vnfeeds-stray-cp1252")
+
+
 def decode_page(body: bytes, declared: str | None = None) -> str:
     """Decode HTML bytes to NFC text.
 
@@ -323,6 +350,7 @@ def decode_page(body: bytes, declared: str | None = None) -> str:
         if body.startswith(bom):
             return _finish(body[len(bom) :].decode(name, errors="replace"))
     codec = _codec(declared)
+    mostly = _mostly_utf8(body)
     if codec is not None:
         if codec != "utf_8" and not body.isascii():
             # Valid UTF-8 is practically never an accident: the label is wrong
@@ -331,6 +359,8 @@ def decode_page(body: bytes, declared: str | None = None) -> str:
                 return _finish(body.decode("utf-8"))
             except UnicodeDecodeError:
                 pass
+        if mostly is not None:
+            return _finish(mostly)
         if codec in _WESTERN:
             return _finish(_decode_western(body))
         try:
@@ -341,6 +371,8 @@ def decode_page(body: bytes, declared: str | None = None) -> str:
         return _finish(body.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    if mostly is not None:
+        return _finish(mostly)
     latin = body.decode("latin-1")
     if detect_legacy(latin):
         return _finish(latin)

@@ -15,6 +15,7 @@ import lxml.html
 import nh3
 from lxml import etree
 
+from crawlers.cleaning.markup import HTML_PARSER, close_void_elements
 from crawlers.cleaning.urls import absolutize
 from domain.text import (
     _SPACES,
@@ -104,7 +105,9 @@ def parse_fragment(fragment: str) -> lxml.html.HtmlElement | None:
     if not text.strip():
         return None
     try:
-        doc = lxml.html.document_fromstring("<html><body>" + text + "</body></html>")
+        doc = lxml.html.document_fromstring(
+            "<html><body>" + close_void_elements(text) + "</body></html>", parser=HTML_PARSER
+        )
     except (etree.ParserError, ValueError):
         return None
     body = doc.find("body")

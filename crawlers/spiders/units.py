@@ -21,6 +21,7 @@ from crawlers.cleaning.dates import parse_list_date
 from crawlers.extract import extract_list, extract_page
 from crawlers.listcheck import check_against_list
 from crawlers.shared import crawl_store
+from crawlers.sniff import NotHtml, check_html
 from domain.registry import Registry, Unit
 from domain.text import match_form
 from storage.articles import known_articles, save_validators
@@ -50,6 +51,9 @@ class UnitsSpider(Spider):
         self.max_pages = 50
         self.store: Store | None = None
         self.pending: dict[str, list[Pending]] = {}
+        self.queued: dict[str, set[str]] = defaultdict(set)  # canonical URLs asked this run
+        self.url_limit = 2083
+        self.max_bytes = 8 * 1024 * 1024
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> UnitsSpider:
@@ -59,6 +63,8 @@ class UnitsSpider(Spider):
         spider.full = settings.getbool("VNFEEDS_FULL")
         spider.backfill_pages = settings.getint("VNFEEDS_BACKFILL_PAGES")
         spider.max_pages = settings.getint("VNFEEDS_MAX_PAGES")
+        spider.url_limit = settings.getint("URLLENGTH_LIMIT")
+        spider.max_bytes = settings.getint("DOWNLOAD_MAXSIZE")
         # Connected before any extension's handler, so units are known to them.
         crawler.signals.connect(spider.opened, signal=signals.spider_opened)
         return spider
@@ -155,6 +161,9 @@ class UnitsSpider(Spider):
             self._progress(unit.id, response, [])
             return
         self._stat(unit.id, "list_pages")
+        if unit.platform != "feed" and not self._is_html(unit.id, response, "no article links"):
+            self._progress(unit.id, response, [])
+            return
         if "vnfeeds_validators" in response.meta:
             self.validators[unit.id][response.request.url if response.request else response.url] = (
                 response.meta["vnfeeds_validators"]
@@ -174,7 +183,17 @@ class UnitsSpider(Spider):
         too_old = 0
         requests: list[Request] = []
         for entry in listing.entries:
+            if len(entry.url) > self.url_limit:
+                self.record_error(
+                    unit.id,
+                    entry.url[:200] + "…",
+                    f"URL of {len(entry.url)} characters, over the limit of {self.url_limit} "
+                    f"(URLLENGTH_LIMIT); listed on {response.url}, not fetched",
+                )
+                continue
             canon = canonical_url(entry.url)
+            if canon in self.queued[unit.id]:  # shown again (a pagination trap): not fresh
+                continue
             if since and entry.date_text:
                 parsed = parse_list_date(entry.date_text)
                 if parsed and parsed.value.date() < since:
@@ -189,6 +208,7 @@ class UnitsSpider(Spider):
                 self._stat(unit.id, "unchanged")
                 continue
             fresh += 1
+            self.queued[unit.id].add(canon)
             requests.append(
                 self.article_request(unit, entry.url, category, entry.date_text, entry.title)
             )
@@ -229,6 +249,8 @@ class UnitsSpider(Spider):
         unit = self.unit(response.meta["unit_id"])
         self._stat(unit.id, "articles_fetched")
         self._note_redirect(unit, response)
+        if not self._is_html(unit.id, response, "not stored"):
+            return
         article = extract_page(
             response.body,
             response.url,
@@ -270,6 +292,27 @@ class UnitsSpider(Spider):
         with self.store.session() as s:
             failed_pending(s, unit_id, pending[0], pending[1], error, give_up=give_up)
 
+    def _is_html(self, unit_id: str, response: Response, outcome: str) -> bool:
+        """False (and a recorded error) when the page's bytes are not HTML."""
+        try:
+            check_html(response.body, max_bytes=self.max_bytes)
+        except NotHtml as e:
+            assert response.request is not None
+            self.record_error(unit_id, _origin(response.request), f"{outcome}: {e}")
+            self._failed(response.request, str(e))
+            return False
+        return True
+
+    def record_error(self, unit_id: str, url: str, cause: str, kind: str | None = None) -> str:
+        """Count an error of the unit, keep it as the unit's last error, log one line."""
+        if kind:
+            self._stat(unit_id, kind)
+        self._stat(unit_id, "errors")
+        msg = f"unit {unit_id}: {url}: {cause}"
+        self._set(unit_id, "last_error", msg)
+        self.logger.warning(msg)
+        return msg
+
     def on_error(self, failure: Failure) -> None:
         """Count and describe a failed request; the other units go on."""
         request = failure.request  # type: ignore[attr-defined]
@@ -286,11 +329,7 @@ class UnitsSpider(Spider):
                 "network_errors",
                 f"{type(failure.value).__name__}: {failure.getErrorMessage()}",
             )
-        self._stat(unit_id, kind)
-        self._stat(unit_id, "errors")
-        msg = f"unit {unit_id}: {request.url}: {cause}"
-        self._set(unit_id, "last_error", msg)
-        self.logger.warning(msg)
+        msg = self.record_error(unit_id, _origin(request), cause, kind)
         self._failed(request, msg)
 
     def closed(self, reason: str) -> None:
@@ -310,6 +349,12 @@ class UnitsSpider(Spider):
                     continue
                 for url, (etag, lm) in pages.items():
                     save_validators(s, url, unit_id, etag, lm)
+
+
+def _origin(request: Request) -> str:
+    """The URL asked for, with the hop that failed when it was redirected."""
+    first = (request.meta.get("redirect_urls") or [request.url])[0]
+    return first if first == request.url else f"{first} (redirected to {request.url})"
 
 
 def _encoding(response: Response) -> str | None:
