@@ -17,7 +17,7 @@ from dedup import DedupEngine
 from domain.article import Article
 from domain.registry import Registry
 from storage.articles import set_topics, store_raw_page, upsert_article
-from storage.db import Store, storage_failure
+from storage.db import Store, error_line, storage_failure
 from storage.progress import done_pending, failed_pending
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class StorePipeline:
                 if self.dedup is not None and outcome != "unchanged":
                     self.dedup.process(s, row)
         except Exception as e:
-            cause = _one_line(e)
+            cause = error_line(e)
             msg = f"unit {unit_id}: {art.url}: store failed: {cause}"
             self.stats.inc_value(f"vnfeeds/{unit_id}/errors")
             self.stats.set_value(f"vnfeeds/{unit_id}/last_error", msg)
@@ -120,10 +120,3 @@ class StorePipeline:
             from scrapy.utils.defer import deferred_from_coro
 
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage failed"))
-
-
-def _one_line(e: BaseException) -> str:
-    """A database error's first line, without the SQL and the background link."""
-    orig = getattr(e, "orig", None)
-    text = str(orig if orig is not None else e).strip().splitlines()
-    return f"{type(orig or e).__name__}: {text[0] if text else ''}"

@@ -21,7 +21,7 @@ from storage import models as m
 from storage.db import Store
 from storage.models import utcnow
 from storage.progress import close_dead_runs
-from storage.repository import sync_registry
+from storage.repository import sync_registry_in
 
 
 @dataclass
@@ -100,8 +100,8 @@ def run_crawl(
     locks, so a run of theirs still marked running is a dead process's: closed as killed.
     """
     units = [registry.unit(u) for u in unit_ids]
+    sync_registry_in(store, registry)
     with store.session() as s:
-        sync_registry(s, registry)
         close_dead_runs(s, unit_ids, utcnow())
     if full:
         forget_validators(store, list(unit_ids))

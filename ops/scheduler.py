@@ -36,7 +36,6 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from domain.registry import Registry, Unit, load_registry, shipped_data_dir, shipped_units_dir
 from domain.timezone import VN_TZ
@@ -46,7 +45,7 @@ from ops.logging import NO_UNIT, event
 from ops.overview import JOB_PREFIX, JOBS_TABLE, job_id
 from storage.db import Store
 from storage.models import Unit as UnitRow
-from storage.repository import sync_registry
+from storage.repository import sync_registry_in
 
 log = logging.getLogger("vnfeeds.ops.scheduler")
 
@@ -336,14 +335,7 @@ class CrawlScheduler:
 
     def _sync_units(self, reg: Registry) -> None:
         """Upsert the units into the store (another scheduler may be inserting them too)."""
-        for attempt in range(3):
-            try:
-                with self.store.session() as s:
-                    sync_registry(s, reg)
-                return
-            except IntegrityError:
-                if attempt == 2:
-                    raise
+        sync_registry_in(self.store, reg)
 
     def _paused_units(self) -> set[str]:
         with self.store.session() as s:

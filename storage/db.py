@@ -11,6 +11,7 @@ for sizing them against ``max_connections`` for N crawlers plus ``serve``.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import os
@@ -25,7 +26,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DB = "var/vnfeeds.sqlite3"
@@ -127,14 +128,56 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+#: The PostgreSQL advisory-lock key every vnfeeds process takes to migrate (one at a time).
+MIGRATION_LOCK_KEY = 0x766E_6665_6564_73  # "vnfeeds"
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Hold the database's migration lock: one process migrates, the others wait.
+
+    PostgreSQL: a session advisory lock on a dedicated connection. SQLite: an exclusive
+    ``flock`` on ``<database>.migrate.lock`` beside the file (none for in-memory).
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+        return
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.migrate.lock", "a+b") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (default: the newest)."""
-    command.upgrade(alembic_config(engine), revision)
+    """Bring the schema to ``revision`` (default: the newest), under the migration lock."""
+    with migration_lock(engine):
+        if revision == "head" and not needs_upgrade(engine):
+            return  # another process did it while we waited
+        command.upgrade(alembic_config(engine), revision)
+
+
+def error_line(e: BaseException) -> str:
+    """An exception as one line: a database error's driver message, without SQL or links."""
+    orig = getattr(e, "orig", None)
+    lines = str(orig if orig is not None else e).strip().splitlines()
+    return f"{type(orig or e).__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the schema back to ``revision`` (``base`` drops everything)."""
-    command.downgrade(alembic_config(engine), revision)
+    with migration_lock(engine):
+        command.downgrade(alembic_config(engine), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

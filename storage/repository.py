@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.registry import Registry
 from storage import models as m
+
+if TYPE_CHECKING:
+    from storage.db import Store
 
 
 def sync_registry(session: Session, reg: Registry) -> None:
@@ -27,6 +33,19 @@ def sync_registry(session: Session, reg: Registry) -> None:
         urow.homepage, urow.enabled = u.homepage, u.enabled
         session.add(urow)
     session.flush()
+
+
+def sync_registry_in(store: Store, reg: Registry, attempts: int = 3) -> None:
+    """:func:`sync_registry` in its own transaction, retried when another process inserted
+    the same rows first (processes starting together on a new database)."""
+    for attempt in range(attempts):
+        try:
+            with store.session() as s:
+                sync_registry(s, reg)
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
 
 
 def moved_units(session: Session) -> list[m.Unit]:

@@ -139,7 +139,9 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as e:  # the CLI's last line of defence: one line, non-zero
-        click.echo(f"error: {type(e).__name__}: {e}", err=True)
+        from storage.db import error_line
+
+        click.echo(f"error: {error_line(e)}", err=True)
         sys.exit(1)
 
 

@@ -11,7 +11,7 @@ from rich.table import Table
 from ops.health import STATES
 from ops.overview import fmt_time, run_duration, run_history, set_paused, unit_statuses
 from storage.db import Store
-from storage.repository import sync_registry
+from storage.repository import sync_registry_in
 from vnfeeds.context import AppContext, pass_app
 
 STATE_STYLE = {"ok": "green", "down": "red", "broken": "red", "stale": "yellow", "moved": "magenta"}
@@ -20,8 +20,7 @@ STATE_STYLE = {"ok": "green", "down": "red", "broken": "red", "stale": "yellow",
 def _synced_store(app: AppContext) -> Store:
     """The store, with the registry's units upserted so new units show up."""
     store = app.store()
-    with store.session() as s:
-        sync_registry(s, app.registry())
+    sync_registry_in(store, app.registry())
     return store
 
 
