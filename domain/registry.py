@@ -7,6 +7,7 @@ the problems instead of raising).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,9 +15,20 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from lxml import etree
+from parsel.csstranslator import css2xpath
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from domain.platforms import PLATFORM_NAMES
 
@@ -34,9 +46,86 @@ class StartUrl(_Strict):
     @field_validator("url")
     @classmethod
     def _http(cls, v: str) -> str:
-        if not v.startswith(("http://", "https://")):
-            raise ValueError("must be an http(s) URL")
-        return v
+        return http_url(v)
+
+
+def http_url(v: str) -> str:
+    """``v`` when it is an absolute http(s) URL with a host (never javascript:, data:, …)."""
+    try:
+        parts = urlsplit(v.strip())
+    except ValueError as e:
+        raise ValueError(f"not a valid URL {v!r}: {e}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"must be an http(s) URL with a host, not {v!r}")
+    return v
+
+
+_EMPTY_PAGE = etree.fromstring("<html><body/></html>")
+_EXSLT = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
+# XPath 1.0 functions and node tests, plus parsel's has-class (prefixed EXSLT names pass).
+_XPATH_FUNCTIONS = frozenset(
+    [
+        "last",
+        "position",
+        "count",
+        "id",
+        "local-name",
+        "namespace-uri",
+        "name",
+        "string",
+        "concat",
+        "starts-with",
+        "contains",
+        "substring-before",
+        "substring-after",
+        "substring",
+        "string-length",
+        "normalize-space",
+        "translate",
+        "boolean",
+        "not",
+        "true",
+        "false",
+        "lang",
+        "number",
+        "sum",
+        "floor",
+        "ceiling",
+        "round",
+        "node",
+        "text",
+        "comment",
+        "processing-instruction",
+        "has-class",
+    ]
+)
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_CALL = re.compile(r"(?<![\w:.-])([A-Za-z_][\w.-]*)\s*\(")
+
+
+def _unknown_functions(xpath: str) -> list[str]:
+    """Unprefixed function names in an XPath that XPath 1.0 (and parsel) do not define."""
+    bare = _QUOTED.sub("''", xpath)
+    return [f for f in _CALL.findall(bare) if f not in _XPATH_FUNCTIONS]
+
+
+def check_selector(spec: str) -> str:
+    """``spec`` when each ``||`` alternative is valid CSS (or ``css:…``) or ``xpath:…``."""
+    for alternative in spec.split("||"):
+        alt = alternative.strip()
+        try:
+            if alt.startswith("xpath:"):
+                xpath = alt[6:].strip()
+            else:
+                xpath = css2xpath(alt.removeprefix("css:").strip())
+            etree.XPath(xpath, namespaces=_EXSLT)(_EMPTY_PAGE)
+            unknown = _unknown_functions(xpath)
+            if unknown:  # lxml would only fail when a page reaches the call
+                raise ValueError(f"unknown function {unknown[0]}()")
+        except Exception as e:  # cssselect and lxml raise their own SyntaxError kinds
+            kind = "XPath" if alt.startswith("xpath:") else "CSS"
+            raise ValueError(f"invalid {kind} selector {alt!r}: {e}") from None
+    return spec
 
 
 class Schedule(_Strict):
@@ -95,6 +184,13 @@ class Selectors(_Strict):
     source: str | None = None
     attachments: str | None = None
 
+    @field_validator("*")
+    @classmethod
+    def _valid(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None or info.field_name == "date_format":
+            return v
+        return check_selector(v)
+
     def as_dict(self) -> dict[str, str]:
         """Only the selectors that are set."""
         return {k: v for k, v in self.model_dump().items() if v}
@@ -119,6 +215,11 @@ class Unit(_Strict):
     selectors: Selectors = Selectors()
     topics: dict[str, list[str]] = {}
     feed_url: str | None = None
+
+    @field_validator("homepage", "feed_url")
+    @classmethod
+    def _http(cls, v: str | None) -> str | None:
+        return v if v is None else http_url(v)
 
     @field_validator("platform")
     @classmethod

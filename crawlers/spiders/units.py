@@ -25,7 +25,7 @@ from crawlers.sniff import NotHtml, check_html
 from domain.registry import Registry, Unit
 from domain.text import match_form
 from storage.articles import known_articles, save_validators
-from storage.db import Store
+from storage.db import Store, error_line
 from storage.models import utcnow
 from storage.progress import Pending, add_pending, done_pending, failed_pending, pending_of
 from storage.urls import canonical_url
@@ -168,13 +168,18 @@ class UnitsSpider(Spider):
             self.validators[unit.id][response.request.url if response.request else response.url] = (
                 response.meta["vnfeeds_validators"]
             )
-        listing = extract_list(
-            response.body,
-            response.url,
-            platform=unit.platform,
-            overrides=unit.selectors.as_dict(),
-            encoding=_encoding(response),
-        )
+        try:
+            listing = extract_list(
+                response.body,
+                response.url,
+                platform=unit.platform,
+                overrides=unit.selectors.as_dict(),
+                encoding=_encoding(response),
+            )
+        except Exception as e:  # a parser or selector failure is the unit's error, not a crash
+            self.record_error(unit.id, response.url, f"list page not read: {error_line(e)}")
+            self._failed(response.request, str(e))  # type: ignore[arg-type]
+            return
         self._stat(unit.id, "entries_seen", len(listing.entries))
         known = self.known[unit.id]
         first_run = not known
@@ -251,13 +256,19 @@ class UnitsSpider(Spider):
         self._note_redirect(unit, response)
         if not self._is_html(unit.id, response, "not stored"):
             return
-        article = extract_page(
-            response.body,
-            response.url,
-            platform=None if unit.platform == "feed" else unit.platform,
-            overrides=unit.selectors.as_dict(),
-            encoding=_encoding(response),
-        )
+        try:
+            article = extract_page(
+                response.body,
+                response.url,
+                platform=None if unit.platform == "feed" else unit.platform,
+                overrides=unit.selectors.as_dict(),
+                encoding=_encoding(response),
+            )
+        except Exception as e:  # a parser or selector failure is the unit's error, not a crash
+            assert response.request is not None
+            self.record_error(unit.id, _origin(response.request), f"not read: {error_line(e)}")
+            self._failed(response.request, str(e))
+            return
         verdict = check_against_list(
             article, response.meta.get("list_title", ""), response.meta.get("list_date", "")
         )

@@ -67,6 +67,9 @@ def cli(app: AppContext, units: tuple[str, ...], full: bool, no_lock: bool, quie
         click.echo(f"warning: {p}", err=True)
     ids = list(units) or [u.id for u in reg.enabled_units()]
     unknown = [u for u in ids if u not in reg.units]
+    invalid = [p for p in reg.problems if p.unit in unknown]
+    if invalid:
+        raise click.ClickException(f"unit {invalid[0].unit} is invalid: {invalid[0]}")
     if unknown:
         raise click.ClickException(
             f"unknown unit(s): {', '.join(unknown)} (see 'vnfeeds sites list')"
