@@ -5,7 +5,9 @@ the crawler's User-Agent, a size cap, and:
 
 - every hop (the first URL and each redirect) is checked before it is requested:
   the host is resolved once, a private address is refused unless allowed, and the
-  connection goes to that very address (no second lookup to rebind);
+  connection goes to that very address (no second lookup to rebind). The allowance
+  (``allow_private``, the commands' ``--allow-private``) covers the asked URL's own
+  host only, never a host it redirects to;
 - ``timeout`` bounds the whole download, redirects included, not each read.
 """
 
@@ -68,8 +70,8 @@ def _connect(url: str, deadline: _Deadline, allow_private: bool) -> http.client.
     private = [a for a in addrs if is_private_ip(a)]
     if private and not allow_private:
         raise FetchError(
-            f"{url}: {host} ({private[0]}) is in a loopback or private network "
-            "(use --allow-private)"
+            f"{url}: {host} ({private[0]}) is in a loopback or private network"
+            + ("" if allow_private else " (use --allow-private)")
         )
     addr = addrs[0]
     try:
@@ -141,7 +143,15 @@ def fetch(
             where = "" if current == url else f" (redirected to {current})"
             raise FetchError(f"{url}: only http(s) URLs can be fetched{where}")
         seen.append(current)
-        status, headers, body = _get(current, deadline, allow_private, max_bytes)
+        own_host = parts.hostname == urlsplit(url).hostname
+        try:
+            status, headers, body = _get(current, deadline, allow_private and own_host, max_bytes)
+        except FetchError as e:
+            if current == url:
+                raise
+            hint = " (--allow-private covers the URL's own host only)" if allow_private else ""
+            reason = str(e).replace(" (use --allow-private)", "")
+            raise FetchError(f"{url}: redirected to {reason}{hint}") from None
         if status in REDIRECTS:
             location = headers.get("Location")
             if not location:

@@ -25,7 +25,7 @@ from vnfeeds.context import AppContext
 @click.option(
     "--allow-private",
     is_flag=True,
-    help="Allow fetching from loopback/private networks (local replicas).",
+    help="Allow the URL's own host to be loopback/private (local replicas); never a redirect target.",
 )
 @click.option("--timeout", type=float, default=20, show_default=True, help="Fetch timeout (s).")
 @click.option("--unit", "unit_id", help="Read the page with this unit's platform and selectors.")

@@ -80,7 +80,9 @@ def check_cmd(app: AppContext) -> None:
 @cli.command("probe")
 @click.argument("url")
 @click.option(
-    "--allow-private", is_flag=True, help="Allow loopback/private hosts (local replicas)."
+    "--allow-private",
+    is_flag=True,
+    help="Allow the URL's own host to be loopback/private (local replicas); never a redirect target.",
 )
 @click.option(
     "--samples", default=3, show_default=True, help="Articles to fetch and parse as samples."
