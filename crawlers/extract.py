@@ -19,7 +19,7 @@ from crawlers.cleaning.dates import parse_vn_date
 from crawlers.cleaning.encodings import decode_page
 from crawlers.cleaning.html import absolutize, sanitize_html
 from crawlers.cleaning.language import detect_language
-from crawlers.cleaning.markup import close_void_elements
+from crawlers.cleaning.markup import cap_depth, close_void_elements
 from crawlers.cleaning.plaintext import html_to_text
 from crawlers.detect import detect_platform
 from crawlers.platforms import feed, generic, get_platform
@@ -127,7 +127,7 @@ def _selector(page: str | bytes, encoding: str | None) -> Selector:
     if isinstance(page, bytes):
         declared = encoding or html_body_declared_encoding(page[:4096])
         page = decode_page(page, declared)
-    return Selector(text=close_void_elements(_nfc(page)), huge_tree=True)
+    return Selector(text=cap_depth(close_void_elements(_nfc(page))), huge_tree=True)
 
 
 def _base(sel: Selector, url: str) -> str:

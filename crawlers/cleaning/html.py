@@ -15,7 +15,7 @@ import lxml.html
 import nh3
 from lxml import etree
 
-from crawlers.cleaning.markup import HTML_PARSER, close_void_elements
+from crawlers.cleaning.markup import HTML_PARSER, cap_depth, close_void_elements
 from crawlers.cleaning.urls import absolutize
 from domain.text import (
     _SPACES,
@@ -106,7 +106,8 @@ def parse_fragment(fragment: str) -> lxml.html.HtmlElement | None:
         return None
     try:
         doc = lxml.html.document_fromstring(
-            "<html><body>" + close_void_elements(text) + "</body></html>", parser=HTML_PARSER
+            "<html><body>" + cap_depth(close_void_elements(text)) + "</body></html>",
+            parser=HTML_PARSER,
         )
     except (etree.ParserError, ValueError):
         return None
