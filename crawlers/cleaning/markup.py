@@ -25,10 +25,41 @@ _CLOSE = re.compile(r"</(?:" + "|".join(VOID_UNKNOWN) + r")\s*>", re.IGNORECASE)
 #: Nesting kept; container tags deeper than this are dropped (libxml2 gives up near 2048; real pages stay far below).
 MAX_DEPTH = 512
 _CONTAINERS = frozenset(
-    "div span section article font center blockquote b i u em strong small big".split()
+    [
+        "div",
+        "span",
+        "section",
+        "article",
+        "font",
+        "center",
+        "blockquote",
+        "b",
+        "i",
+        "u",
+        "em",
+        "strong",
+        "small",
+        "big",
+    ]
 )
 _VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr keygen".split()
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "keygen",
+    ]
 )
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 
