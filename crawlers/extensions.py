@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,7 +13,9 @@ from scrapy.statscollectors import StatsCollector
 
 from crawlers.shared import crawl_store
 from storage import models as m
-from storage.db import Store
+from storage.db import Store, error_line
+
+log = logging.getLogger(__name__)
 
 STAT_KEYS = (
     "list_pages",
@@ -73,6 +76,12 @@ class RunRecorder:
         return self.stats.get_value(f"vnfeeds/{unit_id}/{key}", 0)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        try:
+            self._close_runs(reason)
+        except Exception as e:  # e.g. a full disk: the runs stay running, closed as killed later
+            log.error("crawl runs not recorded: %s", error_line(e))
+
+    def _close_runs(self, reason: str) -> None:
         now = datetime.now(UTC)
         with self.store.session() as s:
             for unit_id, run_id in self.run_ids.items():

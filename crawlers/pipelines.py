@@ -54,7 +54,10 @@ class StorePipeline:
 
     def spider_closed(self, spider: Spider) -> None:
         if self.dedup is not None:
-            self.dedup.close()  # saves the near-duplicate index snapshot
+            try:
+                self.dedup.close()  # saves the near-duplicate index snapshot
+            except Exception as e:  # a full disk: the snapshot is rebuilt next time
+                log.error("near-duplicate index snapshot not saved: %s", error_line(e))
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         unit_id: str = item["unit_id"]

@@ -244,10 +244,14 @@ class UnitsSpider(Spider):
                     meta.get("list_title") or "",
                 )
             )
-        with self.store.session() as s:
-            add_pending(s, unit_id, todo, utcnow())
-            kind, url = response.meta["vnfeeds_pending"]
-            done_pending(s, unit_id, kind, url)
+        try:
+            with self.store.session() as s:
+                add_pending(s, unit_id, todo, utcnow())
+                kind, url = response.meta["vnfeeds_pending"]
+                done_pending(s, unit_id, kind, url)
+        except Exception as e:  # not durable, so not requested: the next run lists them again
+            self.record_error(unit_id, response.url, f"progress not stored: {error_line(e)}")
+            requests.clear()
 
     def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
         """Extract the article and hand it to the pipelines with its raw page."""
@@ -300,8 +304,11 @@ class UnitsSpider(Spider):
         unit_id = request.meta.get("unit_id")
         if pending is None or unit_id is None or self.store is None:
             return
-        with self.store.session() as s:
-            failed_pending(s, unit_id, pending[0], pending[1], error, give_up=give_up)
+        try:
+            with self.store.session() as s:
+                failed_pending(s, unit_id, pending[0], pending[1], error, give_up=give_up)
+        except Exception as e:  # the entry stays pending as it was
+            self.logger.error("unit %s: pending entry not updated: %s", unit_id, error_line(e))
 
     def _is_html(self, unit_id: str, response: Response, outcome: str) -> bool:
         """False (and a recorded error) when the page's bytes are not HTML."""
