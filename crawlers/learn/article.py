@@ -285,7 +285,37 @@ def learn_body(samples: list[Sample]) -> str | None:
         return total
 
     winner, got = _best(cands, score, samples)
-    return winner if winner and texty and got >= len(texty) * 0.5 else None
+    if not (winner and texty and got >= len(texty) * 0.5):
+        return None
+    wider = _wider_body(winner, cands, score, texty, got)
+    return f"{winner} || {wider}" if wider else winner
+
+
+def _wider_body(
+    winner: str, cands: list[str], score: Callable[[str], float], texty: list[Sample], got: float
+) -> str | None:
+    """A named block around ``winner`` on every sample, nearly as good: the body where
+    a page lacks ``winner``'s inner wrapper (the same template, another content type)."""
+    best: tuple[float, int] | None = None
+    out = None
+    for c in cands:
+        if c == winner or not named(c):
+            continue
+        ok = True
+        for s in texty:
+            inner, outer = select(s.sel, winner), select(s.sel, c)
+            if not inner or not outer or len(outer) != 1:
+                ok = False
+                break
+            if outer[0].root is inner[0].root or not contains(outer[0].root, inner[0].root):
+                ok = False
+                break
+        if not ok:
+            continue
+        sc = score(c)
+        if sc >= 0.9 * got and (best is None or (sc, -len(c)) > best):
+            best, out = (sc, -len(c)), c
+    return out
 
 
 def _chrome_blocks(s: Sample, body: etree._Element) -> list[etree._Element]:

@@ -17,6 +17,8 @@ from parsel import Selector
 _IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 # Ids that change from page to page (generated counters, GUIDs, numbers) are useless.
 _VOLATILE = re.compile(r"\d{3,}|[0-9a-f]{8}[-_][0-9a-f]{4}", re.IGNORECASE)
+# A generated class: a stable prefix and a long hex tail (``ExternalClassD44D9F…``).
+_GENERATED = re.compile(r"^([A-Za-z][A-Za-z_-]{3,}?)[0-9A-Fa-f]{8,}$")
 _SKIP = {"script", "style", "noscript", "head", "title", "meta", "link"}
 MAX_ANCESTORS = 6
 
@@ -35,6 +37,8 @@ def own_selectors(el: etree._Element) -> list[str]:
     for cls in (el.get("class") or "").split():
         if _IDENT.match(cls) and not _VOLATILE.search(cls):
             out.append(f"{tag}.{cls}")
+        elif m := _GENERATED.match(cls):
+            out.append(f"{tag}[class^='{m.group(1)}']")
     ident = el.get("id") or ""
     if ident and _IDENT.match(ident) and not _VOLATILE.search(ident):
         out.append(f"#{ident}")
@@ -43,7 +47,7 @@ def own_selectors(el: etree._Element) -> list[str]:
 
 def _anchor_selectors(el: etree._Element) -> list[str]:
     """Names of an ancestor used as context: only classes and stable ids (not bare tags)."""
-    return [s for s in own_selectors(el) if "." in s or s.startswith("#")]
+    return [s for s in own_selectors(el) if named(s)]
 
 
 def selectors_for(el: etree._Element, *, stop: etree._Element | None = None) -> list[str]:
@@ -101,4 +105,4 @@ def unique(items: Iterable[str]) -> list[str]:
 
 def named(spec: str) -> bool:
     """The selector names a class or an id (sturdier than bare tags like ``div > a``)."""
-    return "." in spec or "#" in spec
+    return "." in spec or "#" in spec or "[class^=" in spec

@@ -98,3 +98,15 @@ def test_drop_leading_title(html: str, dropped: bool) -> None:
     assert drop_leading_title(root, "Tên bài") is dropped
     remaining = " ".join(root.itertext())
     assert remaining.count("Tên bài") == html.count("Tên bài") - int(dropped)
+
+
+def test_body_falls_back_to_the_wider_block_when_the_inner_wrapper_is_missing() -> None:
+    """snv's test-tin-noi-bat has the ExternalClass content block but no inner
+    ``div.asset-content``: the learned body still finds it, not the page frame."""
+    learned, pages = _learn("snv.daknong.gov.vn", "tin-tuc-su-kien/page/2")
+    assert "||" in learned.selectors["body"], learned.selectors
+    url = "http://snv.daknong.gov.vn/test-tin-noi-bat/"
+    body = _body(learned, pages, url)
+    assert body.startswith("Lễ ra quân huấn luyện năm 2019. Sáng 1/3, tại Đại đội bộ binh 6")
+    assert body.endswith("thực hiện nhiệm vụ quân sự Quốc phòng năm 2018.")
+    assert "SỐ LƯỢT TRUY CẬP" not in body and "Trang chủ" not in body
