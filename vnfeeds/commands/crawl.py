@@ -52,6 +52,17 @@ def print_summary(
     console.print(table)
 
 
+def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``NAME=VALUE`` pairs as a dict; a pair without ``=`` or a name is a usage error."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{pair!r}: expected NAME=VALUE", param_hint="--set")
+        out[name.strip()] = value
+    return out
+
+
 @click.command()
 @click.argument("units", nargs=-1)
 @click.option("--full", is_flag=True, help="Walk every list page and refetch every article.")
@@ -59,9 +70,25 @@ def print_summary(
     "--no-lock", is_flag=True, help="Do not take the per-unit lock (the scheduler holds it)."
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.option(
+    "--set",
+    "-s",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting for this crawl (repeatable), as scrapy's -s does.",
+)
 @pass_app
-def cli(app: AppContext, units: tuple[str, ...], full: bool, no_lock: bool, quiet: bool) -> None:
+def cli(
+    app: AppContext,
+    units: tuple[str, ...],
+    full: bool,
+    no_lock: bool,
+    quiet: bool,
+    overrides: tuple[str, ...],
+) -> None:
     """Crawl UNITS (default: every enabled unit) once into the store."""
+    extra = _settings(overrides)
     reg = app.registry()
     for p in reg.problems:
         click.echo(f"warning: {p}", err=True)
@@ -111,7 +138,13 @@ def cli(app: AppContext, units: tuple[str, ...], full: bool, no_lock: bool, quie
                 progress.update(tasks[uid], description=f"{uid}: {pages} pages, {items} articles")
 
             results = run_crawl(
-                reg, runnable, store=store, sites=app.sites, full=full, on_event=on_event
+                reg,
+                runnable,
+                store=store,
+                sites=app.sites,
+                full=full,
+                on_event=on_event,
+                extra=extra,
             )
         from ops.jobs import judge_latest_runs, verdicts_of_latest_runs
 

@@ -1,0 +1,204 @@
+"""The crawl pipeline against raw Scrapy on the same replica pages, side by side.
+
+    python -m bench.pipeline [--pairs N] [--seed N]
+
+Serves the replica sites on loopback (``crawlers.replicas``; their units ask for no delay
+and 4 requests per host), then runs, interleaved over ``--pairs`` pairs (the order
+alternates from pair to pair), two processes with politeness off (:data:`POLITENESS_OFF`:
+no AutoThrottle, no delay; robots.txt is still fetched and obeyed by both):
+
+* ours: ``vnfeeds --db FRESH --sites UNITS crawl --full --no-lock -q --set …`` (fetch,
+  parse, clean, store, dedup), a fresh SQLite database each time;
+* raw: ``python -m bench.raw_scrapy`` (a Scrapy spider with a no-op callback and the same
+  settings) on the URLs ours fetched in a warm-up run.
+
+Each run is timed by the replica server: the crawl window is the first request's answer
+to the last one's, so both sides are timed the same way and start-up is left out (the
+whole-process wall time is printed too). Printed per pair and as medians: pages/s of each
+(pages = requests the server answered), the ratio ours/raw (median of the pair ratios),
+articles/s (articles stored over ours' crawl window) and each process' peak RSS (from
+``wait4``). A script that prints figures; it judges nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+from crawlers.replicas.server import ReplicaServer, RequestRecord
+
+#: Scrapy settings both sides run with: politeness off.
+POLITENESS_OFF = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"}
+
+
+class _TimedRequests(list[RequestRecord]):
+    """The server's request log, with the monotonic time of each answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    def append(self, record: RequestRecord) -> None:
+        self.times.append(time.monotonic())
+        super().append(record)
+
+    def clear(self) -> None:
+        self.times.clear()
+        super().clear()
+
+
+@dataclass
+class Run:
+    """One measured process."""
+
+    pages: int
+    window: float  # seconds from the first answered request to the last
+    wall: float  # whole process
+    rss_mib: float  # peak resident set of the process
+    articles: int = 0
+
+    @property
+    def pages_per_s(self) -> float:
+        """Pages answered per second of the crawl window."""
+        return self.pages / self.window if self.window > 0 else 0.0
+
+
+def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:
+    """Run ``cmd`` to the end; the server's log of its requests gives pages and window."""
+    log = srv.requests
+    assert isinstance(log, _TimedRequests)
+    srv.reset_requests()
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
+        raise SystemExit(f"bench: {' '.join(cmd[:4])}… exited {proc.returncode}: {tail}")
+    times = list(log.times)
+    window = times[-1] - times[0] if len(times) > 1 else wall
+    return Run(pages=len(times), window=window, wall=wall, rss_mib=usage.ru_maxrss / 1024)
+
+
+def _ours(srv: ReplicaServer, units: Path, work: Path, env: dict[str, str], n: int) -> Run:
+    db = work / f"ours-{n}" / "vnfeeds.sqlite3"
+    db.parent.mkdir()
+    cmd = [
+        sys.executable,
+        "-m",
+        "vnfeeds",
+        "--db",
+        str(db),
+        "--sites",
+        str(units),
+        "crawl",
+        "--full",
+        "--no-lock",
+        "-q",
+        *(f"--set={k}={v}" for k, v in POLITENESS_OFF.items()),
+    ]
+    run = _run(cmd, srv, env)
+    with sqlite3.connect(db) as con:
+        run.articles = con.execute("select count(*) from articles").fetchone()[0]
+    return run
+
+
+def _urls(records: list[RequestRecord]) -> list[str]:
+    """The pages a crawl fetched (answered 200, robots.txt aside: Scrapy fetches it itself)."""
+    return [
+        f"http://{r.host}{r.path_qs}"
+        for r in records
+        if r.status == 200 and r.method == "GET" and not r.path_qs.startswith("/robots.txt")
+    ]
+
+
+def _machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{platform.node()}: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, load {load}"
+
+
+def _fmt(run: Run) -> str:
+    return (
+        f"{run.pages:4d} pages in {run.window:6.2f} s = {run.pages_per_s:7.1f} pages/s"
+        f" (wall {run.wall:5.2f} s, peak RSS {run.rss_mib:6.1f} MiB)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the pairs and print the figures."""
+    ap = argparse.ArgumentParser(prog="python -m bench.pipeline", description=__doc__)
+    ap.add_argument("--pairs", type=int, default=5, help="measured pairs (default 5)")
+    ap.add_argument("--seed", type=int, default=1, help="replica corpus seed")
+    args = ap.parse_args(argv)
+    env = dict(os.environ, VNFEEDS_SCRAPY_LOG_LEVEL="ERROR")
+    env.pop("VNFEEDS_DB", None)
+    env.pop("VNFEEDS_SITES", None)
+    print(f"machine: {_machine()}")
+    with (
+        tempfile.TemporaryDirectory(prefix="vnfeeds-bench-") as tmp,
+        ReplicaServer(0, seed=args.seed) as srv,
+    ):
+        work = Path(tmp)
+        srv.requests = _TimedRequests()
+        units = srv.write_units(work / "units.toml")
+        warm = _ours(srv, units, work, env, 0)
+        urls_file = work / "urls.txt"
+        urls_file.write_text("\n".join(_urls(srv.requests)) + "\n", encoding="utf-8")
+        raw_cmd = [sys.executable, "-m", "bench.raw_scrapy", str(urls_file), str(units)]
+        raw_cmd += [f"{k}={v}" for k, v in POLITENESS_OFF.items()]
+        _run(raw_cmd, srv, env)
+        print(f"warm-up: ours {_fmt(warm)}; {warm.articles} articles")
+        ours: list[Run] = []
+        raw: list[Run] = []
+        for i in range(1, args.pairs + 1):
+            if i % 2:
+                ours.append(_ours(srv, units, work, env, i))
+                raw.append(_run(raw_cmd, srv, env))
+            else:
+                raw.append(_run(raw_cmd, srv, env))
+                ours.append(_ours(srv, units, work, env, i))
+            o, r = ours[-1], raw[-1]
+            print(f"pair {i}: ours {_fmt(o)}; {o.articles} articles")
+            print(f"        raw  {_fmt(r)}; ratio {o.pages_per_s / r.pages_per_s:.3f}")
+    ratios = [o.pages_per_s / r.pages_per_s for o, r in zip(ours, raw, strict=True)]
+    med: dict[str, Any] = {
+        "ours": median(o.pages_per_s for o in ours),
+        "raw": median(r.pages_per_s for r in raw),
+        "articles": median(o.articles / o.window for o in ours),
+        "ours_rss": median(o.rss_mib for o in ours),
+        "raw_rss": median(r.rss_mib for r in raw),
+        "ours_wall": median(o.wall for o in ours),
+        "raw_wall": median(r.wall for r in raw),
+    }
+    print(f"medians over {args.pairs} pairs (load now {os.getloadavg()[0]:.2f}):")
+    print(f"  pipeline   {med['ours']:7.1f} pages/s   {med['articles']:6.1f} articles/s")
+    print(f"  raw scrapy {med['raw']:7.1f} pages/s")
+    print(f"  ratio      {median(ratios):.3f}  (pairs: {min(ratios):.3f} … {max(ratios):.3f})")
+    print(f"  peak RSS   pipeline {med['ours_rss']:.0f} MiB, raw scrapy {med['raw_rss']:.0f} MiB")
+    print(f"  wall       pipeline {med['ours_wall']:.2f} s, raw scrapy {med['raw_wall']:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

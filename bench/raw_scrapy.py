@@ -1,0 +1,75 @@
+"""The raw Scrapy side of ``bench.pipeline``: fetch a list of URLs, do nothing with them.
+
+    python -m bench.raw_scrapy URLS_FILE UNITS_FILE [NAME=VALUE …]
+
+Same settings as ``vnfeeds crawl`` builds for those units (``crawlers.runner.crawl_settings``:
+concurrency, per-host slots, delay floor, robots.txt, AutoThrottle, timeouts, user agent),
+minus vnfeeds' own components (pipelines, downloader middlewares, run recorder), plus the
+``NAME=VALUE`` overrides given (as ``vnfeeds crawl --set`` takes them). The callback is a no-op: the cost measured is Scrapy fetching the pages and nothing else.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import CrawlerProcess
+from scrapy.http import Response
+from scrapy.settings import Settings
+
+from crawlers.registry import load_registry
+from crawlers.runner import crawl_settings
+
+
+class NoopSpider(Spider):
+    """Requests every URL of a file once; the callback ignores the response."""
+
+    name = "noop"
+
+    def __init__(self, urls_file: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.urls = Path(urls_file).read_text(encoding="utf-8").split()
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.urls:
+            yield Request(url, callback=self.noop, dont_filter=True)
+
+    def noop(self, response: Response) -> None:
+        """Do nothing with the page."""
+        return None
+
+
+def raw_settings(units_file: Path, overrides: dict[str, str] | None = None) -> Settings:
+    """vnfeeds' crawl settings for the units of ``units_file``, without vnfeeds' components."""
+    registry = load_registry(units_file)
+    settings = crawl_settings(list(registry.units.values()), db_url="", sites=units_file, full=True)
+    settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+    settings.set("DOWNLOADER_MIDDLEWARES", {}, priority="cmdline")
+    extensions = dict(settings.getdict("EXTENSIONS"))
+    extensions.pop("crawlers.extensions.RunRecorder", None)
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def main(argv: list[str]) -> int:
+    """Crawl the URLs of ``argv[0]`` with the settings of the units file ``argv[1]``."""
+    pairs = [a.partition("=") for a in argv[2:]]
+    if len(argv) < 2 or any(not sep for _, sep, _ in pairs):
+        print(
+            "usage: python -m bench.raw_scrapy URLS_FILE UNITS_FILE [NAME=VALUE …]", file=sys.stderr
+        )
+        return 2
+    settings = raw_settings(Path(argv[1]), {k: v for k, _, v in pairs})
+    process = CrawlerProcess(settings, install_root_handler=False)
+    process.crawl(NoopSpider, urls_file=argv[0])
+    process.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
