@@ -2,7 +2,7 @@
 
     python -m bench.pipeline [--pairs N] [--seed N]
 
-Serves the replica sites on loopback (``crawlers.replicas``; their units ask for no delay
+Serves the replica sites on loopback (``replicas``; their units ask for no delay
 and 4 requests per host), then runs, interleaved over ``--pairs`` pairs (the order
 alternates from pair to pair), two processes with politeness off (:data:`POLITENESS_OFF`:
 no AutoThrottle, no delay; robots.txt is still fetched and obeyed by both):
@@ -35,7 +35,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from crawlers.replicas.server import ReplicaServer, RequestRecord
+from replicas.server import ReplicaServer, RequestRecord
 
 #: Scrapy settings both sides run with: politeness off.
 POLITENESS_OFF = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"}

@@ -20,7 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 from scrapy.settings import Settings
 
-from crawlers.registry import load_registry
+from domain.registry import load_registry
 from crawlers.runner import crawl_settings
 
 

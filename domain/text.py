@@ -23,6 +23,7 @@ __all__ = [
     "canonical_tone",
     "clean_multiline",
     "clean_text",
+    "fix_encoding",
     "is_vn_syllable",
     "match_form",
     "split_syllable",
@@ -126,11 +127,34 @@ def _repair_entities(s: str) -> str:
     return _unescape(s)
 
 
+@lru_cache(maxsize=16384)
+def _fix_segment(seg: str) -> str:
+    """ftfy (our config) on one segment: a line with its ``\n``, as ftfy itself splits text."""
+    if seg.isascii() and "\x1b" not in seg:
+        return seg  # nothing for ftfy to do: no mojibake, controls or terminal escapes
+    return ftfy.fix_text(seg, config=_FTFY)
+
+
+def fix_encoding(s: str) -> str:
+    """``ftfy.fix_text(s, config=_FTFY)``, remembered per line.
+
+    ftfy repairs each line (with its ``\n``) on its own, so caching by line gives the same
+    text while the same paragraphs, met again at each cleaning stage, are repaired once.
+    """
+    if "\n" not in s:
+        return _fix_segment(s)
+    lines = s.split("\n")
+    last = lines.pop()
+    return "".join(
+        [*(_fix_segment(line + "\n") for line in lines), _fix_segment(last) if last else ""]
+    )
+
+
 def _repair(s: str) -> str:
     """The shared repair pipeline, before whitespace handling."""
     s = xml_safe(s)  # also drops lone surrogates, which ftfy cannot encode
     if not s.isascii():
-        s = ftfy.fix_text(s, config=_FTFY)
+        s = fix_encoding(s)
     s = _repair_entities(s)
     s = _LINE_SEPARATORS.sub("\n", s)
     s = _INVISIBLE.sub("", s)
@@ -291,10 +315,22 @@ def canonical_tone(word: str) -> str:
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+@lru_cache(maxsize=65536)
+def _tone_token(token: str) -> str:
+    """One space-free token with each of its words' tones in the canonical place."""
+    return _WORD.sub(lambda m: canonical_tone(m.group(0)), token)
+
+
 def _match_form_once(s: str) -> str:
     s = unicodedata.normalize("NFC", clean_text(s).casefold())
-    s = _WORD.sub(lambda m: canonical_tone(m.group(0)), s)
+    # clean_text leaves single spaces between tokens; tokens repeat, so map them cached.
+    s = " ".join([_tone_token(t) for t in s.split(" ")])
     return unicodedata.normalize("NFC", s)
+
+
+@lru_cache(maxsize=16384)
+def _match_form_line(s: str) -> str:
+    return _fixpoint(_match_form_once, s)
 
 
 @lru_cache(maxsize=2048)
@@ -302,6 +338,10 @@ def match_form(s: str) -> str:
     """Canonical form for dedup/search/topics: clean, casefolded, one tone convention.
 
     ``match_form("Hoà Bình") == match_form("HÒA BÌNH") == match_form("hòa bình")``.
-    See :func:`canonical_tone` for the tone rule.
+    See :func:`canonical_tone` for the tone rule. One line (the form is one line: line
+    breaks become spaces); a text's lines are formed one by one and remembered, so a
+    paragraph met again (in the content hash, the fingerprint, the topics) costs nothing.
     """
-    return _fixpoint(_match_form_once, s)
+    if "\n" not in s:
+        return _match_form_line(s)
+    return " ".join([f for f in map(_match_form_line, s.split("\n")) if f])

@@ -23,9 +23,8 @@ import unicodedata
 from collections.abc import Callable
 
 import charset_normalizer
-import ftfy
 
-from domain.text import _FTFY, is_vn_syllable
+from domain.text import fix_encoding, is_vn_syllable
 
 __all__ = [
     "decode_page",
@@ -292,7 +291,7 @@ def _codec(label: str | None) -> str | None:
 def _finish(text: str) -> str:
     text = to_nfc(text)
     if not text.isascii():
-        text = ftfy.fix_text(text, config=_FTFY)  # double-encoded UTF-8
+        text = fix_encoding(text)  # double-encoded UTF-8
         text = fix_legacy(text)
     return to_nfc(text)
 
