@@ -89,6 +89,8 @@ def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:
         tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
         raise SystemExit(f"bench: {' '.join(cmd[:4])}… exited {proc.returncode}: {tail}")
     times = list(log.times)
+    if len(times) < 2:
+        raise SystemExit(f"bench: {' '.join(cmd[:4])}… fetched nothing: {err.decode()[-400:]}")
     window = times[-1] - times[0] if len(times) > 1 else wall
     return Run(pages=len(times), window=window, wall=wall, rss_mib=usage.ru_maxrss / 1024)
 

@@ -4,8 +4,9 @@
 
 Same settings as ``vnfeeds crawl`` builds for those units (``crawlers.runner.crawl_settings``:
 concurrency, per-host slots, delay floor, robots.txt, AutoThrottle, timeouts, user agent),
-minus vnfeeds' own components (pipelines, downloader middlewares, run recorder), plus the
-``NAME=VALUE`` overrides given (as ``vnfeeds crawl --set`` takes them). The callback is a no-op: the cost measured is Scrapy fetching the pages and nothing else.
+minus vnfeeds' own components (pipelines, downloader middlewares, extensions but the
+throttle), plus the ``NAME=VALUE`` overrides given (as ``vnfeeds crawl --set`` takes them).
+The callback is a no-op: the cost measured is Scrapy fetching the pages and nothing else.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 from scrapy.settings import Settings
 
-from domain.registry import load_registry
 from crawlers.runner import crawl_settings
+from domain.registry import load_registry
 
 
 class NoopSpider(Spider):
@@ -48,8 +49,12 @@ def raw_settings(units_file: Path, overrides: dict[str, str] | None = None) -> S
     settings = crawl_settings(list(registry.units.values()), db_url="", sites=units_file, full=True)
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     settings.set("DOWNLOADER_MIDDLEWARES", {}, priority="cmdline")
-    extensions = dict(settings.getdict("EXTENSIONS"))
-    extensions.pop("crawlers.extensions.RunRecorder", None)
+    # Only the throttle stays of vnfeeds' extensions (it is politeness, not processing).
+    extensions = {
+        name: order
+        for name, order in settings.getdict("EXTENSIONS").items()
+        if not name.startswith("crawlers.") or name == "crawlers.throttle.UnitAwareAutoThrottle"
+    }
     settings.set("EXTENSIONS", extensions, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")

@@ -23,6 +23,8 @@ VNFEEDS_SITES = os.environ.get("VNFEEDS_SITES", "")
 VNFEEDS_FULL = False
 # First-run backfill: list pages per category to walk when nothing is known yet.
 VNFEEDS_BACKFILL_PAGES = 20
+# Article extraction worker processes (0: in the crawl process; unset: by CPU count).
+VNFEEDS_PARSE_WORKERS = os.environ.get("VNFEEDS_PARSE_WORKERS", "")
 # List pages to walk on later runs before stopping even if the page still has new items.
 VNFEEDS_MAX_PAGES = 50
 

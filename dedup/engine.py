@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from dedup.clusters import LINKED, recluster
 from dedup.config import DedupConfig
@@ -38,6 +38,19 @@ AUTO_STATUSES = ("pending", "auto", "cleared")
 MIN_EXACT_WORDS = 25
 #: decision views (match form, shingles, sentences) kept for articles met again
 VIEW_CACHE = 4096
+
+
+#: what a decision view reads of a stored article (and its cache key)
+_VIEW_COLUMNS = (
+    m.Article.title,
+    m.Article.lead,
+    m.Article.body_text,
+    m.Article.published,
+    m.Article.source,
+    m.Article.canonical_url,
+    m.Article.content_hash,
+    m.Article.changed_at,
+)
 
 
 def content_hash_of(title: str, body_text: str) -> str:
@@ -215,6 +228,7 @@ class DedupEngine:
         self._catch_up(session)
         view = DocView.from_row(article, self.config.shingle)
         fp = self._fingerprint(article, view)
+        self._remember(article, view)  # met again as another article's candidate
         others = self._candidate_ids(session, article, fp)
         existing = {
             (c.a_id if c.b_id == article.id else c.b_id): c
@@ -232,18 +246,13 @@ class DedupEngine:
         relink: set[int] = set()
         flipped: list[m.DuplicateCandidate] = []
         out: list[m.DuplicateCandidate] = []
-        rows: list[m.Article] = (
-            list(session.scalars(select(m.Article).where(m.Article.id.in_(others))))
-            if others
-            else []
-        )
-        for other in rows:
-            v = decide(view, self._view(other), self.config)
-            cand = existing.get(other.id)
+        for other_id, other_view in self._views_of(session, others):
+            v = decide(view, other_view, self.config)
+            cand = existing.get(other_id)
             if cand is None and v.verdict == "distinct":
                 continue
             if cand is None:
-                a_id, b_id = sorted((article.id, other.id))
+                a_id, b_id = sorted((article.id, other_id))
                 cand = m.DuplicateCandidate(a_id=a_id, b_id=b_id, created_at=now, status="pending")
                 session.add(cand)
                 was_linked = False
@@ -253,7 +262,7 @@ class DedupEngine:
             if cand.status in AUTO_STATUSES:
                 cand.status = _status_for(v.verdict)
             if (cand.status in LINKED) != was_linked:
-                relink.add(other.id)
+                relink.add(other_id)
                 flipped.append(cand)
             if cand.verdict != "distinct" or cand.status not in AUTO_STATUSES:
                 out.append(cand)
@@ -267,6 +276,38 @@ class DedupEngine:
             recluster(session, {article.id, *relink}, now)
         session.flush()
         return out
+
+    def _remember(self, a: m.Article, view: DocView) -> None:
+        self._views[(a.id, a.content_hash, a.changed_at)] = view
+        if len(self._views) > VIEW_CACHE:
+            self._views.popitem(last=False)
+
+    def _views_of(self, session: Session, ids: set[int]) -> list[tuple[int, DocView]]:
+        """Decision views of stored articles (ascending id); rows are read only for views
+        not cached, and then only the columns a view needs."""
+        if not ids:
+            return []
+        keys = session.execute(
+            select(m.Article.id, m.Article.content_hash, m.Article.changed_at)
+            .where(m.Article.id.in_(ids))
+            .order_by(m.Article.id)
+        ).all()
+        found: dict[int, DocView] = {}
+        for aid, digest, changed in keys:
+            v = self._views.get((aid, digest, changed))
+            if v is not None:
+                self._views.move_to_end((aid, digest, changed))
+                found[aid] = v
+        missing = [k[0] for k in keys if k[0] not in found]
+        if missing:
+            stmt = (
+                select(m.Article)
+                .options(load_only(*_VIEW_COLUMNS), lazyload(m.Article.topics))
+                .where(m.Article.id.in_(missing))
+            )
+            for a in session.scalars(stmt):
+                found[a.id] = self._view(a)
+        return [(k[0], found[k[0]]) for k in keys if k[0] in found]
 
     def _view(self, a: m.Article) -> DocView:
         """The decision view of a stored article, cached while its content is unchanged."""

@@ -18,8 +18,9 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.cleaning.dates import parse_list_date
-from crawlers.extract import extract_list, extract_page
+from crawlers.extract import extract_list
 from crawlers.listcheck import check_against_list
+from crawlers.parsing import ParsePool
 from crawlers.shared import crawl_store
 from crawlers.sniff import NotHtml, check_html
 from domain.registry import Registry, Unit
@@ -54,6 +55,7 @@ class UnitsSpider(Spider):
         self.queued: dict[str, set[str]] = defaultdict(set)  # canonical URLs asked this run
         self.url_limit = 2083
         self.max_bytes = 8 * 1024 * 1024
+        self.parser = ParsePool(0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> UnitsSpider:
@@ -65,6 +67,7 @@ class UnitsSpider(Spider):
         spider.max_pages = settings.getint("VNFEEDS_MAX_PAGES")
         spider.url_limit = settings.getint("URLLENGTH_LIMIT")
         spider.max_bytes = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.parser = ParsePool.from_crawler(crawler)
         # Connected before any extension's handler, so units are known to them.
         crawler.signals.connect(spider.opened, signal=signals.spider_opened)
         return spider
@@ -253,15 +256,15 @@ class UnitsSpider(Spider):
             self.record_error(unit_id, response.url, f"progress not stored: {error_line(e)}")
             requests.clear()
 
-    def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
-        """Extract the article and hand it to the pipelines with its raw page."""
+    async def parse_article(self, response: Response) -> AsyncIterator[dict[str, Any]]:
+        """Extract the article (in a parse worker) and hand it on with its raw page."""
         unit = self.unit(response.meta["unit_id"])
         self._stat(unit.id, "articles_fetched")
         self._note_redirect(unit, response)
         if not self._is_html(unit.id, response, "not stored"):
             return
         try:
-            article = extract_page(
+            article = await self.parser.extract(
                 response.body,
                 response.url,
                 platform=None if unit.platform == "feed" else unit.platform,

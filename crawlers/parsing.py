@@ -1,0 +1,97 @@
+"""Article extraction off the reactor: a small process pool the spider awaits.
+
+Extraction and cleaning are pure CPU work on bytes the spider already holds, so they
+run in worker processes while the reactor keeps fetching. ``VNFEEDS_PARSE_WORKERS``
+sets the pool size (0: extract in the crawl process itself, as before; unset: one
+worker per CPU beyond the first, at least one, at most four). Workers start from a
+fork server that has the parsers imported, so a worker costs no start-up of its own.
+A worker that dies (killed, out of memory) breaks the pool: the page is extracted in
+the crawl process instead, and so are the rest of the crawl's pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from crawlers.extract import extract_page
+from domain.article import Article
+
+log = logging.getLogger(__name__)
+
+
+def default_workers() -> int:
+    """One worker per CPU beyond the first (the reactor's), at least one, at most four."""
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
+class ParsePool:
+    """Runs :func:`crawlers.extract.extract_page` in worker processes (or inline)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ParsePool:
+        """Sized by ``VNFEEDS_PARSE_WORKERS``; shut down when the spider closes."""
+        raw = crawler.settings.get("VNFEEDS_PARSE_WORKERS")
+        workers = (
+            default_workers()
+            if raw in (None, "")
+            else crawler.settings.getint("VNFEEDS_PARSE_WORKERS")
+        )
+        pool = cls(max(0, workers))
+        crawler.signals.connect(pool.close, signal=signals.spider_closed)
+        return pool
+
+    def _pool(self) -> ProcessPoolExecutor | None:
+        if self._executor is None and self.workers > 0:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["crawlers.extract"])
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        return self._executor
+
+    async def extract(
+        self,
+        body: bytes,
+        url: str,
+        *,
+        platform: str | None,
+        overrides: dict[str, str],
+        encoding: str | None,
+    ) -> Article:
+        """The article of a fetched page, extracted in a worker when there is one."""
+        pool = self._pool()
+        if pool is not None:
+            try:
+                future = pool.submit(
+                    extract_page,
+                    body,
+                    url,
+                    platform=platform,
+                    overrides=overrides,
+                    encoding=encoding,
+                )
+                return await asyncio.wrap_future(future)
+            except BrokenProcessPool as e:
+                log.warning("parse workers died (%s); extracting in the crawl process", e)
+                self.workers = 0
+                self._shutdown()
+        return extract_page(body, url, platform=platform, overrides=overrides, encoding=encoding)
+
+    def _shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def close(self) -> None:
+        """Stop the workers."""
+        self._shutdown()
