@@ -19,7 +19,7 @@ from typing import Any
 from scrapy import Request, Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
-from scrapy.settings import Settings
+from scrapy.settings import Settings, default_settings
 
 from crawlers.runner import crawl_settings
 from domain.registry import load_registry
@@ -53,9 +53,12 @@ def raw_settings(units_file: Path, overrides: dict[str, str] | None = None) -> S
     extensions = {
         name: order
         for name, order in settings.getdict("EXTENSIONS").items()
-        if not name.startswith("crawlers.") or name == "crawlers.throttle.UnitAwareAutoThrottle"
+        if not name.startswith("crawlers.") or name.startswith("crawlers.throttle.")
     }
     settings.set("EXTENSIONS", extensions, priority="cmdline")
+    for name in ("TWISTED_DNS_RESOLVER",):  # vnfeeds' private-network guard: Scrapy's own
+        if str(settings.get(name, "")).startswith("crawlers."):
+            settings.set(name, getattr(default_settings, name), priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings
