@@ -328,20 +328,11 @@ def _match_form_once(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
-@lru_cache(maxsize=16384)
-def _match_form_line(s: str) -> str:
-    return _fixpoint(_match_form_once, s)
-
-
 @lru_cache(maxsize=2048)
 def match_form(s: str) -> str:
     """Canonical form for dedup/search/topics: clean, casefolded, one tone convention.
 
     ``match_form("Hoà Bình") == match_form("HÒA BÌNH") == match_form("hòa bình")``.
-    See :func:`canonical_tone` for the tone rule. One line (the form is one line: line
-    breaks become spaces); a text's lines are formed one by one and remembered, so a
-    paragraph met again (in the content hash, the fingerprint, the topics) costs nothing.
+    See :func:`canonical_tone` for the tone rule.
     """
-    if "\n" not in s:
-        return _match_form_line(s)
-    return " ".join([f for f in map(_match_form_line, s.split("\n")) if f])
+    return _fixpoint(_match_form_once, s)

@@ -1,0 +1,71 @@
+"""The caches of domain.text (ftfy per line, tones per token) give what the uncached did."""
+
+from __future__ import annotations
+
+import ftfy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from domain.text import (
+    _FTFY,
+    _WORD,
+    _tone_token,
+    canonical_tone,
+    clean_text,
+    fix_encoding,
+    match_form,
+)
+
+# Pieces of damaged and clean text, newlines and line-separator quirks among them.
+PIECES = [
+    "Thá»© 5",
+    "nÄƒm 2024",
+    "â€œ",
+    "Ã",
+    "Â£5",
+    "\x83",
+    "\x1b[31m",
+    "\r\n",
+    "\n",
+    "\n\n",
+    "\r",
+    "\u2028",
+    "  ",
+    "&amp;",
+    "ldquo;",
+    "#8221;",
+    "hoà",
+    "HÒA BÌNH",
+    "THUỶ",
+    "khoẻ",
+    "œ",
+    "Œ",
+    "¥",
+    "ĐẮK NÔNG",
+    "a\u0300",
+    "Sở Công Thương",
+    ".",
+    "e",
+    " ",
+]
+
+texts = st.lists(st.sampled_from(PIECES), max_size=14).map("".join)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(texts)
+def test_fix_encoding_is_ftfy_on_the_whole_text(s: str) -> None:
+    assert fix_encoding(s) == ftfy.fix_text(s, config=_FTFY)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(texts)
+def test_tones_by_cached_tokens_are_tones_by_words(s: str) -> None:
+    cleaned = clean_text(s).casefold()
+    by_words = _WORD.sub(lambda m: canonical_tone(m.group(0)), cleaned)
+    assert " ".join(_tone_token(t) for t in cleaned.split(" ")) == by_words
+
+
+def test_match_form_keeps_its_examples() -> None:
+    assert match_form("Hoà Bình") == match_form("HÒA BÌNH") == match_form("hòa bình")
+    assert match_form("Ã\r\nThá»© 5") == "à thứ 5"  # a repair across the line break
