@@ -12,12 +12,14 @@ no AutoThrottle, no delay; robots.txt is still fetched and obeyed by both):
 * raw: ``python -m bench.raw_scrapy`` (a Scrapy spider with a no-op callback and the same
   settings) on the URLs ours fetched in a warm-up run.
 
-Each run is timed by the replica server: the crawl window is the first request's answer
-to the last one's, so both sides are timed the same way and start-up is left out (the
-whole-process wall time is printed too). Printed per pair and as medians: pages/s of each
+Each run is timed from the replica server's answer to its first request to the process'
+exit, so both sides are timed the same way, start-up is left out and whatever work is
+still queued when the last page arrives (storing, dedup, closing) is counted; the
+whole-process wall time is printed too. Printed per pair and as medians: pages/s of each
 (pages = requests the server answered), the ratio ours/raw (median of the pair ratios),
-articles/s (articles stored over ours' crawl window) and each process' peak RSS (from
-``wait4``). A script that prints figures; it judges nothing.
+articles/s (articles stored over ours' window), each process' peak RSS (from ``wait4``)
+and the peak of the sum over it and its children (the parse workers, the fork server). A script
+that prints figures; it judges nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,15 +65,47 @@ class Run:
     """One measured process."""
 
     pages: int
-    window: float  # seconds from the first answered request to the last
+    window: float  # seconds from the first answered request to the process' exit
     wall: float  # whole process
-    rss_mib: float  # peak resident set of the process
+    rss_mib: float  # peak resident set of the process (wait4: its largest reaped process)
+    tree_mib: float  # peak of the sum over the process and its children (sampled, 5 per s)
     articles: int = 0
 
     @property
     def pages_per_s(self) -> float:
-        """Pages answered per second of the crawl window."""
+        """Pages answered per second of the window."""
         return self.pages / self.window if self.window > 0 else 0.0
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants, from ``/proc``."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+        except (OSError, ValueError):
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * _PAGE
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _watch_tree(pid: int, peak: list[int], done: threading.Event) -> None:
+    while not done.wait(0.2):
+        peak[0] = max(peak[0], _tree_rss(pid))
 
 
 def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:
@@ -81,9 +116,14 @@ def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:
     start = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
+    peak, done = [0], threading.Event()
+    watcher = threading.Thread(target=_watch_tree, args=(proc.pid, peak, done), daemon=True)
+    watcher.start()
     err = proc.stderr.read()
+    done.set()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - start
+    watcher.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
@@ -91,8 +131,14 @@ def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:
     times = list(log.times)
     if len(times) < 2:
         raise SystemExit(f"bench: {' '.join(cmd[:4])}… fetched nothing: {err.decode()[-400:]}")
-    window = times[-1] - times[0] if len(times) > 1 else wall
-    return Run(pages=len(times), window=window, wall=wall, rss_mib=usage.ru_maxrss / 1024)
+    window = start + wall - times[0]  # first request answered to the process' exit
+    return Run(
+        pages=len(times),
+        window=window,
+        wall=wall,
+        rss_mib=usage.ru_maxrss / 1024,
+        tree_mib=peak[0] / 2**20,
+    )
 
 
 def _ours(srv: ReplicaServer, units: Path, work: Path, env: dict[str, str], n: int) -> Run:
@@ -143,7 +189,8 @@ def _machine() -> str:
 def _fmt(run: Run) -> str:
     return (
         f"{run.pages:4d} pages in {run.window:6.2f} s = {run.pages_per_s:7.1f} pages/s"
-        f" (wall {run.wall:5.2f} s, peak RSS {run.rss_mib:6.1f} MiB)"
+        f" (wall {run.wall:5.2f} s, peak RSS {run.rss_mib:6.1f} MiB, with children"
+        f" {run.tree_mib:6.1f} MiB)"
     )
 
 
@@ -190,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         "articles": median(o.articles / o.window for o in ours),
         "ours_rss": median(o.rss_mib for o in ours),
         "raw_rss": median(r.rss_mib for r in raw),
+        "ours_tree": median(o.tree_mib for o in ours),
+        "raw_tree": median(r.tree_mib for r in raw),
         "ours_wall": median(o.wall for o in ours),
         "raw_wall": median(r.wall for r in raw),
     }
@@ -198,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  raw scrapy {med['raw']:7.1f} pages/s")
     print(f"  ratio      {median(ratios):.3f}  (pairs: {min(ratios):.3f} … {max(ratios):.3f})")
     print(f"  peak RSS   pipeline {med['ours_rss']:.0f} MiB, raw scrapy {med['raw_rss']:.0f} MiB")
+    print(
+        f"  with children (sum)  pipeline {med['ours_tree']:.0f} MiB,"
+        f" raw scrapy {med['raw_tree']:.0f} MiB"
+    )
     print(f"  wall       pipeline {med['ours_wall']:.2f} s, raw scrapy {med['raw_wall']:.2f} s")
     return 0
 
