@@ -167,9 +167,20 @@ def cut_body(sel: Selector, body_spec: str | None, cut_spec: str | None) -> Sele
 
 
 def body_html(sel: Selector, spec: str | None, remove: Iterable[str] = (), title: str = "") -> str:
-    """Inner HTML of the first element matching ``spec`` ('' when none)."""
-    nodes = select(sel, spec)
-    return inner_html(nodes[0], remove, title) if nodes else ""
+    """Inner HTML of the first element matching ``spec`` ('' when none).
+
+    With alternatives (``a || b``), one whose block is empty once its chrome and
+    repeated title are gone (a title-only notice) gives way to the next.
+    """
+    html = ""
+    for alternative in (spec or "").split("||"):
+        nodes = select(sel, alternative.strip())
+        if not nodes:
+            continue
+        html = inner_html(nodes[0], remove, title)
+        if "<img" in html or Selector(text=f"<div>{html}</div>").xpath("normalize-space()").get():
+            return html
+    return html
 
 
 def img_src(img: Selector) -> str:

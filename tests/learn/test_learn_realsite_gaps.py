@@ -110,3 +110,15 @@ def test_body_falls_back_to_the_wider_block_when_the_inner_wrapper_is_missing() 
     assert body.startswith("Lễ ra quân huấn luyện năm 2019. Sáng 1/3, tại Đại đội bộ binh 6")
     assert body.endswith("thực hiện nhiệm vụ quân sự Quốc phòng năm 2018.")
     assert "SỐ LƯỢT TRUY CẬP" not in body and "Trang chủ" not in body
+
+
+def test_title_only_notice_takes_the_wider_body() -> None:
+    """hdnd's notices print only the title in the inner block and the file link after it:
+    once the repeated title is gone the inner block is empty, and the wider one is used."""
+    learned, pages = _learn("hdnd.daknong.gov.vn", "tin-tuc-su-kien")
+    assert "||" in learned.selectors["body"], learned.selectors
+    url = (
+        "http://hdnd.daknong.gov.vn/"
+        "bao-cao-cong-tac-giai-quyet-khieu-nai-to-cao-06-thang-dau-nam-2019/"
+    )
+    assert _body(learned, pages, url) == "Xem chi tiết tại đây"
