@@ -109,7 +109,7 @@ def learn_pages(
             learned.notes.append(f"no {key} selector agrees with the samples")
     if body:
         inside = [s for s in (title, date) if s and _inside(found, s, body)]
-        remove = art.learn_remove(found, body, inside, title)
+        remove = art.learn_remove(found, body, inside)
         if remove:
             learned.selectors["remove"] = remove
     entries = {e.url: e for e in listing.entries}

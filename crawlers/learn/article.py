@@ -373,21 +373,6 @@ def _by_text(el: etree._Element) -> str | None:
     return spec
 
 
-def _as_title(el: etree._Element, title: str | None) -> str | None:
-    """``el`` named as "the element whose text is the page's title": a title repeated
-    at the start of the body is removed by its text, not by a selector of its own."""
-    tag = el.tag.lower() if isinstance(el.tag, str) else ""
-    if not title or not tag.isalnum() or title.startswith(("xpath:", "css:")) or "||" in title:
-        return None
-    try:
-        path = css2xpath(title)
-    except Exception:  # not a selector cssselect can translate
-        return None
-    if "|" in path:
-        return None
-    return f"xpath:.//{tag}[normalize-space(.) = normalize-space((/{path})[1])]"
-
-
 def join_remove(specs: list[str]) -> str:
     """One ``remove`` value: CSS joined by commas, or (with any XPath) one XPath union."""
     if not any(s.startswith("xpath:") for s in specs):
@@ -396,9 +381,7 @@ def join_remove(specs: list[str]) -> str:
     return "xpath:" + " | ".join(parts)
 
 
-def learn_remove(
-    samples: list[Sample], body: str, extra: list[str], title: str | None = None
-) -> str | None:
+def learn_remove(samples: list[Sample], body: str, extra: list[str]) -> str | None:
     """Selectors of the chrome inside the body, each never touching article text."""
     bodies = {}
     for s in samples:
@@ -427,7 +410,6 @@ def learn_remove(
             for b in blocks.get(id(s), [])
             for c in selectors_for(b, stop=bodies[id(s)])
         ]
-        + [c for t in targets if (c := _as_title(t, title))]
         + [c for bs in blocks.values() for b in bs if (c := _by_text(b))]
     )
 
