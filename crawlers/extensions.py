@@ -29,6 +29,7 @@ STAT_KEYS = (
     "list_date_mismatches",
     "http_errors",
     "network_errors",
+    "robots_skipped",
 )
 
 

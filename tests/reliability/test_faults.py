@@ -270,7 +270,7 @@ def test_robots_txt_is_obeyed(fault_crawl: FaultCrawl) -> None:
     _good_ones_kept(fault_crawl, "robots")
     assert "2" not in fault_crawl.articles("robots")
     assert fault_crawl.server.paths("/robots/a/2") == []
-    assert fault_crawl.runs()["robots"].stats.get("robots_skipped", 0) >= 0
+    assert fault_crawl.runs()["robots"].stats["robots_skipped"] == 1
 
 
 def test_a_wrong_charset_label_does_not_garble_text(fault_crawl: FaultCrawl) -> None:
