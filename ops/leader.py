@@ -22,7 +22,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, text, update
 from sqlalchemy.exc import IntegrityError
@@ -200,3 +200,32 @@ class Leadership:
                         )
                     )
             self.is_leader = False
+
+
+def leader_alive(store: Store, name: str = "scheduler") -> bool:
+    """Whether some process leads ``name`` now (a held advisory lock, or an unexpired lease).
+
+    The status pages use it: jobs outlive a stopped scheduler in its job table, so their
+    next-run times mean something only while a leader is there to fire them.
+    """
+    if store.engine.dialect.name == "postgresql":
+        k = leader_key(name) & 0xFFFFFFFFFFFFFFFF
+        with store.engine.connect() as conn:
+            held = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())"
+                    " AND classid = :c AND objid = :o AND objsubid = 1"
+                ),
+                {"c": k >> 32, "o": k & 0xFFFFFFFF},
+            ).scalar()
+        return bool(held)
+    with store.session() as s:
+        lease = s.get(Lease, name)
+        return lease is not None and _aware(lease.expires_at) > utcnow()
+
+
+def _aware(t: datetime) -> datetime:
+    """SQLite hands back naive UTC datetimes."""
+    return t if t.tzinfo else t.replace(tzinfo=UTC)

@@ -14,6 +14,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.sql import column, table
 
 from domain.timezone import VN_TZ
+from ops.leader import leader_alive
 from storage.db import Store
 from storage.models import Article, CrawlRun, Unit, utcnow
 
@@ -50,7 +51,7 @@ class UnitStatus:
     @property
     def next_run_state(self) -> tuple[str, datetime | None]:
         """(kind, time): ``paused``, ``disabled``, ``backoff`` (until the time), ``scheduled``
-        (at the time) or ``unscheduled`` (no scheduler has a job for the unit)."""
+        (at the time) or ``unscheduled`` (no running scheduler has a job for the unit)."""
         if self.paused:
             return "paused", None
         if not self.enabled:
@@ -124,7 +125,8 @@ def unit_statuses(store: Store, unit_ids: list[str] | None = None) -> list[UnitS
             q = q.where(Unit.id.in_(unit_ids))
         units = list(s.scalars(q))
     runs = latest_runs(store, unit_ids)
-    nexts = next_run_times(store)
+    # A stopped scheduler leaves its jobs behind: their times count only while one leads.
+    nexts = next_run_times(store) if leader_alive(store) else {}
     out = []
     for u in units:
         r = runs.get(u.id)

@@ -15,7 +15,8 @@ from domain.registry import load_registry
 from domain.timezone import VN_TZ as TZ
 from ops.backoff import BackoffPolicy
 from ops.jobs import CrawlJob, JobSettings
-from ops.overview import next_run_times, set_paused
+from ops.leader import leader_alive
+from ops.overview import next_run_times, set_paused, unit_statuses
 from ops.scheduler import CrawlScheduler, SchedulerSettings, cron_day_of_week, unit_trigger
 from storage.db import Store
 from storage.models import CrawlRun, Unit
@@ -195,3 +196,22 @@ def test_failing_unit_backs_off_and_recovers(
     harness.plan.set("unit-a", "ok")
     assert wait_for(lambda: unit_a().state == "ok", timeout=15)
     assert unit_a().failures == 0 and unit_a().backoff_until is None
+
+
+def test_status_says_scheduler_not_running_once_it_stopped(harness: Harness) -> None:
+    sched = harness.start()
+    sched.start()
+    store = sched.store
+    assert wait_for(lambda: leader_alive(store))
+    assert wait_for(
+        lambda: (
+            {s.unit: s.next_run_state[0] for s in unit_statuses(store)}.get("unit-a") == "scheduled"
+        )
+    )
+    harness.stop(sched)
+
+    check = Store(harness.db)
+    assert set(next_run_times(check)) >= {"unit-a"}  # the jobs outlive the scheduler ...
+    assert not leader_alive(check)
+    labels = {s.unit: s.next_run_label for s in unit_statuses(check)}
+    assert labels["unit-a"] == "scheduler not running"  # ... but their times no longer count
