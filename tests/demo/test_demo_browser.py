@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import queue
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,22 +25,12 @@ import pytest
 from babel.messages.pofile import read_po
 
 from feeds.i18n import catalogue_path, gettext
+from tests.dedup.test_browser import ARGS, CHROMIUM, _need_chromium
 from tests.servers import free_port
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 EDITOR = re.compile(r"^demo editor:\s+user (\S+)\s+password (\S+)", re.M)
 PLACEHOLDER_OR_TAG = re.compile(r"%\(\w+\)s|<[^>]+>")
 URLS = re.compile(r"\bhttps?://\S+|\B/[\w./?=&-]+")
-
-
-def _need_chromium() -> None:
-    if os.path.exists(CHROMIUM) and shutil.which("chromium"):
-        return
-    reason = f"{CHROMIUM} not installed (apt-get install chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def english_phrases() -> list[re.Pattern[str]]:
