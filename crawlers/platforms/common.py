@@ -278,18 +278,24 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
 
     Never the header's today-date (before the title) nor a related list's date
     (after the body), nor a date cited in a sentence (a lead's "Ngày 9/2, UBND tỉnh…").
-    Without a body selector the scan stops at the first long text, where the body begins.
+    Without a body selector the scan stops at the first long text, where the body begins;
+    when the body holds the title, it stops where the body ends.
     """
     titles = select(sel, title_spec)
     if not titles or isinstance(titles[0].root, str):
         return ""
     bodies = select(sel, body_spec)
     body = bodies[0].root if bodies and not isinstance(bodies[0].root, str) else None
-    for i, text in enumerate(titles[0].root.xpath("following::text()")):
+    title = titles[0].root
+    # a title inside the body: what lies between them is the body's own text, and past
+    # the body's end come related lists ("TIN ĐÃ ĐƯA" and their dates)
+    around = body is not None and body in title.iterancestors()
+    for i, text in enumerate(title.xpath("following::text()")):
         parent = text.getparent()
         if text.is_tail:  # the text after an element belongs to that element's parent
             parent = parent.getparent()
-        if i > 60 or (body is not None and (parent is body or body in parent.iterancestors())):
+        inside = body is not None and (parent is body or body in parent.iterancestors())
+        if i > 60 or (inside and not around) or (around and not inside):
             break
         if parent.tag in ("script", "style"):
             continue

@@ -15,6 +15,9 @@ from crawlers.cleaning.language import detect_language
 from crawlers.cleaning.urls import absolutize, unwrap_archive
 from crawlers.extract import extract_page
 from crawlers.platforms import common
+from tests.platforms.golden import FIXTURES as ALL_FIXTURES
+
+FIXTURES = ALL_FIXTURES / "lacviet"
 
 PROSE = (
     "Sáng nay, Sở Tài nguyên và Môi trường tổ chức hội nghị triển khai kế hoạch sử dụng đất "
@@ -182,3 +185,30 @@ def test_a_unit_sets_cut_for_its_own_unclosed_markup() -> None:
     a = extract_page(page, "http://x.vn/a", platform="selectors", overrides=cut)
     assert a.body_text.startswith("Sáng nay") and "Liên kết" not in a.body_text
     assert "Bản quyền" not in a.body_text
+
+
+def test_no_date_from_a_related_list_after_a_body_that_holds_the_title() -> None:
+    # hdnd's notices: the body block (``td.dv-title div``) holds the title, the page prints
+    # no date, and "TIN ĐÃ ĐƯA" after the body lists other notices with their dates
+    page = FIXTURES / "hdnd_bao_cao_cong_tac_giai_quyet_khieu_nai_to_cao_06_thang_dau_na.html"
+    a = extract_page(
+        page.read_bytes(),
+        "http://hdnd.daknong.gov.vn/bao-cao-cong-tac-giai-quyet-khieu-nai-to-cao-06-thang-dau-nam-2019/",
+        platform="selectors",
+        overrides={"title": "td.dv-title h2", "body": "td.dv-title div || td.dv-title"},
+    )
+    assert a.title == "Báo cáo công tác giải quyết khiếu nại, tố cáo 06 tháng đầu năm 2019"
+    assert a.published is None and "missing date" in a.problems  # not the list's 04/07/2019
+    # a date line inside such a body is still read
+    small = (
+        "<html><body><div class='b'><h2>Thông báo lịch tiếp công dân tháng 7</h2>"
+        "<p>Ngày 05/07/2019</p><p>" + PROSE + "</p></div><ul><li><a href='/x'>Tin khác"
+        "</a><span>(04/07/2019)</span></li></ul></body></html>"
+    )
+    b = extract_page(
+        small,
+        "http://x.example.vn/a",
+        platform="selectors",
+        overrides={"title": "div.b h2", "body": "div.b"},
+    )
+    assert b.published is not None and b.published.date().isoformat() == "2019-07-05"
