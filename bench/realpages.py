@@ -15,7 +15,8 @@ the extractor. Columns:
 
 Fields: ``title`` (same words as the truth), ``date`` (same day, as read from the page),
 ``date+list`` (same day after the crawler's list check, which fills a missing date, or a
-missing time on the same day, from the list), ``time+list`` (same hour and minute after
+missing time on the same day, from the list; on golden pages the date read by hand off the
+page is the truth, the list's only where the page prints none), ``time+list`` (same hour and minute after
 it, where the list shows one), ``category``,
 ``body start`` /
 ``body end`` (golden pages), ``chrome`` (share of bodies with no site chrome line),
@@ -91,10 +92,16 @@ def _score_article(
         listed = Article(**{**a.__dict__, "problems": list(a.problems)})
         want, clock = truth.day, truth.clock
         if truth.list_day is not None:  # as the crawler does
-            y, m, d = want = truth.list_day
-            clock = truth.list_clock
-            hhmm = " {:02d}:{:02d}".format(*clock) if clock else ""
+            y, m, d = truth.list_day
+            hhmm = " {:02d}:{:02d}".format(*truth.list_clock) if truth.list_clock else ""
             check_against_list(listed, "", f"{d:02d}/{m:02d}/{y}{hhmm}")
+            # the page is the ground truth: a date read off it by hand stands against the
+            # list's (which on these rebuilt sites is often the rebuild's time); the list
+            # supplies what the page does not print: the day, or the time on the same day
+            if gold is None or want is None:
+                want, clock = truth.list_day, truth.list_clock
+            elif clock is None and want == truth.list_day:
+                clock = truth.list_clock
         count("date+list", _day(listed) == want)
         if clock is not None:
             published = listed.published

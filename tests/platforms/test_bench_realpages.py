@@ -93,3 +93,26 @@ category = "Tin tức sự kiện"
     assert columns["unit units.toml"]["title"] == [1, 1]
     units.write_text("[[unit]]\nid = 1\n", encoding="utf-8")  # a broken units file
     assert realpages.main(args) == 2
+
+
+def test_the_page_date_read_by_hand_stands_against_the_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # snv's list shows 22.04.2019 14:24 for 39 entries (the rebuild's time); the page's
+    # td.Time says 18/03/2019, and its hand-written golden JSON says the same
+    site = tmp_path / "snv.daknong.gov.vn"
+    pages = {
+        "tin-tuc-su-kien/index.html": "snv_tin_tuc_su_kien_page_2.list.html",
+        "tin-tuc-su-kien/page/2/index.html": "snv_tin_tuc_su_kien_page_2.list.html",
+        "test-tin-trong-nganh/index.html": "snv_test_tin_trong_nganh.html",
+    }
+    for rel, name in pages.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(LACVIET / name, site / rel)
+    truth = load_site(site).truth["http://snv.daknong.gov.vn/test-tin-trong-nganh/"]
+    assert (truth.list_day, truth.list_clock) == ((2019, 4, 22), (14, 24))
+    assert realpages.main(["--dir", str(tmp_path), "--no-learn", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    a = report["sites"]["snv.daknong.gov.vn"]["columns"]["A shipped"]
+    assert a["date"] == [1, 1] and a["date+list"] == [1, 1]  # 18/03/2019, the page's
+    assert a["time+list"] == [0, 0]  # the list's time is of another day: not the page's
