@@ -13,7 +13,10 @@ the extractor. Columns:
 - one column per ``--unit FILE``: extraction with the selectors of the unit in FILE whose
   start URL is on the site's host (its platform and every selector it sets).
 
-Fields: ``title`` (same words as the truth), ``date`` (same day, as read from the page),
+Fields: ``article?`` (every page: the extractor says "not an article" exactly where the
+hand-written truth does — a category page a menu links to prints no article, and the
+crawler does not store it; the other fields count articles only), ``title`` (same words as
+the truth), ``date`` (same day, as read from the page),
 ``date+list`` (same day after the crawler's list check, which fills a missing date, or a
 missing time on the same day, from the list; on golden pages the date read by hand off the
 page is the truth, the list's only where the page prints none), ``time+list`` (same hour and minute after
@@ -36,12 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.realtruth import Site, Truth, add_goldens, load_site
-from crawlers.extract import extract_page
+from crawlers.extract import extract_page, is_article
 from crawlers.listcheck import check_against_list, titles_agree
 from domain.article import Article
 
 DEFAULT_DIR = Path(os.environ.get("VNFEEDS_REALSITES", "/work/shared/realsites"))
 FIELDS = (
+    "article?",
     "title",
     "date",
     "date+list",
@@ -83,6 +87,11 @@ def _score_article(
     site: Site, truth: Truth, a: Article, count: Callable[[str, bool], None]
 ) -> None:
     body = _squash(a.body_text)
+    # every page: article or not, as the truth says; a page printing no article (the
+    # extractor says so in ``problems``, the crawler does not store it) has no fields
+    count("article?", is_article(a) == truth.article)
+    if not truth.article:
+        return
     if truth.title:
         count("title", titles_agree(a.title, truth.title))
     gold = truth.golden

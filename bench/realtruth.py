@@ -11,7 +11,8 @@ From a folder of real saved sites (``<dir>/<host>/<slug>/index.html``, list page
 - **chrome**: text lines of 20+ characters found on at least half of a site's pages
   (menus, sidebars, footer): none may appear in an article body;
 - **hand-written golden JSON** (``tests/fixtures/lacviet``, meta ``source``): title,
-  date, category, body start/end, images and captions, written by a person.
+  date, category, body start/end, images and captions, written by a person; and whether
+  the page is an article at all (a category page a menu links to prints none).
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class Truth:
     list_clock: tuple[int, int] | None = None
     golden: dict[str, Any] | None = None
     sources: set[str] = field(default_factory=set)
+    # False for a page that prints no article (a category page a menu links to), as its
+    # hand-written golden JSON says ("not an article: …" among its expected problems)
+    article: bool = True
 
 
 @dataclass
@@ -172,6 +176,7 @@ def add_goldens(sites: dict[str, Site], golden_dir: Path = GOLDEN) -> int:
         gold = json.loads(expected.read_text(encoding="utf-8"))
         truth.golden = gold
         truth.title = gold["title"]
+        truth.article = not any(p.startswith("not an article") for p in gold["problems"])
         truth.day = truth.clock = None
         if gold["published"]:
             day, clock = _date("{2}/{1}/{0} {3}".format(*re.split(r"[-T]", gold["published"][:16])))

@@ -23,6 +23,7 @@ STAT_KEYS = (
     "entries_seen",
     "articles_fetched",
     "missing_fields",
+    "not_articles",
     "list_checked",
     "list_mismatches",
     "list_title_mismatches",

@@ -27,6 +27,15 @@ from crawlers.platforms.base import ListPage
 from domain.article import Article, Attachment, Image, RawArticle
 from domain.text import clean_text, xml_safe
 
+#: The problem of a page that prints no article (a category or section page a link led
+#: to): no title, no body text and no attachment. The crawler does not store it.
+NOT_AN_ARTICLE = "not an article: the page prints no title, no body and no attachment"
+
+
+def is_article(article: Article) -> bool:
+    """False for a page that prints no article (see :data:`NOT_AN_ARTICLE`)."""
+    return NOT_AN_ARTICLE not in article.problems
+
 
 def _nfc(s: str) -> str:
     return xml_safe(unicodedata.normalize("NFC", s))
@@ -119,6 +128,8 @@ def finish(raw: RawArticle, *, platform: str, base_url: str) -> Article:
         article.problems.append(problem)
     if not body_text.strip():
         article.problems.append("missing body")
+        if not article.title and not article.attachments:
+            article.problems.append(NOT_AN_ARTICLE)
     return article
 
 

@@ -6,7 +6,8 @@ article parsed from the link must say the same: the same words in the matching f
 the article lacks a title or date, the list's is used and ``problems`` says so; an
 article with no date anywhere keeps ``published`` None (never the crawl time). On a
 title mismatch the list's title is kept (a changed template must not overwrite good
-stored titles); on a date mismatch the article's own date is kept.
+stored titles); on a date mismatch the article's own date is kept. A page that prints no
+article at all (``crawlers.extract.NOT_AN_ARTICLE``) is not checked and borrows nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from crawlers.cleaning.dates import parse_list_date
+from crawlers.extract import is_article
 from domain.article import Article
 from domain.text import clean_text, match_form
 from domain.timezone import VN_TZ
@@ -76,7 +78,9 @@ def check_against_list(article: Article, list_title: str, list_date_text: str) -
     """
     list_title = clean_text(list_title)
     listed = parse_list_date(list_date_text) if list_date_text else None
-    if not list_title and listed is None:
+    if (not list_title and listed is None) or not is_article(article):
+        # a page printing no article (a category page a link led to) borrows nothing:
+        # the list's title would turn it into an empty article
         return ListVerdict()
     title_mismatch = date_mismatch = False
     if list_title:

@@ -18,7 +18,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.cleaning.dates import parse_list_date
-from crawlers.extract import extract_list
+from crawlers.extract import NOT_AN_ARTICLE, extract_list, is_article
 from crawlers.listcheck import check_against_list
 from crawlers.parsing import ParsePool
 from crawlers.shared import crawl_store
@@ -291,6 +291,12 @@ class UnitsSpider(Spider):
             self._stat(unit.id, "fallbacks")
         if not article.title or article.published is None or "missing body" in article.problems:
             self._stat(unit.id, "missing_fields")
+        if not is_article(article):  # a category page a link led to: counted, not stored
+            self._stat(unit.id, "not_articles")
+            self.logger.info("unit %s: %s: not stored: %s", unit.id, response.url, NOT_AN_ARTICLE)
+            assert response.request is not None
+            self._failed(response.request, NOT_AN_ARTICLE, give_up=True)
+            return
         yield {
             "unit_id": unit.id,
             "article": article,

@@ -116,3 +116,23 @@ def test_the_page_date_read_by_hand_stands_against_the_list(
     a = report["sites"]["snv.daknong.gov.vn"]["columns"]["A shipped"]
     assert a["date"] == [1, 1] and a["date+list"] == [1, 1]  # 18/03/2019, the page's
     assert a["time+list"] == [0, 0]  # the list's time is of another day: not the page's
+
+
+def test_a_page_printing_no_article_is_scored_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Krông Nô's /van-ban-phap-luat/van-ban-qppl: the hand-written golden JSON says the
+    # page prints no article (no title, no body, no file); it counts in "article?" only
+    site = tmp_path / "krongno.daknong.gov.vn"
+    pages = {
+        "tin-tuc-su-kien/index.html": "krongno_tin_tuc_su_kien_page_2.list.html",
+        "tin-tuc-su-kien/page/2/index.html": "krongno_tin_tuc_su_kien_page_2.list.html",
+        "van-ban-phap-luat/van-ban-qppl/index.html": "krongno_van_ban_phap_luat_van_ban_qppl.html",
+    }
+    for rel, name in pages.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(LACVIET / name, site / rel)
+    assert realpages.main(["--dir", str(tmp_path), "--no-learn", "--json"]) == 0
+    a = json.loads(capsys.readouterr().out)["sites"]["krongno.daknong.gov.vn"]["columns"]
+    assert a["A shipped"]["article?"] == [1, 1]
+    assert a["A shipped"]["title"] == [0, 0] and a["A shipped"]["chrome"] == [0, 0]
