@@ -14,6 +14,7 @@ before this app, in uvicorn's protocol (``web.fastpath``), with the same ``choos
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -64,6 +65,7 @@ def _qvalue(params: str) -> float:
     return 1.0
 
 
+@functools.lru_cache(maxsize=256)  # clients send a handful of distinct values
 def _accepts_gzip(value: str) -> bool:
     """Whether ``Accept-Encoding`` allows gzip; a malformed q-value means identity."""
     for part in value.split(","):
@@ -185,7 +187,10 @@ _BROWSER_XML = {
 
 def wants_html(headers: Iterable[tuple[bytes, bytes]]) -> bool:
     """True for a browser's request (its ``Accept`` names ``text/html``)."""
-    return any(k == b"accept" and b"text/html" in v for k, v in headers)
+    for k, v in headers:  # noqa: SIM110 (a loop, not any(): this is on serve's hot path)
+        if k == b"accept" and b"text/html" in v:
+            return True
+    return False
 
 
 def _for_browser(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
@@ -275,6 +280,8 @@ def choose(doc: Doc, headers: Iterable[tuple[bytes, bytes]]) -> tuple[bool, bool
 
 def _not_modified(doc: Doc, inm: str | None, ims: str | None) -> bool:
     if inm is not None:
+        if inm == doc.etag or inm == doc.etag_gz:  # the usual If-None-Match: one tag, ours
+            return True
         tags = _etags(inm)
         return "*" in tags or doc.etag in tags or doc.etag_gz in tags
     if ims is not None and doc.last_modified is not None:
