@@ -278,8 +278,8 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
 
     Never the header's today-date (before the title) nor a related list's date
     (after the body), nor a date cited in a sentence (a lead's "Ngày 9/2, UBND tỉnh…").
-    Without a body selector the scan stops at the first long text, where the body begins;
-    when the body holds the title, it stops where the body ends.
+    Without a body selector, or with a body that holds the title, the scan stops at the
+    first long text, where the body's text begins (and at the latest where the body ends).
     """
     titles = select(sel, title_spec)
     if not titles or isinstance(titles[0].root, str):
@@ -300,7 +300,7 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
         if parent.tag in ("script", "style"):
             continue
         if len(text.strip()) > 150:  # prose (a lead, the body): its dates are not the article's
-            if body is None:
+            if body is None or around:  # where the body's text begins
                 break
             continue
         m = DATE_RE.search(text) or VN_DATE_RE.search(text)

@@ -212,3 +212,14 @@ def test_no_date_from_a_related_list_after_a_body_that_holds_the_title() -> None
         overrides={"title": "div.b h2", "body": "div.b"},
     )
     assert b.published is not None and b.published.date().isoformat() == "2019-07-05"
+    # but no date from a short sentence after the body's prose (svhttdl's "div.noiDung")
+    cited = small.replace("<p>Ngày 05/07/2019</p>", "").replace(
+        "</div><ul>", "<p>Thông tư này có hiệu lực thi hành từ 10/5/2019.</p></div><ul>"
+    )
+    c = extract_page(
+        cited,
+        "http://x.example.vn/a",
+        platform="selectors",
+        overrides={"title": "div.b h2", "body": "div.b"},
+    )
+    assert c.published is None
