@@ -12,10 +12,10 @@ from starlette.routing import BaseRoute
 
 from feeds.config import FeedConfig
 from feeds.i18n import page_language
-from ops.metrics import count_feed_request
 from storage.workspace import Workspace
 from web.app import create_app
 from web.auth import auth_routes, install
+from web.feedcounts import FeedCounts
 from web.review import review_routes
 from web.status import ops_routes
 
@@ -52,7 +52,7 @@ def build_app(app_ctx: Workspace, config: FeedConfig | None = None) -> Starlette
         app_ctx.registry(),
         config or FeedConfig.from_env(),
         extra_routes=extra_routes(app_ctx),
-        on_request=count_feed_request,
+        on_request=FeedCounts(),  # flushed into the counters by /metrics
     )
     app.state.store = store
     app.state.registry = app_ctx.registry()

@@ -39,6 +39,7 @@ from ops.overview import (
     unit_statuses,
 )
 from web.auth import check_csrf, csrf_token, current_user, require_login, store_of
+from web.feedcounts import FeedCounts
 from web.templating import environment
 
 CHART_DAYS = 30
@@ -186,6 +187,9 @@ def _metrics_registry(request: Request) -> CollectorRegistry:
 
 async def metrics(request: Request) -> Response:
     """GET /metrics: Prometheus exposition (text or OpenMetrics by Accept)."""
+    counts = getattr(request.app.state, "on_request", None)
+    if isinstance(counts, FeedCounts):
+        counts.flush()  # the feed requests tallied since the last scrape
     encoder, content_type = choose_encoder(request.headers.get("accept", ""))
     body = await run_in_threadpool(encoder, _metrics_registry(request))
     return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})
