@@ -32,6 +32,11 @@ from domain.text import clean_text, xml_safe
 NOT_AN_ARTICLE = "not an article: the page prints no title, no body and no attachment"
 
 
+#: Category texts that name the site's root folder or home page: no category at all
+#: (LacViet prints "Root" for items in no folder).
+NO_CATEGORY = frozenset({"root", "home", "trang chủ"})
+
+
 def is_article(article: Article) -> bool:
     """False for a page that prints no article (see :data:`NOT_AN_ARTICLE`)."""
     return NOT_AN_ARTICLE not in article.problems
@@ -75,6 +80,11 @@ def _attachments(raw: RawArticle, base_url: str) -> list[Attachment]:
     return list(out.values())
 
 
+def _category(text: str) -> str:
+    category = clean_text(text)
+    return "" if category.casefold() in NO_CATEGORY else category
+
+
 def _compose_body(raw_body: str, lead: str, lead_image: Image | None, base_url: str) -> str:
     """The body as read: the lead (when the body lacks it), the lead image, the body."""
     body = sanitize_html(raw_body, base_url) if raw_body.strip() else ""
@@ -107,7 +117,7 @@ def finish(raw: RawArticle, *, platform: str, base_url: str) -> Article:
         title=clean_text(raw.title),
         published=published.value if published else None,
         time_unknown=published.time_unknown if published else True,
-        category=clean_text(raw.category),
+        category=_category(raw.category),
         lead=lead,
         body_html=body_html,
         body_text=body_text,

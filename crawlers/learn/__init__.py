@@ -16,6 +16,7 @@ from crawlers.cleaning.dates import parse_list_date
 from crawlers.cleaning.encodings import decode_page
 from crawlers.extract import extract_list, extract_page
 from crawlers.learn import article as art
+from crawlers.learn.category import learn_category
 from crawlers.learn.listpage import learn_list_date, learn_list_links, list_category, site_name
 from crawlers.listcheck import ListVerdict, check_against_list
 from crawlers.platforms.base import ListEntry
@@ -107,6 +108,9 @@ def learn_pages(
             )
         else:
             learned.notes.append(f"no {key} selector agrees with the samples")
+    category = learn_category(found, title, lsel)
+    if category:
+        learned.selectors["category"] = category
     if body:
         inside = [s for s in (title, date) if s and _inside(found, s, body)]
         remove = art.learn_remove(found, body, inside)

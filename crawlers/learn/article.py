@@ -63,7 +63,7 @@ def _day(p: ParsedDate) -> object:
     return p.value.astimezone(VN_TZ).date()
 
 
-def _best(
+def best_candidate(
     candidates: list[str], score: Callable[[str], float], samples: list[Sample]
 ) -> tuple[str | None, float]:
     """The candidate with the highest score; ties go to fewer matches, then shorter text."""
@@ -120,7 +120,7 @@ def learn_title(samples: list[Sample]) -> str | None:
     def score(c: str) -> float:
         return sum(titles_agree(first_text(s.sel, c), s.list_title) for s in samples)
 
-    winner, got = _best(cands, score, samples)
+    winner, got = best_candidate(cands, score, samples)
     return winner if winner and got >= max(1, len(samples) / 2) else None
 
 
@@ -184,7 +184,7 @@ def _undated_list_date(samples: list[Sample], title: str | None) -> str | None:
     def score(c: str) -> float:
         return sum(parse_vn_date(first_text(s.sel, c)) is not None for s in samples)
 
-    winner, got = _best(cands, score, samples)
+    winner, got = best_candidate(cands, score, samples)
     return winner if winner and got == len(samples) else None
 
 
@@ -207,7 +207,7 @@ def learn_date(samples: list[Sample], title: str | None) -> str | None:
             )
         return n
 
-    winner, got = _best(cands, score, dated)
+    winner, got = best_candidate(cands, score, dated)
     return winner if winner and got >= max(1, 0.6 * len(dated)) else None
 
 
@@ -284,7 +284,7 @@ def learn_body(samples: list[Sample]) -> str | None:
             total += cov - 0.5 * noise / max(1, own + noise)
         return total
 
-    winner, got = _best(cands, score, samples)
+    winner, got = best_candidate(cands, score, samples)
     if not (winner and texty and got >= len(texty) * 0.5):
         return None
     wider = _wider_body(winner, cands, score, texty, got)

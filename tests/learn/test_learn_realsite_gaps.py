@@ -122,3 +122,64 @@ def test_title_only_notice_takes_the_wider_body() -> None:
         "bao-cao-cong-tac-giai-quyet-khieu-nai-to-cao-06-thang-dau-nam-2019/"
     )
     assert _body(learned, pages, url) == "Xem chi tiết tại đây"
+
+
+@pytest.mark.parametrize(
+    ("host", "list_path", "slug", "category"),
+    [
+        # td.FolderTitle above p.Title, next to td.Time
+        ("krongno.daknong.gov.vn", "tin-tuc-su-kien", "thong-bao-1", "Thông báo"),
+        ("snv.daknong.gov.vn", "tin-tuc-su-kien/page/2", "test-tin-noi-bat", "Tin tức"),
+        # LacViet's "Root" folder is no category
+        (
+            "snv.daknong.gov.vn",
+            "tin-tuc-su-kien/page/2",
+            "thanh-lap-doan-kiem-tra-cong-nhan-cong-nhan-lai-truong-mam-non-dat-chuan-quoc-gia",
+            "",
+        ),
+        # an unclassed item above the article part
+        (
+            "svhttdl.daknong.gov.vn",
+            "tin-tuc-su-kien/page/3",
+            "mua-le-hoi-cua-nguoi-m-nong",
+            "Tin văn hóa",
+        ),
+        # the search result's heading cell above the title cell
+        (
+            "hdnd.daknong.gov.vn",
+            "tin-tuc-su-kien",
+            "vv-tuyen-truyen-ket-qua-ky-hop-thu-6-quoc-hoi-khoa-xiv",
+            "Ban pháp chế",
+        ),
+    ],
+)
+def test_category_is_the_label_above_the_title(
+    host: str, list_path: str, slug: str, category: str
+) -> None:
+    """The category each page prints above its title (read from the pages), learned as the
+    nearest short non-date, non-link text before the title, absent from the list page."""
+    learned, pages = _learn(host, list_path)
+    assert "category" in learned.selectors, learned.selectors
+    url = f"http://{host}/{slug}/"
+    a = extract_page(pages[url], url, platform=PLATFORM, overrides=learned.selectors)
+    assert a.category == category
+
+
+def test_a_sidebar_heading_before_the_title_is_not_the_category() -> None:
+    """A portlet heading the list page prints too is site chrome, not the category."""
+    side = "<div class='side'><h2 class='portlet-title'>quy hoạch - kế hoạch</h2></div>"
+    titles = [f"Hội nghị triển khai nhiệm vụ công tác số {i} năm 2022" for i in range(4)]
+    links = "".join(
+        f"<li><a href='/a/{i}'>{t}</a> (0{i + 1}/07/2022)</li>" for i, t in enumerate(titles)
+    )
+    list_page = f"<html><body>{side}<ul class='news'>{links}</ul></body></html>"
+    prose = "Sáng nay, Sở Tài nguyên và Môi trường tổ chức hội nghị với các phòng chuyên môn. " * 4
+    pages = {
+        f"http://x.example.vn/a/{i}": (
+            f"<html><body>{side}<h1 class='t'>{t}</h1><p class='d'>0{i + 1}/07/2022</p>"
+            f"<div class='c'><p>{prose} {i}</p></div></body></html>"
+        )
+        for i, t in enumerate(titles)
+    }
+    learned = learn_pages("http://x.example.vn/list", list_page, pages)
+    assert learned.selectors.get("title") and "category" not in learned.selectors
