@@ -7,6 +7,10 @@ worker per CPU beyond the first, at least one, at most four). Workers start from
 fork server that has the parsers imported, so a worker costs no start-up of its own.
 A worker that dies (killed, out of memory) breaks the pool: the page is extracted in
 the crawl process instead, and so are the rest of the crawl's pages.
+
+With dedup on, the worker also computes what the store and dedup derive from the
+article's text (``dedup.prepared``: content hash, decision view, fingerprint), so the
+crawl process does not.
 """
 
 from __future__ import annotations
@@ -22,9 +26,30 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawlers.extract import extract_page
+from dedup.config import DedupConfig
+from dedup.fingerprint import Fingerprinter
+from dedup.prepared import Prepared, prepare
 from domain.article import Article
 
 log = logging.getLogger(__name__)
+
+
+def extract_prepared(
+    body: bytes,
+    url: str,
+    *,
+    platform: str | None,
+    overrides: dict[str, str],
+    encoding: str | None,
+    shape: tuple[int, int] | None,
+) -> tuple[Article, Prepared | None]:
+    """The article of a page and, given a fingerprint ``shape`` (k, num_perm), its
+    :class:`~dedup.prepared.Prepared` text work."""
+    art = extract_page(body, url, platform=platform, overrides=overrides, encoding=encoding)
+    if shape is None:
+        return art, None
+    fp = Fingerprinter(num_perm=shape[1], k=shape[0])
+    return art, prepare(art.title, art.lead, art.body_text, fp)
 
 
 def default_workers() -> int:
@@ -35,27 +60,33 @@ def default_workers() -> int:
 class ParsePool:
     """Runs :func:`crawlers.extract.extract_page` in worker processes (or inline)."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, shape: tuple[int, int] | None = None) -> None:
         self.workers = workers
+        self.shape = shape  # (shingle k, num_perm) of dedup's fingerprints; None: no dedup
         self._executor: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParsePool:
-        """Sized by ``VNFEEDS_PARSE_WORKERS``; shut down when the spider closes."""
+        """Sized by ``VNFEEDS_PARSE_WORKERS``; shut down when the spider closes; preparing
+        dedup's text work unless ``VNFEEDS_DEDUP`` is off."""
         raw = crawler.settings.get("VNFEEDS_PARSE_WORKERS")
         workers = (
             default_workers()
             if raw in (None, "")
             else crawler.settings.getint("VNFEEDS_PARSE_WORKERS")
         )
-        pool = cls(max(0, workers))
+        shape = None
+        if crawler.settings.getbool("VNFEEDS_DEDUP", True):
+            cfg = DedupConfig.from_env()
+            shape = (cfg.shingle, cfg.num_perm)
+        pool = cls(max(0, workers), shape)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
 
     def _pool(self) -> ProcessPoolExecutor | None:
         if self._executor is None and self.workers > 0:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["crawlers.extract"])
+            ctx.set_forkserver_preload(["crawlers.parsing"])
             self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx)
         return self._executor
 
@@ -67,25 +98,28 @@ class ParsePool:
         platform: str | None,
         overrides: dict[str, str],
         encoding: str | None,
-    ) -> Article:
-        """The article of a fetched page, extracted in a worker when there is one."""
+    ) -> tuple[Article, Prepared | None]:
+        """The article of a fetched page (and its prepared text work, see
+        :func:`extract_prepared`), in a worker when there is one."""
         pool = self._pool()
         if pool is not None:
             try:
                 future = pool.submit(
-                    extract_page,
+                    extract_prepared,
                     body,
                     url,
                     platform=platform,
                     overrides=overrides,
                     encoding=encoding,
+                    shape=self.shape,
                 )
                 return await asyncio.wrap_future(future)
             except BrokenProcessPool as e:
                 log.warning("parse workers died (%s); extracting in the crawl process", e)
                 self.workers = 0
                 self._shutdown()
-        return extract_page(body, url, platform=platform, overrides=overrides, encoding=encoding)
+        art = extract_page(body, url, platform=platform, overrides=overrides, encoding=encoding)
+        return art, None
 
     def _shutdown(self) -> None:
         if self._executor is not None:

@@ -14,6 +14,7 @@ from scrapy.statscollectors import StatsCollector
 from crawlers.shared import crawl_store
 from crawlers.topics import assign_topics
 from dedup import DedupEngine
+from dedup.prepared import Prepared
 from domain.article import Article
 from domain.registry import Registry
 from storage.articles import set_topics, store_raw_page, upsert_article
@@ -77,9 +78,14 @@ class StorePipeline:
                     failed_pending(s, unit_id, pending[0], pending[1], msg)
             raise DropItem(msg)
         now = datetime.now(UTC)
+        prepared: Prepared | None = item.get("prepared")
+        if prepared is not None and not prepared.fits(art.title, art.lead, art.body_text):
+            prepared = None  # the list check changed the text after extraction
         try:
             with self.store.session() as s:
-                outcome, row = upsert_article(s, unit_id, art, now)
+                outcome, row = upsert_article(
+                    s, unit_id, art, now, prepared.content_hash if prepared else None
+                )
                 store_raw_page(
                     s,
                     unit_id,
@@ -100,7 +106,7 @@ class StorePipeline:
                     done_pending(s, unit_id, pending[0], pending[1])
                 s.flush()
                 if self.dedup is not None and outcome != "unchanged":
-                    self.dedup.process(s, row)
+                    self.dedup.process(s, row, prepared)
         except Exception as e:
             cause = error_line(e)
             msg = f"unit {unit_id}: {art.url}: store failed: {cause}"

@@ -25,6 +25,7 @@ from dedup.config import DedupConfig
 from dedup.decide import DocView, blend, decide
 from dedup.fingerprint import Fingerprint, Fingerprinter, body_hash
 from dedup.index import LSHIndex
+from dedup.prepared import Prepared
 from storage import models as m
 from storage.db import Store
 from storage.models import utcnow
@@ -207,27 +208,43 @@ class DedupEngine:
         self.save()
         return n
 
-    def _fingerprint(self, a: m.Article, view: DocView | None = None) -> Fingerprint:
-        view = view or DocView.from_row(a, self.config.shingle)
-        fp = self.fp.of_shingles(view.shingles)
+    def _fingerprint(
+        self, a: m.Article, view: DocView | None = None, prepared: Prepared | None = None
+    ) -> Fingerprint:
+        fp = prepared.fingerprint_for(self.fp) if prepared is not None else None
+        if fp is None:
+            view = view or DocView.from_row(a, self.config.shingle)
+            fp = self.fp.of_shingles(view.shingles)
         a.fingerprint = fp.to_bytes()
         if not a.content_hash:
             a.content_hash = content_hash_of(a.title, a.body_text)
         return fp
 
     # ------------------------------------------------------------ processing
-    def process(self, session: Session, article: m.Article) -> list[m.DuplicateCandidate]:
+    def process(
+        self, session: Session, article: m.Article, prepared: Prepared | None = None
+    ) -> list[m.DuplicateCandidate]:
         """Find and record the duplicates of one stored (or just added) article.
 
-        Returns the candidate rows of this article in the duplicate or grey band,
-        including pairs an editor already decided.
+        ``prepared``: the article's view and fingerprint computed at extraction
+        (``dedup.prepared``), used when it fits the stored text. Returns the candidate
+        rows of this article in the duplicate or grey band, including pairs an editor
+        already decided.
         """
         if article.id is None:
             session.flush()
         now = utcnow()
         self._catch_up(session)
-        view = DocView.from_row(article, self.config.shingle)
-        fp = self._fingerprint(article, view)
+        if prepared is not None and not (
+            prepared.fits(article.title, article.lead, article.body_text)
+            and self.config.shingle == prepared.view.k
+        ):
+            prepared = None
+        if prepared is not None:
+            view = prepared.view_for(article.published, article.source, article.canonical_url)
+        else:
+            view = DocView.from_row(article, self.config.shingle)
+        fp = self._fingerprint(article, view, prepared)
         self._remember(article, view)  # met again as another article's candidate
         others = self._candidate_ids(session, article, fp)
         existing = {

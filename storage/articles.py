@@ -41,7 +41,7 @@ def known_articles(session: Session, unit_id: str) -> dict[str, str]:
 
 
 def upsert_article(
-    session: Session, unit_id: str, art: Article, now: datetime
+    session: Session, unit_id: str, art: Article, now: datetime, digest: str | None = None
 ) -> tuple[Outcome, m.Article]:
     """Insert a new article or update a changed one; never loses what was stored.
 
@@ -50,7 +50,7 @@ def upsert_article(
     under concurrent writers of the same article: the row is created with
     ``INSERT … ON CONFLICT DO NOTHING`` and then locked (``SELECT … FOR UPDATE`` on
     PostgreSQL) until the session commits, so one writer creates it and the others
-    see it as stored.
+    see it as stored. ``digest``: the article's :func:`content_hash`, when already known.
     """
     canon = canonical_url(art.canonical_url or art.url)
     where = (m.Article.unit_id == unit_id, m.Article.canonical_url == canon)
@@ -80,14 +80,14 @@ def upsert_article(
         if row is None:
             raise RuntimeError(f"unit {unit_id}: {canon}: article vanished while stored")
         if created is not None:  # this writer created it
-            apply_article(row, art, now)
+            apply_article(row, art, now, digest)
             session.flush()
             return "new", row
     if not diff_fields(row, art):
         row.last_seen = now
         return "unchanged", row
     outcome = "updated"
-    apply_article(row, art, now)
+    apply_article(row, art, now, digest)
     session.flush()
     return outcome, row
 
@@ -131,11 +131,16 @@ def diff_fields(row: m.Article, art: Article) -> list[str]:
     return [f for f in CONTENT_FIELDS if getattr(row, f) != _article_value(art, f)]
 
 
-def apply_article(row: m.Article, art: Article, now: datetime) -> None:
-    """Copy the content fields of a cleaned article onto its row; moves ``changed_at``."""
+def apply_article(
+    row: m.Article, art: Article, now: datetime, digest: str | None = None
+) -> None:
+    """Copy the content fields of a cleaned article onto its row; moves ``changed_at``.
+
+    ``digest``: the :func:`content_hash` of the article's title and body, when known.
+    """
     for name in CONTENT_FIELDS:
         setattr(row, name, _article_value(art, name))
-    row.content_hash = content_hash(art.title, art.body_text)
+    row.content_hash = digest or content_hash(art.title, art.body_text)
     row.last_seen = now
     row.changed_at = now
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 
 import dateparser
 
@@ -239,7 +240,10 @@ def _parse_with_format(text: str, fmt: str) -> ParsedDate | None:
 # --------------------------------------------------------------------- public
 
 
+@lru_cache(maxsize=4096)
 def _dateparser_fallback(text: str) -> ParsedDate | None:
+    # strict day, month and year parts: the result never depends on today, so it is cached
+    # (a list date is parsed with its list and again when its article is checked)
     if len(text) > MAX_FALLBACK_LEN or not re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text):
         return None
     try:

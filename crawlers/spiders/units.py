@@ -264,7 +264,7 @@ class UnitsSpider(Spider):
         if not self._is_html(unit.id, response, "not stored"):
             return
         try:
-            article = await self.parser.extract(
+            article, prepared = await self.parser.extract(
                 response.body,
                 response.url,
                 platform=None if unit.platform == "feed" else unit.platform,
@@ -305,6 +305,7 @@ class UnitsSpider(Spider):
             "encoding": _encoding(response),
             "status": response.status,
             "pending": response.meta.get("vnfeeds_pending"),
+            "prepared": prepared,
         }
 
     def _failed(self, request: Request, error: str, *, give_up: bool = False) -> None:
