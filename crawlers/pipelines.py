@@ -106,7 +106,7 @@ class StorePipeline:
                     done_pending(s, unit_id, pending[0], pending[1])
                 s.flush()
                 if self.dedup is not None and outcome != "unchanged":
-                    self.dedup.process(s, row, prepared)
+                    self.dedup.process(s, row, prepared, new=outcome == "new")
         except Exception as e:
             cause = error_line(e)
             msg = f"unit {unit_id}: {art.url}: store failed: {cause}"

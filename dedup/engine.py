@@ -222,12 +222,18 @@ class DedupEngine:
 
     # ------------------------------------------------------------ processing
     def process(
-        self, session: Session, article: m.Article, prepared: Prepared | None = None
+        self,
+        session: Session,
+        article: m.Article,
+        prepared: Prepared | None = None,
+        *,
+        new: bool = False,
     ) -> list[m.DuplicateCandidate]:
         """Find and record the duplicates of one stored (or just added) article.
 
         ``prepared``: the article's view and fingerprint computed at extraction
-        (``dedup.prepared``), used when it fits the stored text. Returns the candidate
+        (``dedup.prepared``), used when it fits the stored text. ``new``: the row was
+        created in this session, so no pair of it is recorded yet. Returns the candidate
         rows of this article in the duplicate or grey band, including pairs an editor
         already decided.
         """
@@ -247,17 +253,21 @@ class DedupEngine:
         fp = self._fingerprint(article, view, prepared)
         self._remember(article, view)  # met again as another article's candidate
         others = self._candidate_ids(session, article, fp)
-        existing = {
-            (c.a_id if c.b_id == article.id else c.b_id): c
-            for c in session.scalars(
-                select(m.DuplicateCandidate).where(
-                    or_(
-                        m.DuplicateCandidate.a_id == article.id,
-                        m.DuplicateCandidate.b_id == article.id,
+        existing = (
+            {}
+            if new
+            else {
+                (c.a_id if c.b_id == article.id else c.b_id): c
+                for c in session.scalars(
+                    select(m.DuplicateCandidate).where(
+                        or_(
+                            m.DuplicateCandidate.a_id == article.id,
+                            m.DuplicateCandidate.b_id == article.id,
+                        )
                     )
                 )
-            )
-        }
+            }
+        )
         others |= set(existing)
         others.discard(article.id)
         relink: set[int] = set()

@@ -6,12 +6,12 @@ import hashlib
 import zlib
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.article import Article
 from domain.text import match_form
@@ -57,20 +57,25 @@ def upsert_article(
     row = session.scalar(select(m.Article).where(*where).with_for_update())
     outcome: Outcome
     if row is None:
-        created = session.execute(
-            _insert_ignoring_conflicts(session)
-            .values(
-                guid=article_guid(unit_id, canon),
-                unit_id=unit_id,
-                canonical_url=canon,
-                url=art.url,
-                title=art.title,
-                first_seen=now,
-                last_seen=now,
-                changed_at=now,
-            )
-            .returning(m.Article.id)
-        ).first()
+        values = {name: _article_value(art, name) for name in CONTENT_FIELDS}
+        values["content_hash"] = digest or content_hash(art.title, art.body_text)
+        values.update(
+            guid=article_guid(unit_id, canon),
+            unit_id=unit_id,
+            canonical_url=canon,
+            first_seen=now,
+            last_seen=now,
+            changed_at=now,
+        )
+        # a Core statement (its compiled form is cached; an ORM insert returning the
+        # entity was compiled anew each time), then the row by its key
+        new_id = session.execute(
+            _insert_ignoring_conflicts(session).returning(m.Article.__table__.c.id), values
+        ).scalar()
+        if new_id is not None:  # this writer created it, whole, in one statement
+            created = session.get_one(m.Article, new_id)
+            set_committed_value(created, "topics", [])  # a new row has none: no lazy load
+            return "new", created
         row = session.scalar(
             select(m.Article)
             .where(*where)
@@ -79,10 +84,6 @@ def upsert_article(
         )
         if row is None:
             raise RuntimeError(f"unit {unit_id}: {canon}: article vanished while stored")
-        if created is not None:  # this writer created it
-            apply_article(row, art, now, digest)
-            session.flush()
-            return "new", row
     if not diff_fields(row, art):
         row.last_seen = now
         return "unchanged", row
@@ -93,10 +94,17 @@ def upsert_article(
 
 
 def _insert_ignoring_conflicts(session: Session) -> Any:
-    """``INSERT INTO articles … ON CONFLICT DO NOTHING`` in the session's dialect."""
+    """``INSERT INTO articles … ON CONFLICT DO NOTHING`` in the session's dialect.
+
+    On SQLite it is spelled ``INSERT OR IGNORE``: SQLAlchemy 2.0 cannot cache the
+    compiled form of an ``on_conflict_do_nothing()`` statement, and compiling it anew
+    was most of the time of storing an article (the rows always satisfy the table's
+    other constraints, so IGNORE only ever skips the unique conflict).
+    """
+    table = cast(Table, m.Article.__table__)
     if session.get_bind().dialect.name == "postgresql":
-        return pg_insert(m.Article).on_conflict_do_nothing()
-    return sqlite_insert(m.Article).on_conflict_do_nothing()
+        return pg_insert(table).on_conflict_do_nothing()
+    return insert(table).prefix_with("OR IGNORE", dialect="sqlite")
 
 
 CONTENT_FIELDS = (
@@ -131,9 +139,7 @@ def diff_fields(row: m.Article, art: Article) -> list[str]:
     return [f for f in CONTENT_FIELDS if getattr(row, f) != _article_value(art, f)]
 
 
-def apply_article(
-    row: m.Article, art: Article, now: datetime, digest: str | None = None
-) -> None:
+def apply_article(row: m.Article, art: Article, now: datetime, digest: str | None = None) -> None:
     """Copy the content fields of a cleaned article onto its row; moves ``changed_at``.
 
     ``digest``: the :func:`content_hash` of the article's title and body, when known.

@@ -108,6 +108,8 @@ class Article(Base):
         UniqueConstraint("unit_id", "canonical_url", name="uq_article_unit_url"),
         Index("ix_articles_published", "published"),
         Index("ix_articles_content_hash", "content_hash"),
+        # dedup's exact-duplicate lookup by URL across units; hash on PostgreSQL: any length
+        Index("ix_articles_canonical_url", "canonical_url", postgresql_using="hash"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     guid: Mapped[str] = mapped_column(String(80), unique=True)
@@ -149,6 +151,7 @@ class RawPage(Base):
     """A fetched article page, compressed, so it can be re-parsed later."""
 
     __tablename__ = "raw_pages"
+    __table_args__ = (Index("ix_raw_pages_url", "url", postgresql_using="hash"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
     url: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,76 @@
+"""Dedup's text work done at extraction (``dedup.prepared``) gives what the engine computes."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import event
+
+from dedup import DedupEngine
+from dedup.fingerprint import Fingerprinter
+from dedup.prepared import prepare
+from domain.article import Article
+from storage import models as m
+from storage.articles import content_hash, upsert_article
+from storage.db import Store
+from tests.dedup.conftest import SEED, edited_copy_body, make_article
+
+
+def test_prepared_equals_the_engines_own_work(dstore: Store) -> None:
+    """Same fingerprint, content hash and duplicate pairs with and without a Prepared."""
+    eng = DedupEngine(dstore)
+    fp = Fingerprinter(num_perm=eng.config.num_perm, k=eng.config.shingle)
+    results = []
+    for use_prepared in (False, True):
+        with dstore.session() as s:
+            unit = "hoabinh-portal" if use_prepared else "phutho-soct"
+            a = make_article(s, unit, 1 if use_prepared else 2, title=SEED.title,
+                             body=edited_copy_body())  # fmt: skip
+            prep = prepare(a.title, a.lead, a.body_text, fp)
+            # what crosses the process boundary is a pickle
+            prep = pickle.loads(pickle.dumps(prep))
+            found = eng.process(s, a, prep if use_prepared else None)
+            results.append((a.fingerprint, a.content_hash, [(c.verdict, c.status) for c in found]))
+            assert prep.fingerprint == a.fingerprint
+            assert prep.content_hash == content_hash(a.title, a.body_text)
+    # the second copy finds the first as a duplicate through the prepared view
+    assert results[0][2] == []
+    assert results[1][2] == [("duplicate", "auto")]
+    assert results[0][0] == results[1][0]
+
+
+def test_a_prepared_of_other_text_is_not_used(dstore: Store) -> None:
+    """A Prepared computed before the text changed (the list filled the title) is ignored."""
+    eng = DedupEngine(dstore)
+    fp = Fingerprinter(num_perm=eng.config.num_perm, k=eng.config.shingle)
+    with dstore.session() as s:
+        a = make_article(s, "phutho-soct", 3, title=SEED.title, body=edited_copy_body())
+        stale = prepare("", a.lead, "một văn bản khác hẳn " * 40, fp)
+        assert not stale.fits(a.title, a.lead, a.body_text)
+        eng.process(s, a, stale)
+        own = prepare(a.title, a.lead, a.body_text, fp)
+        assert a.fingerprint == own.fingerprint != stale.fingerprint
+
+
+def test_storing_an_article_compiles_its_insert_once(tmp_path: Path) -> None:
+    """The new-article INSERT is cached by SQLAlchemy (an uncacheable one was compiled per
+    article and was most of the time of storing one)."""
+    store = Store(f"sqlite:///{tmp_path}/c.sqlite3")
+    compiled: list[str] = []
+    with store.session() as s:
+        s.add(m.Unit(id="u", name="U", province_id="p", platform="generic", homepage="http://u"))
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _seen(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.startswith(("INSERT OR IGNORE INTO articles", "INSERT INTO articles")):
+            compiled.append((context.compiled.cache_key is not None and "cached") or "uncached")
+
+    for i in range(3):
+        with store.session() as s:
+            art = Article(url=f"http://u/{i}", title=f"Tin {i}", published=None,
+                          time_unknown=False, category="", lead="", body_text="x", body_html="<p>x</p>")  # fmt: skip
+            assert upsert_article(s, "u", art, datetime.now(UTC))[0] == "new"
+    store.dispose()
+    assert compiled == ["cached"] * 3
