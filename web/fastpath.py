@@ -89,11 +89,39 @@ class _Prefixes:
 _PREFIXES = _Prefixes()
 
 
-class FeedHttpProtocol(HttpToolsProtocol):
+class _Figures:
+    """Requests answered on the hot path, all connections (figures for tests and benches).
+
+    Not class attributes of the protocol: assigning one per request invalidates CPython's
+    attribute caches for the class, and every ``self.x`` of every connection slows down
+    (measured: 1.1 µs of ~4.9 µs per cached 304).
+    """
+
+    __slots__ = ("answered", "parsed_here")
+
+    def __init__(self) -> None:
+        self.answered = 0  # answered here
+        self.parsed_here = 0  # of those, read from the raw bytes without httptools
+
+
+FIGURES = _Figures()
+
+
+class _ProtocolType(type):
+    """Lets ``FeedHttpProtocol.answered`` and ``.parsed_here`` read ``FIGURES``."""
+
+    @property
+    def answered(cls) -> int:
+        return FIGURES.answered
+
+    @property
+    def parsed_here(cls) -> int:
+        return FIGURES.parsed_here
+
+
+class FeedHttpProtocol(HttpToolsProtocol, metaclass=_ProtocolType):
     """uvicorn's httptools protocol, answering fresh cached feeds without the ASGI round."""
 
-    answered = 0  # requests answered here, all connections (a figure for tests and benches)
-    parsed_here = 0  # of those, answered from the raw bytes without httptools
     _service: FeedService | None = None
     _hook: RequestHook | None = None
     _answered = False  # the current message was answered here: ignore its body/completion
@@ -125,7 +153,7 @@ class FeedHttpProtocol(HttpToolsProtocol):
                 head, path, keep_alive, headers = req
                 doc = service.cache.hot(path)
                 if doc is not None and self._answer(doc, path, head, keep_alive, headers):
-                    FeedHttpProtocol.parsed_here += 1
+                    FIGURES.parsed_here += 1
                     return
         super().data_received(data)
 
@@ -194,7 +222,7 @@ class FeedHttpProtocol(HttpToolsProtocol):
             transport.writelines((top, (doc.gz or b"") if gz else doc.body))
         else:
             transport.write(top)
-        FeedHttpProtocol.answered += 1
+        FIGURES.answered += 1
         self.server_state.total_requests += 1
         if not keep_alive:
             transport.close()
