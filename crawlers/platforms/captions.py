@@ -1,7 +1,9 @@
 """Which text under an image is its caption, in the layouts real pages use.
 
 A ``figcaption``; a platform's caption element (also wrapped alone, as a LacViet table
-row ``<tr><td><p>…</p></td></tr>``); a short line in ``<em>``/``<i>``/``<small>`` (split
+row ``<tr><td><p>…</p></td></tr>``); the short row under an image-only row of an image
+table (the editors' "image with caption" block: ``<tr><td><img></td></tr><tr><td><p>…``,
+on every platform); a short line in ``<em>``/``<i>``/``<small>`` (split
 ones, nested in spans or holding ``<strong>``); or a short centred line — in the same
 block after a line break, or in the next block, past up to two empty ones.
 """
@@ -73,6 +75,11 @@ def _is_caption(el: etree._Element, captions: set[etree._Element]) -> bool:
         return False
     if el.tag in _ITALIC:
         return True
+    if el.tag == "tr":  # an image table: the row under an image-only row is its caption
+        above = el.getprevious()
+        while above is not None and not isinstance(above.tag, str):
+            above = above.getprevious()
+        return above is not None and above.find(".//img") is not None and not _words_of(above)
     if el.tag in _CAPTION_BLOCKS:
         return _all_italic(el) or _centred_line(el)
     return False

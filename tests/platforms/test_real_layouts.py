@@ -94,11 +94,18 @@ def test_caption_layouts_of_real_pages() -> None:
     assert _captions("<p><img src='c.jpg'></p><p><small>Ảnh: Minh Phượng</small></p>") == [
         ("c.jpg", "Ảnh: Minh Phượng")
     ]
-    # LacViet: the caption in the next table row (a plain cell: only by the platform's selector)
+    # an image table: the caption in the row under the image-only row, on every platform
+    # (was: only by the platform's selector; issue 10 wants a learned unit's captions right
+    # on the real pages, where this is the editors' image block)
     assert _captions(
         "<table><tbody><tr><td><img src='d.jpg'></td></tr>"
         "<tr><td><p>Đồng chí Lê Kim Huy phát biểu</p></td></tr></tbody></table>"
-    ) == [("d.jpg", "")]
+    ) == [("d.jpg", "Đồng chí Lê Kim Huy phát biểu")]
+    # … but not the row under an image row that has text of its own (a layout table)
+    assert _captions(
+        "<table><tbody><tr><td><img src='d2.jpg'></td><td>Giới thiệu chung về Sở</td></tr>"
+        "<tr><td><p>Đồng chí Lê Kim Huy phát biểu</p></td></tr></tbody></table>"
+    ) == [("d2.jpg", "")]
     sel = Selector(
         text="<div id='b'><table><tbody><tr><td><img src='d.jpg'></td></tr>"
         "<tr><td><p>Đồng chí Lê Kim Huy phát biểu</p></td></tr></tbody></table></div>"
