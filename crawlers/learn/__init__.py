@@ -7,7 +7,7 @@ selectors the crawler uses as they are, and the extraction of every sample with 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from parsel import Selector
@@ -78,22 +78,22 @@ def learn_pages(
     listing = extract_list(list_page, list_url, platform=PLATFORM, overrides=learned.selectors)
     learned.entries = listing.entries
     found: list[art.Sample] = []
-    for entry in listing.entries:
-        if len(found) >= samples:
-            break
-        if entry.url in articles and _is_article(articles[entry.url]):
-            found.append(
-                art.Sample(
-                    url=entry.url,
-                    sel=_selector(articles[entry.url]),
-                    list_title=entry.title,
-                    list_date=parse_list_date(entry.date_text) if entry.date_text else None,
-                )
-            )
+    pending = iter(_samples_of(listing.entries, articles))
+    found += [s for _, s in zip(range(samples), pending, strict=False)]
     if len(found) < 2:
         learned.notes.append(f"only {len(found)} article(s) fetched: need at least 2")
         return learned
     art.measure(found)
+    # samples with no text of their own (notices: a title and a file) say nothing about
+    # the body: look further down the list, a few pages at most
+    for _ in range(MORE_SAMPLES):
+        if sum(art.has_own_text(s) for s in found) >= 2:
+            break
+        more = next(pending, None)
+        if more is None:
+            break
+        found.append(more)
+        art.measure(found)
     title = art.learn_title(found)
     date = art.learn_date(found, title)
     body = art.learn_body(found)
@@ -127,6 +127,26 @@ def learn_pages(
 
 #: A page with less visible text than this is a placeholder, not an article.
 MIN_PAGE_TEXT = 300
+#: Further articles looked at when fewer than two samples have text of their own.
+MORE_SAMPLES = 10
+
+
+def _samples_of(
+    entries: list[ListEntry], articles: Mapping[str, bytes | str]
+) -> Iterator[art.Sample]:
+    """The list's entries whose page is at hand and is an article, as samples, in order."""
+    seen = set()
+    for entry in entries:
+        if entry.url in seen:
+            continue
+        seen.add(entry.url)
+        if entry.url in articles and _is_article(articles[entry.url]):
+            yield art.Sample(
+                url=entry.url,
+                sel=_selector(articles[entry.url]),
+                list_title=entry.title,
+                list_date=parse_list_date(entry.date_text) if entry.date_text else None,
+            )
 
 
 def _is_article(page: bytes | str) -> bool:
@@ -161,22 +181,43 @@ def learn_site(url: str, *, samples: int = 5, allow_private: bool = False) -> Le
 
     page = fetch(url, allow_private=allow_private)
     check_html(page.body, max_bytes=DOWNLOAD_MAXSIZE)
-    lsel = _selector(page.body)
-    links = learn_list_links(lsel, page.url)
-    overrides = {"list_links": links} if links else {}
-    listing = extract_list(page.body, page.url, platform=PLATFORM, overrides=overrides)
-    fetched: dict[str, bytes] = {}
-    for entry in listing.entries:
-        if len(fetched) >= samples:
-            break
-        if entry.url in fetched:
-            continue
+
+    def get(link: str) -> bytes | None:
         try:
-            got = fetch(entry.url, allow_private=allow_private)
+            got = fetch(link, allow_private=allow_private)
             check_html(got.body, max_bytes=DOWNLOAD_MAXSIZE)
-        except Exception:  # a dead link among the samples: take the next one
-            continue
-        if not _is_article(got.body):
-            continue
-        fetched[entry.url] = got.body
-    return learn_pages(page.url, page.body, fetched, samples=samples)
+        except Exception:  # a dead link among the samples: the next one is taken
+            return None
+        return got.body
+
+    return learn_pages(page.url, page.body, _OnDemand(get), samples=samples)
+
+
+class _OnDemand(Mapping[str, bytes]):
+    """Article pages fetched when first asked for (once each): a dead link is absent."""
+
+    def __init__(self, get: Callable[[str], bytes | None]) -> None:
+        self._get = get
+        self._pages: dict[str, bytes | None] = {}
+
+    def _page(self, url: object) -> bytes | None:
+        if not isinstance(url, str):
+            return None
+        if url not in self._pages:
+            self._pages[url] = self._get(url)
+        return self._pages[url]
+
+    def __contains__(self, url: object) -> bool:
+        return self._page(url) is not None
+
+    def __getitem__(self, url: str) -> bytes:
+        page = self._page(url)
+        if page is None:
+            raise KeyError(url)
+        return page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([u for u, p in self._pages.items() if p is not None])
+
+    def __len__(self) -> int:
+        return sum(p is not None for p in self._pages.values())

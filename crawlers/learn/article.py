@@ -258,13 +258,18 @@ def _body_element(s: Sample) -> etree._Element | None:
     return best
 
 
+def has_own_text(s: Sample) -> bool:
+    """The sample has text of its own to find a body by (``MIN_BODY`` characters)."""
+    return s.own.get(root_of(s.sel), 0) >= MIN_BODY
+
+
 def learn_body(samples: list[Sample]) -> str | None:
     """The selector of the tightest block holding the text that differs between pages.
 
     Judged on the samples with some text of their own (``MIN_BODY`` characters): a
     notice whose page is only a title and an attachment link has no body to find.
     """
-    texty = [s for s in samples if s.own.get(root_of(s.sel), 0) >= MIN_BODY]
+    texty = [s for s in samples if has_own_text(s)]
     blocks = [b for s in texty if (b := _body_element(s)) is not None]
     around = [el for b in blocks for el in [b, *list(b.iterancestors())[:3]]]
     cands = unique(c for el in around for c in selectors_for(el))

@@ -183,3 +183,27 @@ def test_a_sidebar_heading_before_the_title_is_not_the_category() -> None:
     }
     learned = learn_pages("http://x.example.vn/list", list_page, pages)
     assert learned.selectors.get("title") and "category" not in learned.selectors
+
+
+def test_text_less_samples_make_the_learner_look_further_down_the_list() -> None:
+    """snv's first list page begins with notices that print only a title (their text is
+    in a file): five of them say nothing about the body, so later entries are taken."""
+    frame = "<div class='menu'><a href='/'>Trang chủ</a> <a href='/gt'>Giới thiệu chung</a></div>"
+    titles = [f"Thông báo số {i} về việc triển khai kế hoạch công tác năm 2019" for i in range(8)]
+    links = "".join(f"<li><a href='/a/{i}'>{t}</a></li>" for i, t in enumerate(titles))
+    list_page = f"<html><body>{frame}<ul class='news'>{links}</ul>{'x' * 300}</body></html>"
+    prose = "Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị triển khai nhiệm vụ công tác. "
+
+    def page(i: int, t: str) -> str:
+        body = (
+            f"<p>{prose * 4} Bài số {i}.</p><p>{prose * 3} Kết thúc bài {i}.</p>" if i >= 5 else ""
+        )
+        return (
+            f"<html><body>{frame}<h1 class='t'>{t}</h1><div class='c'>{body}</div>"
+            f"<div class='foot'>{'Sở Nội vụ tỉnh Đắk Nông. ' * 20}</div></body></html>"
+        )
+
+    pages = {f"http://x.example.vn/a/{i}": page(i, t) for i, t in enumerate(titles)}
+    learned = learn_pages("http://x.example.vn/list", list_page, pages)
+    assert learned.selectors.get("body") == "div.c", learned.selectors
+    assert len(learned.samples) == 7  # five notices, then two with text of their own
