@@ -21,6 +21,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import NamedTuple
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -30,8 +31,17 @@ from dedup.config import DedupConfig
 from dedup.fingerprint import Fingerprinter
 from dedup.prepared import Prepared, prepare
 from domain.article import Article
+from storage.articles import PackedPage, pack_page
 
 log = logging.getLogger(__name__)
+
+
+class Parsed(NamedTuple):
+    """What a worker returns for one page."""
+
+    article: Article
+    prepared: Prepared | None  # dedup's text work (None: dedup off, or extracted inline)
+    packed: PackedPage | None  # the page hashed and compressed for the store
 
 
 def extract_prepared(
@@ -42,14 +52,15 @@ def extract_prepared(
     overrides: dict[str, str],
     encoding: str | None,
     shape: tuple[int, int] | None,
-) -> tuple[Article, Prepared | None]:
-    """The article of a page and, given a fingerprint ``shape`` (k, num_perm), its
-    :class:`~dedup.prepared.Prepared` text work."""
+) -> Parsed:
+    """The article of a page, the page packed for the store and, given a fingerprint
+    ``shape`` (k, num_perm), the article's :class:`~dedup.prepared.Prepared` text work."""
     art = extract_page(body, url, platform=platform, overrides=overrides, encoding=encoding)
-    if shape is None:
-        return art, None
-    fp = Fingerprinter(num_perm=shape[1], k=shape[0])
-    return art, prepare(art.title, art.lead, art.body_text, fp)
+    prepared = None
+    if shape is not None:
+        fp = Fingerprinter(num_perm=shape[1], k=shape[0])
+        prepared = prepare(art.title, art.lead, art.body_text, fp)
+    return Parsed(art, prepared, pack_page(body))
 
 
 def default_workers() -> int:
@@ -98,8 +109,8 @@ class ParsePool:
         platform: str | None,
         overrides: dict[str, str],
         encoding: str | None,
-    ) -> tuple[Article, Prepared | None]:
-        """The article of a fetched page (and its prepared text work, see
+    ) -> Parsed:
+        """The article of a fetched page (and its prepared text work and packed page, see
         :func:`extract_prepared`), in a worker when there is one."""
         pool = self._pool()
         if pool is not None:
@@ -119,7 +130,7 @@ class ParsePool:
                 self.workers = 0
                 self._shutdown()
         art = extract_page(body, url, platform=platform, overrides=overrides, encoding=encoding)
-        return art, None
+        return Parsed(art, None, None)
 
     def _shutdown(self) -> None:
         if self._executor is not None:

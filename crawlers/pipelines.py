@@ -90,7 +90,7 @@ class StorePipeline:
                     s,
                     unit_id,
                     art.url,
-                    item["raw"],
+                    item.get("packed") or item["raw"],
                     status=item["status"],
                     encoding=item.get("encoding"),
                     article_id=row.id,

@@ -23,10 +23,12 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, Literal
 
-from dedup.config import DedupConfig
-from dedup.fingerprint import article_text, match_form, shingles, tokens
+import numpy as np
 
-__all__ = ["DocView", "Verdict", "blend", "compare", "decide", "score_text"]
+from dedup.config import DedupConfig
+from dedup.fingerprint import article_text, match_form, shingle_keys, shingles, tokens
+
+__all__ = ["DocView", "Verdict", "blend", "compare", "decide", "score_keys", "score_text"]
 
 VerdictName = Literal["duplicate", "review", "distinct"]
 _NUMBER = re.compile(r"\d+(?:[.,/:-]\d+)*")
@@ -90,15 +92,21 @@ class DocView:
         """Match form of the fingerprinted text."""
         return article_text(self.title, self.lead, self.body)
 
-    @cached_property
+    @property
     def words(self) -> list[str]:
-        """Word tokens of :attr:`text`."""
+        """Word tokens of :attr:`text` (not kept: a view stays small in the engine's cache)."""
         return tokens(self.text)
 
-    @cached_property
+    @property
     def shingles(self) -> set[str]:
-        """Shingle set of :attr:`words`."""
+        """Shingle set of :attr:`words` (not kept; see :attr:`shingle_keys`)."""
         return shingles(self.words, self.k)
+
+    @cached_property
+    def shingle_keys(self) -> np.ndarray:
+        """The shingles as sorted, distinct 64-bit keys: what pair scores are computed on
+        (an eighth of the memory of the strings; a collision is a 1-in-2^64 event)."""
+        return shingle_keys(self.shingles)
 
     @cached_property
     def sentences(self) -> set[str]:
@@ -136,11 +144,22 @@ def blend(j: float, c: float, ratio: float) -> float:
 
 def score_text(a: set[str], b: set[str]) -> tuple[float, float, float, float]:
     """(score, jaccard, containment, size ratio) of two shingle sets."""
-    if not a or not b:
+    return _score_counts(len(a & b), len(a), len(b))
+
+
+def score_keys(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, float]:
+    """:func:`score_text` of two :attr:`DocView.shingle_keys` arrays."""
+    if not len(a) or not len(b):
         return 0.0, 0.0, 0.0, 0.0
-    inter = len(a & b)
-    small, large = sorted((len(a), len(b)))
-    j = inter / (len(a) + len(b) - inter)
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return _score_counts(inter, len(a), len(b))
+
+
+def _score_counts(inter: int, na: int, nb: int) -> tuple[float, float, float, float]:
+    if not na or not nb:
+        return 0.0, 0.0, 0.0, 0.0
+    small, large = sorted((na, nb))
+    j = inter / (na + nb - inter)
     c = inter / small
     ratio = small / large
     return blend(j, c, ratio), j, c, ratio
@@ -198,7 +217,7 @@ def decide(a: DocView, b: DocView, config: DedupConfig | None = None) -> Verdict
     cfg = config or DedupConfig()
     if a.canonical_url and a.canonical_url == b.canonical_url:
         return Verdict(1.0, "duplicate", ["same canonical URL"])
-    text, j, c, ratio = score_text(a.shingles, b.shingles)
+    text, j, c, ratio = score_keys(a.shingle_keys, b.shingle_keys)
     reasons = [f"text: jaccard {j:.2f}, containment {c:.2f}, length ratio {ratio:.2f}"]
     score = text
     overlap, common, small = sentence_overlap(a, b)

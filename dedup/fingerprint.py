@@ -15,6 +15,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from hashlib import blake2b
 
 import numpy as np
 from datasketch import MinHash
@@ -27,6 +28,7 @@ __all__ = [
     "article_text",
     "body_hash",
     "match_form",
+    "shingle_keys",
     "shingles",
     "tokens",
 ]
@@ -51,6 +53,16 @@ def shingles(words: list[str], k: int = 3) -> set[str]:
     if len(words) <= k:
         return {" ".join(words)}
     return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+
+
+def shingle_keys(sh: set[str]) -> np.ndarray:
+    """Sorted, distinct stable 64-bit keys (BLAKE2b) of a shingle set."""
+    keys = np.fromiter(
+        (int.from_bytes(blake2b(x.encode("utf-8"), digest_size=8).digest(), "little") for x in sh),
+        dtype=np.uint64,
+        count=len(sh),
+    )
+    return np.unique(keys)
 
 
 def article_text(title: str, lead: str, body: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dedup.decide import DocView
-from dedup.fingerprint import Fingerprint, Fingerprinter
+from dedup.fingerprint import Fingerprint, Fingerprinter, shingle_keys
 from storage.articles import content_hash
 
 __all__ = ["Prepared", "prepare"]
@@ -32,9 +32,7 @@ class Prepared:
         v = self.view
         return v.title == title and v.lead == lead and v.body == body_text
 
-    def view_for(
-        self, published: datetime | None, source: str, canonical_url: str
-    ) -> DocView:
+    def view_for(self, published: datetime | None, source: str, canonical_url: str) -> DocView:
         """The decision view with the stored row's metadata (its text parts stay computed)."""
         view = DocView.__new__(DocView)
         view.__dict__.update(self.view.__dict__)
@@ -50,10 +48,12 @@ class Prepared:
 def prepare(title: str, lead: str, body_text: str, fp: Fingerprinter) -> Prepared:
     """Everything dedup and the store derive from an article's text, computed once."""
     view = DocView(title=title, lead=lead, body=body_text, k=fp.k)
-    for name in ("text", "words", "shingles", "sentences", "title_words"):
+    sh = view.shingles
+    view.__dict__["shingle_keys"] = shingle_keys(sh)
+    for name in ("sentences", "title_words"):
         getattr(view, name)  # fill the cached properties, carried along when pickled
     return Prepared(
         content_hash=content_hash(title, body_text),
         view=view,
-        fingerprint=fp.of_shingles(view.shingles).to_bytes(),
+        fingerprint=fp.of_shingles(sh).to_bytes(),
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.article import Article
@@ -54,43 +54,47 @@ def upsert_article(
     """
     canon = canonical_url(art.canonical_url or art.url)
     where = (m.Article.unit_id == unit_id, m.Article.canonical_url == canon)
-    row = session.scalar(select(m.Article).where(*where).with_for_update())
-    outcome: Outcome
+    values = {name: _article_value(art, name) for name in CONTENT_FIELDS}
+    values["content_hash"] = digest or content_hash(art.title, art.body_text)
+    values.update(
+        guid=article_guid(unit_id, canon),
+        unit_id=unit_id,
+        canonical_url=canon,
+        first_seen=now,
+        last_seen=now,
+        changed_at=now,
+    )
+    # a Core statement (its compiled form is cached; an ORM insert returning the entity
+    # was compiled anew each time); nothing inserted when the row exists
+    new_id = session.execute(
+        _insert_ignoring_conflicts(session).returning(m.Article.__table__.c.id), values
+    ).scalar()
+    if new_id is not None:  # this writer created it, whole, in one statement
+        return "new", _persistent(session, new_id, values)
+    row = session.scalar(
+        select(m.Article)
+        .where(*where)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if row is None:
-        values = {name: _article_value(art, name) for name in CONTENT_FIELDS}
-        values["content_hash"] = digest or content_hash(art.title, art.body_text)
-        values.update(
-            guid=article_guid(unit_id, canon),
-            unit_id=unit_id,
-            canonical_url=canon,
-            first_seen=now,
-            last_seen=now,
-            changed_at=now,
-        )
-        # a Core statement (its compiled form is cached; an ORM insert returning the
-        # entity was compiled anew each time), then the row by its key
-        new_id = session.execute(
-            _insert_ignoring_conflicts(session).returning(m.Article.__table__.c.id), values
-        ).scalar()
-        if new_id is not None:  # this writer created it, whole, in one statement
-            created = session.get_one(m.Article, new_id)
-            set_committed_value(created, "topics", [])  # a new row has none: no lazy load
-            return "new", created
-        row = session.scalar(
-            select(m.Article)
-            .where(*where)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        if row is None:
-            raise RuntimeError(f"unit {unit_id}: {canon}: article vanished while stored")
+        raise RuntimeError(f"unit {unit_id}: {canon}: article vanished while stored")
     if not diff_fields(row, art):
         row.last_seen = now
         return "unchanged", row
-    outcome = "updated"
     apply_article(row, art, now, digest)
     session.flush()
-    return outcome, row
+    return "updated", row
+
+
+def _persistent(session: Session, new_id: int, values: dict[str, Any]) -> m.Article:
+    """The just-inserted row as a session object, from the values it was inserted with
+    (no read back: every column is given, so nothing is left to load)."""
+    row = m.Article(id=new_id, fingerprint=None, cluster_id=None, **values)
+    make_transient_to_detached(row)
+    session.add(row)
+    set_committed_value(row, "topics", [])  # a new row has none
+    return row
 
 
 def _insert_ignoring_conflicts(session: Session) -> Any:
@@ -173,19 +177,33 @@ def set_topics(
     return changed
 
 
+@dataclass(frozen=True)
+class PackedPage:
+    """A fetched page as it is kept: its sha256 (hex) and its zlib-compressed bytes."""
+
+    sha256: str
+    compressed: bytes
+
+
+def pack_page(body: bytes) -> PackedPage:
+    """Hash and compress a page (the crawl does it in its parse worker)."""
+    return PackedPage(hashlib.sha256(body).hexdigest(), zlib.compress(body, 6))
+
+
 def store_raw_page(
     session: Session,
     unit_id: str,
     url: str,
-    body: bytes,
+    body: bytes | PackedPage,
     *,
     status: int,
     encoding: str | None,
     article_id: int | None,
     now: datetime,
 ) -> m.RawPage:
-    """Keep the fetched page compressed (only a new version adds a row)."""
-    sha = hashlib.sha256(body).hexdigest()
+    """Keep the fetched page compressed (only a new version adds a row); ``body`` may come
+    already packed (:func:`pack_page`)."""
+    sha = body.sha256 if isinstance(body, PackedPage) else hashlib.sha256(body).hexdigest()
     same = session.scalar(
         select(m.RawPage).where(
             m.RawPage.unit_id == unit_id, m.RawPage.url == url, m.RawPage.sha256 == sha
@@ -202,7 +220,7 @@ def store_raw_page(
         fetched_at=now,
         status=status,
         encoding=encoding,
-        body=zlib.compress(body, 6),
+        body=body.compressed if isinstance(body, PackedPage) else zlib.compress(body, 6),
         sha256=sha,
     )
     session.add(page)

@@ -264,7 +264,7 @@ class UnitsSpider(Spider):
         if not self._is_html(unit.id, response, "not stored"):
             return
         try:
-            article, prepared = await self.parser.extract(
+            article, prepared, packed = await self.parser.extract(
                 response.body,
                 response.url,
                 platform=None if unit.platform == "feed" else unit.platform,
@@ -306,6 +306,7 @@ class UnitsSpider(Spider):
             "status": response.status,
             "pending": response.meta.get("vnfeeds_pending"),
             "prepared": prepared,
+            "packed": packed,
         }
 
     def _failed(self, request: Request, error: str, *, give_up: bool = False) -> None:

@@ -74,3 +74,35 @@ def test_storing_an_article_compiles_its_insert_once(tmp_path: Path) -> None:
             assert upsert_article(s, "u", art, datetime.now(UTC))[0] == "new"
     store.dispose()
     assert compiled == ["cached"] * 3
+
+
+def test_scores_on_keys_equal_scores_on_shingle_strings() -> None:
+    """Pair scores from the 64-bit shingle keys a view keeps equal those of the strings."""
+    import random
+
+    from dedup.decide import DocView, score_keys, score_text
+
+    rng = random.Random(7)
+    vocab = [f"từ{i}" for i in range(60)]
+    for _ in range(50):
+        a = DocView(title="", body=" ".join(rng.choices(vocab, k=rng.randint(0, 300))))
+        b = DocView(title="", body=" ".join(rng.choices(vocab, k=rng.randint(0, 300))))
+        assert score_keys(a.shingle_keys, b.shingle_keys) == score_text(a.shingles, b.shingles)
+        assert "shingles" not in a.__dict__ and "words" not in a.__dict__  # not kept
+
+
+def test_a_packed_page_is_stored_as_the_page(sqlite_store: Store) -> None:
+    """A page hashed and compressed in the parse worker reads back as the fetched bytes."""
+    from storage.articles import pack_page, raw_body, store_raw_page
+
+    page = "<html><body><p>Tin tức Sở Y tế</p></body></html>".encode() * 50
+    with sqlite_store.session() as s:
+        s.add(m.Unit(id="u", name="U", province_id="p", platform="generic", homepage="http://u"))
+    with sqlite_store.session() as s:
+        kept = store_raw_page(s, "u", "http://u/1", pack_page(page), status=200,
+                              encoding="utf-8", article_id=None, now=datetime.now(UTC))  # fmt: skip
+        s.flush()
+        assert raw_body(kept) == page
+        again = store_raw_page(s, "u", "http://u/1", page, status=200,
+                               encoding="utf-8", article_id=None, now=datetime.now(UTC))  # fmt: skip
+        assert again is kept  # the same version: no second row
