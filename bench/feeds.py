@@ -205,6 +205,7 @@ def bench_serving(
         encoding="utf-8",
     )
     nginx = subprocess.Popen(["nginx", "-c", str(tmp / "nginx.conf"), "-p", str(tmp)])
+    load = [os.getloadavg()[0]]  # the machine is shared: say how busy it was
     procs: list[subprocess.Popen[bytes]] = []
     runs: dict[str, list[tuple[float, str]]] = {}
     try:
@@ -218,6 +219,7 @@ def bench_serving(
                 for name, url in urls.items():
                     headers = [f"If-None-Match: {etag_of(url)}"] if kind == "304" else []
                     runs.setdefault(f"{name} {kind}", []).append(wrk(url, duration, conns, headers))
+            load.append(os.getloadavg()[0])
     finally:
         nginx.send_signal(signal.SIGQUIT)
         nginx.wait(10)
@@ -227,7 +229,9 @@ def bench_serving(
     size = (out / FEED.lstrip("/")).stat().st_size
     print(
         f"serving {FEED} ({size} bytes, identity), wrk -t2 -c{conns} -d{duration}s, "
-        f"nginx with {opts.nginx_workers} worker(s), {opts.rounds} alternating rounds:"
+        f"nginx with {opts.nginx_workers} worker(s), {opts.rounds} alternating rounds "
+        f"(1-minute load average {' '.join(f'{x:.1f}' for x in load)} at the start and after "
+        "each round):"
     )
     for name, rs in runs.items():
         rps = statistics.median(r[0] for r in rs)
