@@ -1,16 +1,19 @@
 """Shared fixtures: a store on SQLite and on PostgreSQL (throwaway database).
 
 ``VNFEEDS_TEST_DB=postgresql://user@host:port/db`` runs the suite on PostgreSQL: the
-default store (``sqlite_store``, ``default_db_url``) is then a throwaway PostgreSQL
-database on that server, and the SQLite half of ``store`` is skipped (its PostgreSQL
-half runs). Tests that open SQLite files by path stay on SQLite.
+default store (``sqlite_store``, ``default_db_url``) and every database from
+``new_db_url`` (the CLI, crawl, web and demo tests' databases) are then throwaway
+PostgreSQL databases on that server, and the SQLite cases of the backend-parametrized
+fixtures (``store``, the reliability ``db_url``) are deselected (their PostgreSQL cases
+run). Tests about SQLite itself (a file by path, WAL, a full disk, a broken file) use
+``sqlite_only_store`` or an explicit SQLite path and stay on SQLite.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -67,6 +70,15 @@ def _reset_pg(url: str) -> None:
     eng.dispose()
 
 
+#: Fixtures parametrized over the backend ("sqlite", "postgres").
+BACKEND_PARAMS = ("store", "db_url")
+
+
+def _is_sqlite_case(item: pytest.Item) -> bool:
+    spec = getattr(item, "callspec", None)
+    return spec is not None and any(spec.params.get(n) == "sqlite" for n in BACKEND_PARAMS)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On a PostgreSQL run (``VNFEEDS_TEST_DB``) the SQLite cases are deselected, not skipped:
     the run on SQLite covers them."""
@@ -75,8 +87,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
-        spec = getattr(item, "callspec", None)
-        (drop if spec is not None and spec.params.get("store") == "sqlite" else keep).append(item)
+        (drop if _is_sqlite_case(item) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -95,6 +106,40 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         s = Store(url)
     yield s
     s.dispose()
+
+
+NewDbUrl = Callable[[str], str]
+
+
+@pytest.fixture(scope="session")
+def new_db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NewDbUrl]:
+    """A factory of fresh, empty databases: ``new_db_url("name")`` is the URL of a new SQLite
+    file, or under ``VNFEEDS_TEST_DB`` of a new PostgreSQL database (all dropped when the
+    session ends). For the tests that hand a database to ``vnfeeds`` (CLI, crawl, web)."""
+    made: list[str] = []
+    admin = None
+    if ON_PG:
+        reason = _pg_reachable()
+        if reason:
+            pytest.fail(reason)
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    base = tmp_path_factory.mktemp("dbs")
+
+    def make(name: str) -> str:
+        if admin is None:
+            return f"sqlite:///{base / f'{name}-{uuid.uuid4().hex[:6]}.sqlite3'}"
+        db = f"vnfeeds_test_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{db}"'))
+        made.append(db)
+        return f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{db}"
+
+    yield make
+    if admin is not None:
+        with admin.connect() as c:
+            for db in made:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture

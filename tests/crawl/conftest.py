@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from replicas.server import ReplicaServer
-from storage.db import Store
+from storage.db import Store, resolve_db_url
+from tests.conftest import NewDbUrl
 
 
 @dataclass
@@ -24,7 +25,7 @@ class Crawled:
 
     server: ReplicaServer
     units: Path
-    db: Path
+    db: str
     first: subprocess.CompletedProcess[str]
 
     def crawl(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -32,11 +33,11 @@ class Crawled:
         return run_vnfeeds(self.db, self.units, "crawl", "-q", *args, timeout=timeout)
 
     def store(self) -> Store:
-        return Store(f"sqlite:///{self.db}")
+        return Store(resolve_db_url(self.db))
 
 
 def run_vnfeeds(
-    db: Path, units: Path, *args: str, timeout: float = 300
+    db: str | Path, units: Path, *args: str, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
     """`python -m vnfeeds --db DB --sites UNITS ARGS…`, captured."""
     return subprocess.run(
@@ -48,12 +49,13 @@ def run_vnfeeds(
 
 
 @pytest.fixture(scope="session")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
-    """Replicas served on loopback and crawled once into a fresh SQLite store."""
+def crawled(tmp_path_factory: pytest.TempPathFactory, new_db_url: NewDbUrl) -> Iterator[Crawled]:
+    """Replicas served on loopback and crawled once into a fresh store (SQLite, or
+    PostgreSQL under ``VNFEEDS_TEST_DB``)."""
     tmp = tmp_path_factory.mktemp("crawl")
     server = ReplicaServer(port=0).start()
     units = server.write_units(tmp / "units.toml")
-    db = tmp / "crawl.sqlite3"
+    db = new_db_url("crawl")
     first = run_vnfeeds(db, units, "crawl", "-q")
     try:
         yield Crawled(server, units, db, first)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from domain.registry import load_registry
 from domain.timezone import VN_TZ
 from storage import models as m
+from tests.conftest import NewDbUrl
 from tests.crawl.conftest import Crawled, run_vnfeeds
 
 # The real seed page text (shared/ beside the checkout); the replicas ship an identical copy.
@@ -175,20 +176,21 @@ def test_a_failing_unit_does_not_stop_the_others(crawled: Crawled) -> None:
 
 
 def test_private_network_is_refused_unless_the_unit_allows_it(
-    crawled: Crawled, tmp_path: Path
+    crawled: Crawled, tmp_path: Path, new_db_url: NewDbUrl
 ) -> None:
     text = crawled.units.read_text(encoding="utf-8").replace(
         "allow_private = true", "allow_private = false"
     )
     units = tmp_path / "units.toml"
     units.write_text(text, encoding="utf-8")
-    res = run_vnfeeds(tmp_path / "x.sqlite3", units, "crawl", "-q", "hoabinh-soct")
-    store_runs = run_vnfeeds(tmp_path / "x.sqlite3", units, "sites", "check")
+    db = new_db_url("x")
+    res = run_vnfeeds(db, units, "crawl", "-q", "hoabinh-soct")
+    store_runs = run_vnfeeds(db, units, "sites", "check")
     assert store_runs.returncode == 0
     assert res.returncode != 0
-    from storage.db import Store
+    from storage.db import Store, resolve_db_url
 
-    with Store(f"sqlite:///{tmp_path / 'x.sqlite3'}").session() as s:
+    with Store(resolve_db_url(db)).session() as s:
         run = s.scalars(select(m.CrawlRun)).one()
         assert run.status == "failed"
         assert run.error_text and "private network" in run.error_text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 from domain.registry import load_registry
+from tests.conftest import NewDbUrl
 from tests.crawl.conftest import Crawled
 
 # Runs `vnfeeds crawl` in a fresh interpreter with SQLAlchemy's create_engine counted.
@@ -36,10 +36,10 @@ sys.exit(code)
 """
 
 
-def test_a_crawl_opens_one_engine(crawled: Crawled, tmp_path: Path) -> None:
-    db = tmp_path / "one.sqlite3"
+def test_a_crawl_opens_one_engine(crawled: Crawled, new_db_url: NewDbUrl) -> None:
+    db = new_db_url("one")
     unit = sorted(load_registry(crawled.units).units)[0]
-    args = ["--db", str(db), "--sites", str(crawled.units), "crawl", "-q", unit]
+    args = ["--db", db, "--sites", str(crawled.units), "crawl", "-q", unit]
     done = subprocess.run(
         [sys.executable, "-c", _COUNTING, *args], capture_output=True, text=True, timeout=300
     )

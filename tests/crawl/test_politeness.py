@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import NewDbUrl
 from tests.crawl.conftest import run_vnfeeds
 
 ARTICLES = 5
@@ -107,24 +108,28 @@ body = "div.body"
     return path
 
 
-def _crawl(tmp_path: Path, site: TimedSite, delay: float) -> list[float]:
+def _crawl(tmp_path: Path, site: TimedSite, delay: float, db: str) -> list[float]:
     units = _units(tmp_path / "units.toml", site.base, delay)
-    done = run_vnfeeds(tmp_path / "db.sqlite3", units, "crawl", "-q", timeout=120)
+    done = run_vnfeeds(db, units, "crawl", "-q", timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     paths = [p for _, p in site.arrivals]
     assert "/news" in paths and sum(p.startswith("/news/") for p in paths) == ARTICLES
     return site.gaps()
 
 
-def test_unit_delay_above_default_is_the_floor(tmp_path: Path, site: TimedSite) -> None:
-    gaps = _crawl(tmp_path, site, 2.0)
+def test_unit_delay_above_default_is_the_floor(
+    tmp_path: Path, site: TimedSite, new_db_url: NewDbUrl
+) -> None:
+    gaps = _crawl(tmp_path, site, 2.0, new_db_url("polite"))
     assert len(gaps) >= ARTICLES
     # every gap, jitter included, at least the unit's 2 s (50 ms for clock/socket slack)
     assert min(gaps) >= 1.95, gaps
 
 
-def test_unit_delay_below_default_is_honoured(tmp_path: Path, site: TimedSite) -> None:
-    gaps = _crawl(tmp_path, site, 0.3)
+def test_unit_delay_below_default_is_honoured(
+    tmp_path: Path, site: TimedSite, new_db_url: NewDbUrl
+) -> None:
+    gaps = _crawl(tmp_path, site, 0.3, new_db_url("polite"))
     assert min(gaps) >= 0.25, gaps
     # faster than the project's DOWNLOAD_DELAY of 1 s: the unit's own delay rules its host
     assert sorted(gaps)[len(gaps) // 2] < 0.9, gaps

@@ -18,6 +18,7 @@ import pytest
 from domain.registry import Registry
 from feeds.config import FeedConfig
 from storage.db import Store
+from tests.conftest import NewDbUrl
 from tests.dedup.conftest import seed_pair
 from tests.servers import free_port, uvicorn_server
 from web.app import create_app
@@ -52,14 +53,14 @@ def _feed_items(base: str) -> list[str]:
 
 
 def test_review_in_chromium(
-    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, new_db_url: NewDbUrl, registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _need_chromium()
     # The English UI names pair statuses as they are stored (``duplicate``, ``pending``).
     monkeypatch.setenv("VNFEEDS_LANG", "en")
     from playwright.sync_api import sync_playwright
 
-    store = Store(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
+    store = Store(new_db_url("browser"))
     cid, _, _ = seed_pair(store, registry, "editor", PASSWORD)
     app = create_app(
         store,

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from domain.registry import Registry
 from storage.db import Store
 from storage.repository import sync_registry
+from tests.conftest import NewDbUrl
 from tests.dedup.conftest import SEED, edited_copy_body, make_article, notice, seed_body
 from vnfeeds.cli import cli
 
@@ -54,9 +55,9 @@ def test_dedup_compare(tmp_path: Path) -> None:
     assert res.exit_code != 0 and "expected one JSON object" in res.output
 
 
-def test_users_review_and_run(tmp_path: Path, registry: Registry) -> None:
-    db = str(tmp_path / "cli.sqlite3")
-    store = Store(f"sqlite:///{db}")
+def test_users_review_and_run(new_db_url: NewDbUrl, registry: Registry) -> None:
+    db = new_db_url("cli")
+    store = Store(db)
     with store.session() as s:
         sync_registry(s, registry)
         make_article(s, "hoabinh-soct", 1, lead=SEED.lead)

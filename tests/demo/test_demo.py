@@ -8,15 +8,20 @@ from pathlib import Path
 
 import feedparser
 
+from tests.conftest import ON_PG, NewDbUrl
+
 SEED_TITLE = (
     "Hội nghị ngành Công thương 28 tỉnh, thành phố khu vực phía Bắc lần thứ VIII - năm 2022"
 )
 
 
-def test_demo_export_builds_the_feed_tree(tmp_path: Path) -> None:
+def test_demo_export_builds_the_feed_tree(tmp_path: Path, new_db_url: NewDbUrl) -> None:
+    """On SQLite the demo's own embedded store; under ``VNFEEDS_TEST_DB`` the same run on
+    a PostgreSQL database given with ``--db``."""
     out = tmp_path / "out"
+    db = ["--db", new_db_url("demo")] if ON_PG else []
     proc = subprocess.run(
-        [sys.executable, "-m", "vnfeeds", "demo", "--export", str(out)],
+        [sys.executable, "-m", "vnfeeds", *db, "demo", "--export", str(out)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -37,4 +42,5 @@ def test_demo_export_builds_the_feed_tree(tmp_path: Path) -> None:
     for page in archive:
         titles += [e.title for e in feedparser.parse(page.read_bytes()).entries]
     assert SEED_TITLE in titles
-    assert (tmp_path / "var" / "demo.sqlite3").is_file()
+    # its own SQLite file only when no --db was given
+    assert (tmp_path / "var" / "demo.sqlite3").is_file() is not ON_PG

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import inspect
 
 from storage.db import Store, current_revision, downgrade, resolve_db_url, upgrade
+from tests.conftest import NewDbUrl
 from vnfeeds.cli import COMMANDS, cli
 
 EXPECTED = {
@@ -37,8 +38,8 @@ def test_help_lists_every_command() -> None:
     assert set(COMMANDS) >= EXPECTED
 
 
-def test_sites_check_passes_on_shipped_units(tmp_path: Path) -> None:
-    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.sqlite3"), "sites", "check"])
+def test_sites_check_passes_on_shipped_units(new_db_url: NewDbUrl) -> None:
+    res = CliRunner().invoke(cli, ["--db", new_db_url("x"), "sites", "check"])
     assert res.exit_code == 0, res.output
     assert res.output.startswith("ok:")
 
@@ -85,8 +86,8 @@ def test_db_path_resolution(tmp_path: Path, monkeypatch) -> None:  # type: ignor
     assert resolve_db_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
 
 
-def test_sqlite_runs_in_wal_mode(sqlite_store: Store) -> None:
-    with sqlite_store.engine.connect() as c:
+def test_sqlite_runs_in_wal_mode(sqlite_only_store: Store) -> None:
+    with sqlite_only_store.engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
@@ -100,9 +101,11 @@ def test_migrations_upgrade_and_downgrade(store: Store) -> None:
     assert "crawl_runs" in inspect(store.engine).get_table_names()
 
 
-def test_db_upgrade_command(tmp_path: Path) -> None:
-    db = tmp_path / "cmd.sqlite3"
-    res = CliRunner().invoke(cli, ["--db", str(db), "db", "upgrade"])
+def test_db_upgrade_command(new_db_url: NewDbUrl) -> None:
+    db = new_db_url("cmd")
+    res = CliRunner().invoke(cli, ["--db", db, "db", "upgrade"])
     assert res.exit_code == 0, res.output
     assert "at " in res.output
-    assert Store(f"sqlite:///{db}", auto_upgrade=False).table_names()
+    store = Store(db, auto_upgrade=False)
+    assert store.table_names()
+    store.dispose()

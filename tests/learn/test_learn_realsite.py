@@ -20,6 +20,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from tests.conftest import NewDbUrl
 from tests.crawl.conftest import run_vnfeeds
 from tests.learn.folder_site import FolderSite
 
@@ -65,15 +66,15 @@ KNOWN = {
 class Learned:
     site: FolderSite
     units: Path
-    db: Path
+    db: str
     learn_out: str
 
 
 @pytest.fixture(scope="module")
-def learned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Learned]:
+def learned(tmp_path_factory: pytest.TempPathFactory, new_db_url: NewDbUrl) -> Iterator[Learned]:
     tmp = tmp_path_factory.mktemp("realsite")
     with FolderSite(SITE) as site:
-        db, units = tmp / "db.sqlite3", tmp / "units.toml"
+        db, units = new_db_url("learn"), tmp / "units.toml"
         res = run_vnfeeds(
             db,
             units,  # not read by `sites learn`; it only prints

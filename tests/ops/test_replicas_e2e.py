@@ -21,6 +21,7 @@ from ops.scheduler import CrawlScheduler, SchedulerSettings
 from replicas.server import ReplicaServer
 from storage.db import Store
 from storage.models import CrawlRun, Unit
+from tests.conftest import NewDbUrl
 from tests.ops.test_alerts import Webhook
 from tests.ops.test_scheduler import wait_for
 from vnfeeds.cli import cli
@@ -55,9 +56,11 @@ def replicas() -> Iterator[ReplicaServer]:
 
 
 @pytest.mark.slow
-def test_scheduler_against_replicas(replicas: ReplicaServer, tmp_path: Path) -> None:
+def test_scheduler_against_replicas(
+    replicas: ReplicaServer, tmp_path: Path, new_db_url: NewDbUrl
+) -> None:
     units = one_unit_file(replicas, UNIT, tmp_path / "units.toml")
-    db = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
+    db = new_db_url("e2e")
     store = Store(db)
     hook = Webhook()
     settings = JobSettings(

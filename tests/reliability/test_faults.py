@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from storage import models as m
 from storage.db import Store, resolve_db_url
+from tests.conftest import NewDbUrl
 from tests.reliability.conftest import run_vnfeeds
 from tests.reliability.faults import (
     FaultHandler,
@@ -197,7 +198,9 @@ ARTICLE_FAULTS = {
 
 
 @pytest.fixture(scope="module")
-def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultCrawl]:
+def fault_crawl(
+    tmp_path_factory: pytest.TempPathFactory, new_db_url: NewDbUrl
+) -> Iterator[FaultCrawl]:
     tmp = tmp_path_factory.mktemp("faults")
     server = FaultServer(host="127.0.0.2").start()
     admin = FaultServer(host="127.0.0.3").start()
@@ -218,7 +221,7 @@ def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultCrawl
     units += unit_toml("good", server.list_url("good"))
     server.sites["good"] = Site()
     (tmp / "units.toml").write_text(units, encoding="utf-8")
-    db = str(tmp / "faults.sqlite3")
+    db = new_db_url("faults")
     t0 = time.monotonic()
     result = run_vnfeeds(db, tmp / "units.toml", "crawl", "-q", timeout=300)
     assert time.monotonic() - t0 < 240

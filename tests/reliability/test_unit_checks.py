@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from domain.registry import load_registry
 from storage import models as m
 from storage.db import Store, resolve_db_url
+from tests.conftest import NewDbUrl
 from tests.reliability.conftest import run_vnfeeds
 from tests.reliability.faults import SELECTORS, FaultServer, Site, unit_toml
 
@@ -43,8 +44,8 @@ def units(faults: FaultServer, tmp_path: Path) -> Path:
     return path
 
 
-def test_sites_check_names_file_unit_key_and_selector(units: Path, tmp_path: Path) -> None:
-    res = run_vnfeeds(str(tmp_path / "c.sqlite3"), units, "sites", "check")
+def test_sites_check_names_file_unit_key_and_selector(units: Path, new_db_url: NewDbUrl) -> None:
+    res = run_vnfeeds(new_db_url("c"), units, "sites", "check")
     assert res.returncode == 1
     errors = [ln for ln in res.stdout.splitlines() if ln.startswith("ERROR")]
     assert len(errors) == len(BAD), res.stdout
@@ -54,8 +55,8 @@ def test_sites_check_names_file_unit_key_and_selector(units: Path, tmp_path: Pat
     assert set(load_registry(units).units) == {"fine"}
 
 
-def test_the_crawl_never_records_ok_for_an_invalid_unit(units: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "c.sqlite3")
+def test_the_crawl_never_records_ok_for_an_invalid_unit(units: Path, new_db_url: NewDbUrl) -> None:
+    db = new_db_url("c")
     one = run_vnfeeds(db, units, "crawl", "-q", "bad-css")
     assert one.returncode != 0
     assert "selectors.list_links" in one.stderr and "div[[ a" in one.stderr
