@@ -18,9 +18,11 @@ from functools import lru_cache
 from hashlib import blake2b
 
 import numpy as np
-from datasketch import MinHash
 
 from domain.text import match_form
+
+# datasketch is imported where a MinHash is made, not here: importing it imports SciPy
+# (~0.5 s, more under load), and a crawl process that finds nothing new never needs it.
 
 __all__ = [
     "Fingerprint",
@@ -135,6 +137,8 @@ class Fingerprint:
 
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int, seed: int) -> np.ndarray:
+    from datasketch import MinHash
+
     return np.asarray(MinHash(num_perm=num_perm, seed=seed).permutations)
 
 
@@ -145,10 +149,16 @@ class Fingerprinter:
         self.num_perm = num_perm
         self.k = k
         self.seed = seed
-        self._perms = _permutations(num_perm, seed)
+
+    @property
+    def _perms(self) -> np.ndarray:
+        """datasketch's permutations for (num_perm, seed), made on first use (cached)."""
+        return _permutations(self.num_perm, self.seed)
 
     def of_shingles(self, sh: set[str]) -> Fingerprint:
         """MinHash of a shingle set (crc32 per shingle, datasketch's mixing and permutations)."""
+        from datasketch import MinHash
+
         m = MinHash(
             num_perm=self.num_perm,
             seed=self.seed,
