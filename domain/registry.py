@@ -196,10 +196,14 @@ class Selectors(_Strict):
         return {k: v for k, v in self.model_dump().items() if v}
 
 
+#: What a unit, province or topic id may be (lowercase ASCII letters, digits, hyphens).
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
+
+
 class Unit(_Strict):
     """One publishing body (e.g. Sở Công Thương tỉnh Hòa Bình)."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")
+    id: str = Field(pattern=ID_PATTERN)
     name: str
     province: str
     platform: str

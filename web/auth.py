@@ -220,7 +220,9 @@ async def login_page(request: Request) -> Response:
 async def login_submit(request: Request) -> Response:
     """POST /login: check CSRF, rate limit, password; start a fresh session."""
     form = await request.form()
-    username = str(form.get("username") or "").strip()
+    # No account name holds a NUL (users add: letters, digits, . _ @ -) and PostgreSQL text
+    # cannot: a wrong login, counted by the limiter under the name with U+FFFD in its place.
+    username = str(form.get("username") or "").strip().replace("\x00", "\ufffd")
     password = str(form.get("password") or "")
     nxt = _safe_next(form.get("next"))
     if not check_csrf(request, form.get("csrf")):

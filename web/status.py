@@ -11,6 +11,7 @@ The store comes from the app (``app.state.store`` or the feed service's).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -29,6 +30,7 @@ from starlette.responses import (
 )
 from starlette.routing import BaseRoute, Route
 
+from domain.registry import ID_PATTERN
 from feeds.i18n import gettext
 from ops.health import STATES
 from ops.metrics import build_registry
@@ -122,15 +124,24 @@ async def status_json(request: Request) -> Response:
     return JSONResponse([r.as_dict() for r in rows], headers={"Cache-Control": "no-store"})
 
 
+_UNIT_ID = re.compile(ID_PATTERN)
+
+
+def _unknown_unit(unit: str) -> Response:
+    return PlainTextResponse(
+        gettext("unknown unit %(unit)s") % {"unit": unit} + "\n", status_code=404
+    )
+
+
 async def unit_page(request: Request) -> Response:
     """GET /status/<unit>: one unit's state, history and articles per day."""
     store = store_of(request)
     unit = request.path_params["unit"]
+    if not _UNIT_ID.fullmatch(unit):  # not a unit id (a NUL byte would even fail on PostgreSQL)
+        return _unknown_unit(unit)
     found = await run_in_threadpool(unit_statuses, store, [unit])
     if not found:
-        return PlainTextResponse(
-            gettext("unknown unit %(unit)s") % {"unit": unit} + "\n", status_code=404
-        )
+        return _unknown_unit(unit)
     runs = await run_in_threadpool(run_history, store, unit, 30)
     per_day = await run_in_threadpool(articles_per_day, store, unit, CHART_DAYS)
     user, token = _user_and_token(request)
@@ -150,12 +161,12 @@ async def _action(request: Request, paused: bool) -> Response:
     if not check_csrf(request, form.get("csrf")):
         return PlainTextResponse(gettext("bad CSRF token") + "\n", status_code=403)
     unit = request.path_params["unit"]
+    if not _UNIT_ID.fullmatch(unit):
+        return _unknown_unit(unit)
     try:
         await run_in_threadpool(set_paused, store_of(request), unit, paused)
     except KeyError:
-        return PlainTextResponse(
-            gettext("unknown unit %(unit)s") % {"unit": unit} + "\n", status_code=404
-        )
+        return _unknown_unit(unit)
     return RedirectResponse(f"/status/{unit}", status_code=303)
 
 
