@@ -9,7 +9,15 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import inspect
 
-from storage.db import Store, current_revision, downgrade, resolve_db_url, upgrade
+from storage.db import (
+    Store,
+    alembic_config,
+    current_revision,
+    downgrade,
+    needs_upgrade,
+    resolve_db_url,
+    upgrade,
+)
 from tests.conftest import NewDbUrl
 from vnfeeds.cli import COMMANDS, cli
 
@@ -99,6 +107,35 @@ def test_migrations_upgrade_and_downgrade(store: Store) -> None:
     assert "articles" not in inspect(store.engine).get_table_names()
     upgrade(store.engine)
     assert "crawl_runs" in inspect(store.engine).get_table_names()
+
+
+def test_schema_check_without_alembic_agrees_with_alembic(store: Store) -> None:
+    """needs_upgrade reads the head from the migration files; Alembic's head is the same."""
+    from alembic.script import ScriptDirectory
+
+    from storage.db import _shipped_head
+
+    head = ScriptDirectory.from_config(alembic_config(store.engine)).get_current_head()
+    assert _shipped_head() == head
+    assert current_revision(store.engine) == head and not needs_upgrade(store.engine)
+    downgrade(store.engine, "-1")
+    assert needs_upgrade(store.engine)
+    downgrade(store.engine, "base")
+    assert needs_upgrade(store.engine)
+    upgrade(store.engine)
+    assert not needs_upgrade(store.engine)
+
+
+def test_opening_a_current_store_does_not_import_alembic(store: Store) -> None:
+    """A process start (every crawl) finds the schema current without loading Alembic."""
+    code = (
+        "import sys; from storage.db import Store; s = Store(sys.argv[1]); "
+        "s.dispose(); print('alembic' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, store.url], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False", out.stderr[-2000:]
 
 
 def test_db_upgrade_command(new_db_url: NewDbUrl) -> None:
