@@ -18,6 +18,7 @@ from crawlers.extract import NOT_AN_ARTICLE, extract_page, is_article
 from crawlers.listcheck import check_against_list
 from storage import models as m
 from storage.db import Store, resolve_db_url
+from tests.conftest import NewDbUrl
 from tests.crawl.conftest import run_vnfeeds
 from tests.learn.folder_site import FolderSite
 
@@ -62,18 +63,20 @@ def test_an_empty_article_with_a_title_is_still_an_article() -> None:
     assert a.title == "TIn tức abc" and "missing body" in a.problems and is_article(a)
 
 
-def test_crawl_counts_the_category_page_and_does_not_store_it(tmp_path: Path) -> None:
+def test_crawl_counts_the_category_page_and_does_not_store_it(
+    tmp_path: Path, new_db_url: NewDbUrl
+) -> None:
     with FolderSite(SITE) as site:
         # the list's first entry now leads to the category page
         site.rewrite = lambda path, html: html.replace(
             'href="/thong-bao-1">Thông báo 1', f'href="{CATEGORY}">Văn bản QPPL'
         )
-        units, db = tmp_path / "units.toml", tmp_path / "db.sqlite3"
+        units, db = tmp_path / "units.toml", new_db_url("db")
         units.write_text(UNITS.format(base=site.base), encoding="utf-8")
         res = run_vnfeeds(db, units, "crawl", "-q", timeout=300)
         assert CATEGORY in site.paths, res.stdout + res.stderr[-3000:]  # it was fetched
     assert res.returncode == 0, res.stdout + res.stderr[-3000:]
-    store = Store(resolve_db_url(str(db)))
+    store = Store(resolve_db_url(db))
     with store.session() as s:
         titles = set(s.scalars(select(m.Article.title)))
         run = s.scalars(select(m.CrawlRun)).one()
