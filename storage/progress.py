@@ -41,9 +41,17 @@ def pending_key(unit_id: str, kind: str, url: str) -> str:
 
 def add_pending(s: Session, unit_id: str, entries: Iterable[Pending], now: datetime) -> None:
     """Remember entries as listed but not done (an entry already pending is kept as is)."""
+    keyed: dict[str, Pending] = {}
     for e in entries:
-        key = pending_key(unit_id, e.kind, e.url)
-        if s.get(m.PendingEntry, key) is not None:
+        keyed.setdefault(pending_key(unit_id, e.kind, e.url), e)  # the first listing wins
+    if not keyed:
+        return
+    # one lookup for the page's entries, not one per entry
+    known = set(
+        s.scalars(select(m.PendingEntry.key).where(m.PendingEntry.key.in_(list(keyed))))
+    )
+    for key, e in keyed.items():
+        if key in known:
             continue
         s.add(
             m.PendingEntry(
