@@ -6,10 +6,10 @@ import hashlib
 import zlib
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal, cast
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Table, TextualSelect, bindparam, select, text
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -64,18 +64,12 @@ def upsert_article(
         last_seen=now,
         changed_at=now,
     )
-    # a Core statement (its compiled form is cached; an ORM insert returning the entity
-    # was compiled anew each time); nothing inserted when the row exists
-    new_id = session.execute(
-        _insert_ignoring_conflicts(session).returning(m.Article.__table__.c.id), values
-    ).scalar()
+    # nothing inserted when the row exists
+    new_id = session.execute(_insert_ignoring_conflicts(tuple(values)), values).scalar()
     if new_id is not None:  # this writer created it, whole, in one statement
         return "new", _persistent(session, new_id, values)
     row = session.scalar(
-        select(m.Article)
-        .where(*where)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        select(m.Article).where(*where).with_for_update().execution_options(populate_existing=True)
     )
     if row is None:
         raise RuntimeError(f"unit {unit_id}: {canon}: article vanished while stored")
@@ -97,18 +91,22 @@ def _persistent(session: Session, new_id: int, values: dict[str, Any]) -> m.Arti
     return row
 
 
-def _insert_ignoring_conflicts(session: Session) -> Any:
-    """``INSERT INTO articles … ON CONFLICT DO NOTHING`` in the session's dialect.
+@lru_cache(maxsize=4)
+def _insert_ignoring_conflicts(names: tuple[str, ...]) -> TextualSelect:
+    """``INSERT INTO articles (names) … ON CONFLICT DO NOTHING RETURNING id``, typed.
 
-    On SQLite it is spelled ``INSERT OR IGNORE``: SQLAlchemy 2.0 cannot cache the
-    compiled form of an ``on_conflict_do_nothing()`` statement, and compiling it anew
-    was most of the time of storing an article (the rows always satisfy the table's
-    other constraints, so IGNORE only ever skips the unique conflict).
+    Written as text with typed parameters (both SQLite and PostgreSQL take this form):
+    SQLAlchemy 2.0 cannot cache the compiled form of a dialect's
+    ``on_conflict_do_nothing()`` statement, and compiling it anew was most of the time
+    of storing an article.
     """
-    table = cast(Table, m.Article.__table__)
-    if session.get_bind().dialect.name == "postgresql":
-        return pg_insert(table).on_conflict_do_nothing()
-    return insert(table).prefix_with("OR IGNORE", dialect="sqlite")
+    cols = cast(Table, m.Article.__table__).c
+    sql = (
+        f"INSERT INTO articles ({', '.join(names)}) "
+        f"VALUES ({', '.join(':' + n for n in names)}) "
+        "ON CONFLICT DO NOTHING RETURNING id"
+    )
+    return text(sql).bindparams(*(bindparam(n, type_=cols[n].type) for n in names)).columns(cols.id)
 
 
 CONTENT_FIELDS = (

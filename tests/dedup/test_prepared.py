@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pickle
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import event
 
@@ -54,26 +53,31 @@ def test_a_prepared_of_other_text_is_not_used(dstore: Store) -> None:
         assert a.fingerprint == own.fingerprint != stale.fingerprint
 
 
-def test_storing_an_article_compiles_its_insert_once(tmp_path: Path) -> None:
-    """The new-article INSERT is cached by SQLAlchemy (an uncacheable one was compiled per
-    article and was most of the time of storing one)."""
-    store = Store(f"sqlite:///{tmp_path}/c.sqlite3")
+def test_storing_an_article_compiles_its_insert_once(store: Store) -> None:
+    """The new-article INSERT is cached by SQLAlchemy, on SQLite and PostgreSQL (an
+    uncacheable one was compiled per article and was most of the time of storing one);
+    a second writer of the same article finds it stored."""
     compiled: list[str] = []
     with store.session() as s:
         s.add(m.Unit(id="u", name="U", province_id="p", platform="generic", homepage="http://u"))
 
     @event.listens_for(store.engine, "before_cursor_execute")
     def _seen(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
-        if statement.startswith(("INSERT OR IGNORE INTO articles", "INSERT INTO articles")):
+        if statement.startswith("INSERT INTO articles"):
             compiled.append((context.compiled.cache_key is not None and "cached") or "uncached")
 
     for i in range(3):
         with store.session() as s:
             art = Article(url=f"http://u/{i}", title=f"Tin {i}", published=None,
                           time_unknown=False, category="", lead="", body_text="x", body_html="<p>x</p>")  # fmt: skip
-            assert upsert_article(s, "u", art, datetime.now(UTC))[0] == "new"
-    store.dispose()
-    assert compiled == ["cached"] * 3
+            outcome, row = upsert_article(s, "u", art, datetime.now(UTC))
+            assert outcome == "new" and row.id is not None and row.topics == []
+    with store.session() as s:
+        art = Article(url="http://u/0", title="Tin 0 (sửa)", published=None, time_unknown=False,
+                      category="", lead="", body_text="x", body_html="<p>x</p>")  # fmt: skip
+        outcome, row = upsert_article(s, "u", art, datetime.now(UTC))
+        assert outcome == "updated" and row.title == "Tin 0 (sửa)"
+    assert compiled == ["cached"] * 4
 
 
 def test_scores_on_keys_equal_scores_on_shingle_strings() -> None:
