@@ -28,7 +28,8 @@ from domain.article import Article, Attachment, Image, RawArticle
 from domain.text import clean_text, xml_safe
 
 #: The problem of a page that prints no article (a category or section page a link led
-#: to): no title, no body text and no attachment. The crawler does not store it.
+#: to): no title, no body text, no attachment and no image (a photo story with no title
+#: found is still an article). The crawler does not store it.
 NOT_AN_ARTICLE = "not an article: the page prints no title, no body and no attachment"
 
 
@@ -138,7 +139,7 @@ def finish(raw: RawArticle, *, platform: str, base_url: str) -> Article:
         article.problems.append(problem)
     if not body_text.strip():
         article.problems.append("missing body")
-        if not article.title and not article.attachments:
+        if not article.title and not article.attachments and not article.images:
             article.problems.append(NOT_AN_ARTICLE)
     return article
 

@@ -57,6 +57,22 @@ def test_a_category_page_is_not_an_article_and_borrows_nothing_from_the_list() -
         assert not verdict.checked and a.title == ""  # not made an article by the list
 
 
+def test_a_photo_story_whose_title_is_not_found_is_still_an_article() -> None:
+    page = (
+        "<html><body><div class='c'><p><img src='/a.jpg'></p>"
+        "<p><img src='/b.jpg'></p></div></body></html>"
+    )
+    a = extract_page(
+        page,
+        "http://x.example.vn/anh",
+        platform="selectors",
+        overrides={"title": "h2.t", "body": "div.c"},
+    )
+    assert a.images and is_article(a)
+    check_against_list(a, "Ảnh: Ngày hội sách tỉnh Đắk Nông", "")
+    assert a.title == "Ảnh: Ngày hội sách tỉnh Đắk Nông"  # the list's title, as before
+
+
 def test_an_empty_article_with_a_title_is_still_an_article() -> None:
     page = (SITE.parent.parent / "lacviet" / "snv_tin_tuc_abc.html").read_bytes()
     a = extract_page(page, "http://snv.daknong.gov.vn/tin-tuc-abc/")
