@@ -4,7 +4,7 @@ Makes a throwaway database on the server (default the local one), fills it with
 ``--articles`` articles (default 1,000,000) of ``--units`` units in every province,
 one topic each, 10 % of them in 3-article duplicate clusters, then runs
 ``EXPLAIN (ANALYZE, BUFFERS)`` on the query of the newest page of each kind of feed
-(``feeds.queries.current_ids``) and on its item count (``count_items``), ``--runs``
+(``feeds.queries.current_ids``) and on its item count (``count_statement``), ``--runs``
 times each, printing the plan of the last run and the median time.
 
     python -m bench.pg_explain [--articles 1000000] [--units 500] [--admin URL] [--keep]
@@ -19,12 +19,12 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.dialects import postgresql
 
 from bench.feeds import write_units
 from domain.registry import load_registry
-from feeds.queries import ranked
+from feeds.queries import count_statement, ranked
 from feeds.tree import FeedSpec
 from storage.db import Store
 from storage.repository import sync_registry
@@ -147,7 +147,7 @@ def main() -> None:
             for spec in specs:
                 sub = ranked(spec, registry).subquery()
                 page = select(sub.c.id).order_by(sub.c.sort_at.desc(), sub.c.id.desc()).limit(50)
-                count = select(func.count()).select_from(sub)
+                count = count_statement(spec, registry)
                 page_ms, page_plan = explain(store, compiled(page), args.runs)
                 count_ms, _ = explain(store, compiled(count), args.runs)
                 print(f"{spec.base:<28} {page_ms:>15.1f} {count_ms:>12.1f}")

@@ -14,8 +14,8 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from domain.registry import Registry
 from feeds.build import AlsoOn, FeedItem
@@ -27,20 +27,47 @@ SORT_AT = func.coalesce(Article.published, Article.first_seen)
 CHUNK = 500
 
 
-def _scope(spec: FeedSpec, registry: Registry) -> ColumnElement[bool]:
+def _scope(spec: FeedSpec, registry: Registry, art: Any = Article) -> ColumnElement[bool]:
+    """The feed's articles, as a condition on ``art`` (``Article`` or an alias of it)."""
+    topics = aliased(ArticleTopic)
     topic_match = exists().where(
-        and_(ArticleTopic.article_id == Article.id, ArticleTopic.topic_slug == spec.topic)
+        and_(topics.article_id == art.id, topics.topic_slug == spec.topic)
     )
     if spec.kind == "unit":
-        return Article.unit_id == spec.unit
+        return art.unit_id == spec.unit
     if spec.kind == "unit_topic":
-        return and_(Article.unit_id == spec.unit, topic_match)
+        return and_(art.unit_id == spec.unit, topic_match)
     if spec.kind == "topic":
         return topic_match
     if spec.kind == "province":
         ids = [u.id for u in registry.province_units(spec.province or "")]
-        return Article.unit_id.in_(ids)
+        return art.unit_id.in_(ids)
     return true()
+
+
+def _is_item(spec: FeedSpec, registry: Registry) -> ColumnElement[bool]:
+    """True for an in-scope article that is its cluster's one item in a deduplicated feed:
+    alone, the canonical, or (the canonical out of scope) the scope's oldest member.
+
+    A condition per row, answered by index lookups, so a newest-first page walks the
+    sort index and stops at its limit (a window over the whole scope, as before, read
+    and sorted every article of it first: 5 s for ``/all`` on 1 M articles).
+    """
+    member, canon = aliased(Article), aliased(Article)
+    member_sort = func.coalesce(member.published, member.first_seen)
+    canonical_in_scope = exists().where(
+        canon.id == Cluster.canonical_id, _scope(spec, registry, canon)
+    )
+    older_in_scope = exists().where(
+        member.cluster_id == Article.cluster_id,
+        _scope(spec, registry, member),
+        or_(member_sort < SORT_AT, and_(member_sort == SORT_AT, member.id < Article.id)),
+    )
+    return or_(
+        Article.cluster_id.is_(None),
+        Article.id == Cluster.canonical_id,
+        and_(~canonical_in_scope, ~older_in_scope),
+    )
 
 
 def ranked(
@@ -56,28 +83,30 @@ def ranked(
         where = and_(where, Article.id.in_(sorted(among)))
     if not spec.dedup:
         return select(Article.id.label("id"), SORT_AT.label("sort_at")).where(where)
-    group = func.coalesce(Article.cluster_id, -Article.id)
-    rank = func.row_number().over(
-        partition_by=group,
-        order_by=(
-            case((Article.id == Cluster.canonical_id, 0), else_=1),
-            SORT_AT.asc(),
-            Article.id.asc(),
-        ),
-    )
-    inner = (
-        select(Article.id.label("id"), SORT_AT.label("sort_at"), rank.label("rk"))
+    return (
+        select(Article.id.label("id"), SORT_AT.label("sort_at"))
         .outerjoin(Cluster, Cluster.id == Article.cluster_id)
-        .where(where)
-        .subquery()
+        .where(where, _is_item(spec, registry))
     )
-    return select(inner.c.id, inner.c.sort_at).where(inner.c.rk == 1)
+
+
+def count_statement(spec: FeedSpec, registry: Registry) -> Select[tuple[int]]:
+    """``select(n)``: how many items the feed has in all (its whole history).
+
+    A deduplicated feed has one item per cluster with a member in scope, and one per
+    article without a cluster: counted so, in one pass over the scope.
+    """
+    where = _scope(spec, registry)
+    if not spec.dedup:
+        return select(func.count()).select_from(Article).where(where)
+    alone = func.coalesce(func.sum(case((Article.cluster_id.is_(None), 1), else_=0)), 0)
+    n = alone + func.count(func.distinct(Article.cluster_id))
+    return select(n).select_from(Article).where(where)
 
 
 def count_items(session: Session, spec: FeedSpec, registry: Registry) -> int:
-    """How many items the feed has in all (its whole history)."""
-    sub = ranked(spec, registry).subquery()
-    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+    """How many items the feed has in all (:func:`count_statement`)."""
+    return int(session.scalar(count_statement(spec, registry)) or 0)
 
 
 def current_ids(

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -110,6 +111,8 @@ class Article(Base):
         Index("ix_articles_content_hash", "content_hash"),
         # dedup's exact-duplicate lookup by URL across units; hash on PostgreSQL: any length
         Index("ix_articles_canonical_url", "canonical_url", postgresql_using="hash"),
+        # the feeds' order (feeds.queries.SORT_AT, then id): a newest page stops early
+        Index("ix_articles_sort_at", text("coalesce(published, first_seen)"), "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     guid: Mapped[str] = mapped_column(String(80), unique=True)
