@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
 import dateparser
@@ -240,12 +241,22 @@ def _parse_with_format(text: str, fmt: str) -> ParsedDate | None:
 # --------------------------------------------------------------------- public
 
 
+_RFC2822 = re.compile(
+    r"(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|GMT|UTC?)$"
+)
+
+
 @lru_cache(maxsize=4096)
 def _dateparser_fallback(text: str) -> ParsedDate | None:
     # strict day, month and year parts: the result never depends on today, so it is cached
     # (a list date is parsed with its list and again when its article is checked)
     if len(text) > MAX_FALLBACK_LEN or not re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text):
         return None
+    if _RFC2822.match(text):  # a feed's pubDate: the standard library reads it exactly
+        try:
+            return _result(parsedate_to_datetime(text))
+        except (TypeError, ValueError):
+            pass
     try:
         value = dateparser.parse(
             text,

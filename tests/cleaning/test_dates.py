@@ -143,3 +143,29 @@ def test_parse_list_date(text: str, iso: str, time_unknown: bool) -> None:
 def test_two_digit_years_only_on_list_pages() -> None:
     assert parse_vn_date("07/10/22") is None
     assert parse_list_date("Tin 07/10") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "local", "unknown"),
+    [
+        ("Tue, 08 Mar 2022 00:00:00 +0700", (2022, 3, 8, 0, 0), True),
+        ("Tue, 21 Jun 2022 12:30:00 +0700", (2022, 6, 21, 12, 30), False),
+        ("Mon, 03 Oct 2022 23:59:59 -0500", (2022, 10, 4, 11, 59), False),
+        ("15 Oct 2022 14:05 GMT", (2022, 10, 15, 21, 5), False),
+    ],
+)
+def test_a_feeds_rfc2822_date_is_read_in_vietnam_time(
+    text: str, local: tuple[int, ...], unknown: bool
+) -> None:
+    """A feed's pubDate (RFC 2822) in Vietnam time; midnight means the time is unknown."""
+    got = parse_list_date(text)
+    assert got is not None
+    assert got.value.tzinfo == VN_TZ
+    assert (
+        got.value.year,
+        got.value.month,
+        got.value.day,
+        got.value.hour,
+        got.value.minute,
+    ) == local
+    assert got.time_unknown is unknown
