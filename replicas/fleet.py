@@ -17,12 +17,12 @@ import selectors
 import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from replicas.server import ReplicaServer
+from replicas.server import QuietHTTPServer, ReplicaServer
 
 #: Replica sites that copy well: no redirect to another site, live news.
 BASES = (
@@ -67,7 +67,7 @@ class Fleet:
             for n in range(units)
         ]
         self._by_ip = {c.ip: c for c in self.copies}
-        self._servers: list[ThreadingHTTPServer] = []
+        self._servers: list[QuietHTTPServer] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.requests = 0
@@ -85,7 +85,7 @@ class Fleet:
         """Bind every copy's IP on the replica server's port; one thread accepts for all."""
         sel = selectors.DefaultSelector()
         for c in self.copies:
-            srv = ThreadingHTTPServer((c.ip, self.server.port), _Handler)
+            srv = QuietHTTPServer((c.ip, self.server.port), _Handler)
             srv.daemon_threads = True
             srv.fleet = self  # type: ignore[attr-defined]
             self._servers.append(srv)
