@@ -149,10 +149,7 @@ def score_text(a: set[str], b: set[str]) -> tuple[float, float, float, float]:
 
 def score_keys(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, float]:
     """:func:`score_text` of two :attr:`DocView.shingle_keys` arrays."""
-    if not len(a) or not len(b):
-        return 0.0, 0.0, 0.0, 0.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
-    return _score_counts(inter, len(a), len(b))
+    return _score_counts(len(np.intersect1d(a, b, assume_unique=True)), len(a), len(b))
 
 
 def _score_counts(inter: int, na: int, nb: int) -> tuple[float, float, float, float]:

@@ -75,8 +75,9 @@ def ranked(
 ) -> Select[tuple[int, datetime]]:
     """``select(id, sort_at)`` of the feed's items (deduplicated when the feed is).
 
-    ``among`` narrows it to those articles; it must hold whole clusters (every member of
-    each cluster it touches), so that one item per cluster is still chosen right.
+    ``among`` narrows the result to those articles; the item of each cluster is still
+    chosen among all its members in scope (:func:`_is_item`), so ``among`` need not hold
+    whole clusters.
     """
     where = _scope(spec, registry)
     if among is not None:

@@ -47,10 +47,10 @@ def upsert_article(
 
     An update replaces the content fields but keeps ``guid``, ``first_seen`` and
     the cluster; ``changed_at`` moves only when the content really changed. Safe
-    under concurrent writers of the same article: the row is created with
-    ``INSERT … ON CONFLICT DO NOTHING`` and then locked (``SELECT … FOR UPDATE`` on
-    PostgreSQL) until the session commits, so one writer creates it and the others
-    see it as stored. ``digest``: the article's :func:`content_hash`, when already known.
+    under concurrent writers of the same article: each first tries ``INSERT … ON
+    CONFLICT DO NOTHING``; the writer whose insert took creates the row (locked by its
+    uncommitted insert), the others find it with ``SELECT … FOR UPDATE`` (PostgreSQL)
+    and see it as stored. ``digest``: the article's :func:`content_hash`, when already known.
     """
     canon = canonical_url(art.canonical_url or art.url)
     where = (m.Article.unit_id == unit_id, m.Article.canonical_url == canon)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import pickle
+import random
 from datetime import UTC, datetime
 
 from sqlalchemy import event
 
 from dedup import DedupEngine
+from dedup.decide import DocView, score_keys, score_text
 from dedup.fingerprint import Fingerprinter
 from dedup.prepared import prepare
 from domain.article import Article
 from storage import models as m
-from storage.articles import content_hash, upsert_article
+from storage.articles import content_hash, pack_page, raw_body, store_raw_page, upsert_article
 from storage.db import Store
 from tests.dedup.conftest import SEED, edited_copy_body, make_article
 
@@ -82,10 +84,6 @@ def test_storing_an_article_compiles_its_insert_once(store: Store) -> None:
 
 def test_scores_on_keys_equal_scores_on_shingle_strings() -> None:
     """Pair scores from the 64-bit shingle keys a view keeps equal those of the strings."""
-    import random
-
-    from dedup.decide import DocView, score_keys, score_text
-
     rng = random.Random(7)
     vocab = [f"từ{i}" for i in range(60)]
     for _ in range(50):
@@ -97,8 +95,6 @@ def test_scores_on_keys_equal_scores_on_shingle_strings() -> None:
 
 def test_a_packed_page_is_stored_as_the_page(sqlite_store: Store) -> None:
     """A page hashed and compressed in the parse worker reads back as the fetched bytes."""
-    from storage.articles import pack_page, raw_body, store_raw_page
-
     page = "<html><body><p>Tin tức Sở Y tế</p></body></html>".encode() * 50
     with sqlite_store.session() as s:
         s.add(m.Unit(id="u", name="U", province_id="p", platform="generic", homepage="http://u"))

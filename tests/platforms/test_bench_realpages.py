@@ -95,20 +95,25 @@ category = "Tin tức sự kiện"
     assert realpages.main(args) == 2
 
 
+
+def _copied_site(tmp_path: Path, host: str, pages: dict[str, str]) -> Path:
+    """A captured site folder under ``tmp_path``: path in the site -> LacViet fixture name."""
+    site = tmp_path / host
+    for rel, name in pages.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(LACVIET / name, site / rel)
+    return site
+
 def test_the_page_date_read_by_hand_stands_against_the_list(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # snv's list shows 22.04.2019 14:24 for 39 entries (the rebuild's time); the page's
     # td.Time says 18/03/2019, and its hand-written golden JSON says the same
-    site = tmp_path / "snv.daknong.gov.vn"
-    pages = {
+    site = _copied_site(tmp_path, "snv.daknong.gov.vn", {
         "tin-tuc-su-kien/index.html": "snv_tin_tuc_su_kien_page_2.list.html",
         "tin-tuc-su-kien/page/2/index.html": "snv_tin_tuc_su_kien_page_2.list.html",
         "test-tin-trong-nganh/index.html": "snv_test_tin_trong_nganh.html",
-    }
-    for rel, name in pages.items():
-        (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(LACVIET / name, site / rel)
+    })  # fmt: skip
     truth = load_site(site).truth["http://snv.daknong.gov.vn/test-tin-trong-nganh/"]
     assert (truth.list_day, truth.list_clock) == ((2019, 4, 22), (14, 24))
     assert realpages.main(["--dir", str(tmp_path), "--no-learn", "--json"]) == 0
@@ -123,15 +128,11 @@ def test_a_page_printing_no_article_is_scored_as_such(
 ) -> None:
     # Krông Nô's /van-ban-phap-luat/van-ban-qppl: the hand-written golden JSON says the
     # page prints no article (no title, no body, no file); it counts in "article?" only
-    site = tmp_path / "krongno.daknong.gov.vn"
-    pages = {
+    _copied_site(tmp_path, "krongno.daknong.gov.vn", {
         "tin-tuc-su-kien/index.html": "krongno_tin_tuc_su_kien_page_2.list.html",
         "tin-tuc-su-kien/page/2/index.html": "krongno_tin_tuc_su_kien_page_2.list.html",
         "van-ban-phap-luat/van-ban-qppl/index.html": "krongno_van_ban_phap_luat_van_ban_qppl.html",
-    }
-    for rel, name in pages.items():
-        (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(LACVIET / name, site / rel)
+    })  # fmt: skip
     assert realpages.main(["--dir", str(tmp_path), "--no-learn", "--json"]) == 0
     a = json.loads(capsys.readouterr().out)["sites"]["krongno.daknong.gov.vn"]["columns"]
     assert a["A shipped"]["article?"] == [1, 1]
