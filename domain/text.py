@@ -19,6 +19,8 @@ from functools import lru_cache
 
 import ftfy
 
+from domain.mojibake import ftfy_leaves_alone
+
 __all__ = [
     "canonical_tone",
     "clean_multiline",
@@ -132,6 +134,8 @@ def _fix_segment(seg: str) -> str:
     """ftfy (our config) on one segment: a line with its ``\n``, as ftfy itself splits text."""
     if seg.isascii() and "\x1b" not in seg:
         return seg  # nothing for ftfy to do: no mojibake, controls or terminal escapes
+    if ftfy_leaves_alone(seg):
+        return seg  # the same answer as ftfy's own checks, found without its full scan
     return ftfy.fix_text(seg, config=_FTFY)
 
 

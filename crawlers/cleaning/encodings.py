@@ -196,7 +196,15 @@ MIN_LEGACY_WORDS = 3
 
 def _candidates(text: str) -> list[str]:
     """Words that could be legacy-encoded: some Latin-1 high characters, nothing beyond."""
-    return [w for w in _TOKEN.findall(text) if _HIGH_LATIN1.search(w) and max(w) <= "\u00ff"]
+    # Words never span a line break, so ASCII lines (most of a page's markup) hold none;
+    # a word's token characters past ASCII and up to U+00FF are all in ¡-ÿ.
+    return [
+        w
+        for line in text.split("\n")
+        if not line.isascii()
+        for w in _TOKEN.findall(line)
+        if not w.isascii() and max(w) <= "\u00ff"
+    ]
 
 
 def detect_legacy(text: str) -> str | None:
