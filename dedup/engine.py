@@ -15,10 +15,11 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session, lazyload, load_only
+from sqlalchemy.orm import Session
 
 from dedup.clusters import LINKED, recluster
 from dedup.config import DedupConfig
@@ -149,7 +150,8 @@ class DedupEngine:
             .where(where)
             .order_by(m.Article.id)
         )
-        yield from session.execute(stmt.execution_options(yield_per=5000))  # type: ignore[misc]
+        # on the connection: nothing the session holds unflushed bears on stored fingerprints
+        yield from session.connection().execute(stmt.execution_options(yield_per=5000))  # type: ignore[misc]
 
     def _add_rows(self, rows: Iterator[tuple[int, bytes | None, datetime]]) -> int:
         ids: list[int] = []
@@ -314,7 +316,8 @@ class DedupEngine:
         not cached, and then only the columns a view needs."""
         if not ids:
             return []
-        keys = session.execute(
+        conn = session.connection()  # stored rows only: candidates are not changed in-session
+        keys = conn.execute(
             select(m.Article.id, m.Article.content_hash, m.Article.changed_at)
             .where(m.Article.id.in_(ids))
             .order_by(m.Article.id)
@@ -327,16 +330,12 @@ class DedupEngine:
                 found[aid] = v
         missing = [k[0] for k in keys if k[0] not in found]
         if missing:
-            stmt = (
-                select(m.Article)
-                .options(load_only(*_VIEW_COLUMNS), lazyload(m.Article.topics))
-                .where(m.Article.id.in_(missing))
-            )
-            for a in session.scalars(stmt):
+            stmt = select(m.Article.id, *_VIEW_COLUMNS).where(m.Article.id.in_(missing))
+            for a in conn.execute(stmt):
                 found[a.id] = self._view(a)
         return [(k[0], found[k[0]]) for k in keys if k[0] in found]
 
-    def _view(self, a: m.Article) -> DocView:
+    def _view(self, a: Any) -> DocView:
         """The decision view of a stored article, cached while its content is unchanged."""
         key = (a.id, a.content_hash, a.changed_at)
         v = self._views.get(key)
@@ -365,10 +364,11 @@ class DedupEngine:
         exact_cond = [m.Article.canonical_url == article.canonical_url]
         if article.content_hash and len(article.body_text.split()) >= MIN_EXACT_WORDS:
             exact_cond.append(m.Article.content_hash == article.content_hash)
+        # Plain reads on the connection (no autoflush): the session's unflushed changes are
+        # this article's own fingerprint, and the article is left out of both reads.
+        conn = session.connection()
         ids = set(
-            session.scalars(
-                select(m.Article.id).where(or_(*exact_cond), m.Article.id != article.id)
-            )
+            conn.scalars(select(m.Article.id).where(or_(*exact_cond), m.Article.id != article.id))
         )
         if not fp.n_shingles:
             return ids
@@ -377,7 +377,7 @@ class DedupEngine:
         if not near:
             return ids
         floor = self.config.low - self.config.prefilter_margin
-        for oid, raw in session.execute(
+        for oid, raw in conn.execute(
             select(m.Article.id, m.Article.fingerprint).where(m.Article.id.in_(list(near)))
         ):
             ofp = Fingerprint.from_bytes(raw) if raw else None

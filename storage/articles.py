@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal, cast
 
-from sqlalchemy import Table, TextualSelect, bindparam, select, text
+from sqlalchemy import Table, TextualSelect, bindparam, insert, inspect, select, text, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -17,6 +17,9 @@ from domain.article import Article
 from domain.text import match_form
 from storage import models as m
 from storage.urls import canonical_url
+
+_RAW = cast(Table, m.RawPage.__table__)
+_TOPICS = cast(Table, m.ArticleTopic.__table__)
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -162,17 +165,34 @@ def set_topics(
     """
     current = {t.topic_slug: t for t in row.topics}
     changed = set(current) != set(topics)
-    for slug in list(current):
-        if slug not in topics:
-            row.topics.remove(current[slug])
-    for slug, source in topics.items():
-        if slug in current:
-            current[slug].source = source
-        else:
-            row.topics.append(m.ArticleTopic(topic_slug=slug, source=source))
+    if not current and topics and inspect(row).persistent:
+        _add_first_topics(session, row, topics)
+    else:
+        for slug in list(current):
+            if slug not in topics:
+                row.topics.remove(current[slug])
+        for slug, source in topics.items():
+            if slug in current:
+                current[slug].source = source
+            else:
+                row.topics.append(m.ArticleTopic(topic_slug=slug, source=source))
     if changed and now is not None:
         row.changed_at = now
     return changed
+
+
+def _add_first_topics(session: Session, row: m.Article, topics: dict[str, str]) -> None:
+    """Topics of an article that has none: inserted as one statement, then shown to the
+    session as loaded rows (the unit of work has nothing left to do for them)."""
+    values = [{"article_id": row.id, "topic_slug": k, "source": v} for k, v in topics.items()]
+    session.connection().execute(insert(_TOPICS), values)
+    loaded = []
+    for v in values:
+        t = m.ArticleTopic(**v)
+        make_transient_to_detached(t)
+        session.add(t)
+        loaded.append(t)
+    set_committed_value(row, "topics", loaded)
 
 
 @dataclass(frozen=True)
@@ -198,31 +218,38 @@ def store_raw_page(
     encoding: str | None,
     article_id: int | None,
     now: datetime,
-) -> m.RawPage:
+) -> int:
     """Keep the fetched page compressed (only a new version adds a row); ``body`` may come
-    already packed (:func:`pack_page`)."""
+    already packed (:func:`pack_page`). Returns the row's id.
+
+    Written as plain statements on the session's connection (no ORM object): a page row is
+    never read back in the same session.
+    """
     sha = body.sha256 if isinstance(body, PackedPage) else hashlib.sha256(body).hexdigest()
-    same = session.scalar(
-        select(m.RawPage).where(
-            m.RawPage.unit_id == unit_id, m.RawPage.url == url, m.RawPage.sha256 == sha
-        )
+    conn = session.connection()
+    same = conn.scalar(
+        select(_RAW.c.id).where(_RAW.c.unit_id == unit_id, _RAW.c.url == url, _RAW.c.sha256 == sha)
     )
     if same is not None:
-        same.fetched_at = now
-        same.article_id = article_id
-        return same
-    page = m.RawPage(
-        unit_id=unit_id,
-        url=url,
-        article_id=article_id,
-        fetched_at=now,
-        status=status,
-        encoding=encoding,
-        body=body.compressed if isinstance(body, PackedPage) else zlib.compress(body, 6),
-        sha256=sha,
-    )
-    session.add(page)
-    return page
+        conn.execute(
+            update(_RAW).where(_RAW.c.id == same).values(fetched_at=now, article_id=article_id)
+        )
+        return int(same)
+    packed = body.compressed if isinstance(body, PackedPage) else zlib.compress(body, 6)
+    new_id: int = conn.execute(
+        insert(_RAW).returning(_RAW.c.id),
+        {
+            "unit_id": unit_id,
+            "url": url,
+            "article_id": article_id,
+            "fetched_at": now,
+            "status": status,
+            "encoding": encoding,
+            "body": packed,
+            "sha256": sha,
+        },
+    ).scalar_one()
+    return new_id
 
 
 def raw_body(page: m.RawPage) -> bytes:

@@ -12,11 +12,14 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage import models as m
+
+_PENDING = cast(Table, m.PendingEntry.__table__)
 
 #: A pending entry that failed this many runs in a row is given up (its error is recorded).
 MAX_ATTEMPTS = 3
@@ -46,33 +49,38 @@ def add_pending(s: Session, unit_id: str, entries: Iterable[Pending], now: datet
         keyed.setdefault(pending_key(unit_id, e.kind, e.url), e)  # the first listing wins
     if not keyed:
         return
+    s.flush()  # statements below go straight to the connection: the session's own first
+    conn = s.connection()
     # one lookup for the page's entries, not one per entry
-    known = set(
-        s.scalars(select(m.PendingEntry.key).where(m.PendingEntry.key.in_(list(keyed))))
-    )
-    for key, e in keyed.items():
-        if key in known:
-            continue
-        s.add(
-            m.PendingEntry(
-                key=key,
-                unit_id=unit_id,
-                kind=e.kind,
-                url=e.url,
-                category=e.category,
-                list_date=e.list_date,
-                page=e.page,
-                title=e.title,
-                attempts=0,
-                listed_at=now,
-            )
-        )
-    s.flush()
+    known = set(conn.scalars(select(_PENDING.c.key).where(_PENDING.c.key.in_(list(keyed)))))
+    rows = [
+        {
+            "key": key,
+            "unit_id": unit_id,
+            "kind": e.kind,
+            "url": e.url,
+            "category": e.category,
+            "list_date": e.list_date,
+            "page": e.page,
+            "title": e.title,
+            "attempts": 0,
+            "listed_at": now,
+        }
+        for key, e in keyed.items()
+        if key not in known
+    ]
+    if rows:
+        conn.execute(insert(_PENDING), rows)
 
 
 def done_pending(s: Session, unit_id: str, kind: str, url: str) -> None:
     """The entry is done (stored, or its page walked): forget it."""
-    s.execute(delete(m.PendingEntry).where(m.PendingEntry.key == pending_key(unit_id, kind, url)))
+    key = pending_key(unit_id, kind, url)
+    if any(isinstance(o, m.PendingEntry) for o in (*s.new, *s.identity_map.values())):
+        s.execute(delete(m.PendingEntry).where(m.PendingEntry.key == key))  # via the ORM
+        return
+    # the session holds no pending entry: no flush and no session bookkeeping needed
+    s.connection().execute(delete(_PENDING).where(_PENDING.c.key == key))
 
 
 def failed_pending(
