@@ -106,6 +106,8 @@ def _analyse(pattern: re.Pattern[str]) -> tuple[re.Pattern[str] | None, int]:
 
 #: A character class every match of ``BADNESS_RE`` contains a character of (None: unknown).
 REQUIRED, WIDTH = _analyse(BADNESS_RE)
+# ftfy's ``max_decode_length``: a longer line is repaired in pieces of this many characters.
+_FTFY_MAX_SEGMENT = 1_000_000
 # What else ftfy (our configuration) would touch: C1 controls, terminal escapes, surrogates.
 _OTHER_REPAIRS = re.compile("[\x1b\x80-\x9f\ud800-\udfff]")
 
@@ -128,10 +130,19 @@ def may_be_bad(text: str) -> bool:
     return hi >= 0 and bool(BADNESS_RE.search(text, lo, hi))
 
 
-def ftfy_leaves_alone(segment: str) -> bool:
-    """True when ``ftfy.fix_text`` (encoding repairs, C1, escapes, surrogates, NFC) keeps it."""
-    return (
-        not _OTHER_REPAIRS.search(segment)
-        and unicodedata.is_normalized("NFC", segment)
-        and not may_be_bad(segment)
-    )
+def ftfy_leaves_alone(text: str) -> bool:
+    """True when ``ftfy.fix_text`` (encoding repairs, C1, escapes, surrogates, NFC) keeps it.
+
+    ftfy repairs each line (with its ``\n``) as a segment of its own, where ``^`` in its
+    expression is the segment's start, so each line is checked on its own here too.
+    """
+    if _OTHER_REPAIRS.search(text) or not unicodedata.is_normalized("NFC", text):
+        return False
+    if len(text) > _FTFY_MAX_SEGMENT:
+        return False  # ftfy cuts such a line into pieces of its own: leave it to ftfy
+    if "\n" not in text[:-1]:
+        return not may_be_bad(text)
+    lines = text.split("\n")
+    last = lines.pop()
+    # the "\n" ends its segment and can take part in a match ("œ" before a non-letter)
+    return not any(may_be_bad(line + "\n") for line in lines) and not may_be_bad(last)

@@ -118,11 +118,28 @@ def _unescape(s: str) -> str:
     return s
 
 
+# What the text before a ";" ends with when a damaged entity could end there (a superset of
+# the three patterns above: the long names end in these, numeric ones in "#", "x", digits).
+_DAMAGED_ENDS = ("quo", "quot", "hellip", "dash", "nbsp", "apos", "middot", "amp", "lt", "gt")
+_NUMERIC_TAIL = re.compile(r"#x?[0-9A-Fa-f]{2,6}$")
+
+
+def _may_hold_damage(s: str) -> bool:
+    """False when none of the damaged-entity patterns can match (checked at each ";")."""
+    i = s.find(";")
+    while i != -1:
+        before = s[max(0, i - 8) : i]
+        if before.endswith(_DAMAGED_ENDS) or _NUMERIC_TAIL.search(before):
+            return True
+        i = s.find(";", i + 1)
+    return False
+
+
 def _repair_entities(s: str) -> str:
     """Unescape real entities, then restore the ``&`` of damaged ones and unescape those."""
     s = _unescape(s)
-    if ";" not in s:
-        return s
+    if not _may_hold_damage(s):
+        return _unescape(s)  # the patterns below would change nothing
     s = _DAMAGED_LONG.sub(r"&\1;", s)
     s = _DAMAGED_SHORT.sub(r"&\1;", s)
     s = _DAMAGED_NUMERIC.sub(_numeric, s)

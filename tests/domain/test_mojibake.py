@@ -87,3 +87,10 @@ def test_every_match_holds_a_required_character() -> None:
         for m in BADNESS_RE.finditer(s):
             assert REQUIRED is not None and REQUIRED.search(m.group(0)), (s, m.group(0))
             assert len(m.group(0)) <= WIDTH
+
+
+def test_a_line_is_checked_with_its_line_break() -> None:
+    # "œ" before a non-letter is bad, and the "\n" ending ftfy's segment is that non-letter
+    for s in ("ôÃ œ\nÂÁnÉe", "lÈœ\nô—", "\nÃ "):
+        assert ftfy.fix_text(s, config=_FTFY) != s
+        assert not ftfy_leaves_alone(s)

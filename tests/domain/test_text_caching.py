@@ -1,4 +1,5 @@
-"""The caches of domain.text (ftfy per line, tones per token) give what the uncached did."""
+"""The caches and shortcuts of domain.text (ftfy per line, tones per token, the entity
+repair's pre-check) give what the plain computation did."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.text import (
+    _DAMAGED_LONG,
+    _DAMAGED_NUMERIC,
+    _DAMAGED_SHORT,
     _FTFY,
     _WORD,
+    _numeric,
+    _repair_entities,
     _tone_token,
+    _unescape,
     canonical_tone,
     clean_text,
     fix_encoding,
@@ -69,3 +76,25 @@ def test_tones_by_cached_tokens_are_tones_by_words(s: str) -> None:
 def test_match_form_keeps_its_examples() -> None:
     assert match_form("Hoà Bình") == match_form("HÒA BÌNH") == match_form("hòa bình")
     assert match_form("Ã\r\nThá»© 5") == "à thứ 5"  # a repair across the line break
+
+
+def _repair_entities_by_the_patterns(s: str) -> str:
+    """The entity repair with the three damaged-entity patterns always applied."""
+    s = _unescape(s)
+    s = _DAMAGED_LONG.sub(r"&\1;", s)
+    s = _DAMAGED_SHORT.sub(r"&\1;", s)
+    s = _DAMAGED_NUMERIC.sub(_numeric, s)
+    return _unescape(s)
+
+
+ENTITY_PIECES = [
+    "nghị", "rdquo;", "ldquo;", "laquo;", "hellip;", "ndash;", "nbsp;", "quot;", "apos;",
+    "middot;", "amp;", "lt;", "gt;", "AT", "(", "#8220;", "#x201C;", "#x1F;", "#12;", "#1234567;",
+    "x", "#", ";", " ", "&", "&amp;", "1", "a", "&#39;", "&rdquo;",
+]  # fmt: skip
+
+
+@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.sampled_from(ENTITY_PIECES), max_size=12).map("".join))
+def test_entity_repair_skips_only_texts_the_patterns_leave(s: str) -> None:
+    assert _repair_entities(s) == _repair_entities_by_the_patterns(s)
