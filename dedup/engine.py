@@ -302,7 +302,7 @@ class DedupEngine:
             session.flush()
             session.add_all(self._auto_decision(c, now) for c in flipped)
         if relink or article.cluster_id is not None:
-            recluster(session, {article.id, *relink}, now)
+            self._rekey(recluster(session, {article.id, *relink}, now), now)
         session.flush()
         return out
 
@@ -310,6 +310,14 @@ class DedupEngine:
         self._views[(a.id, a.content_hash, a.changed_at)] = view
         if len(self._views) > VIEW_CACHE:
             self._views.popitem(last=False)
+
+    def _rekey(self, touched: set[int], changed_at: datetime) -> None:
+        """Keep the cached views of articles whose ``changed_at`` only moved (re-clustered):
+        their text is the same, so their views are too."""
+        if not touched:
+            return
+        for key in [k for k in self._views if k[0] in touched]:
+            self._views[(key[0], key[1], changed_at)] = self._views.pop(key)
 
     def _views_of(self, session: Session, ids: set[int]) -> list[tuple[int, DocView]]:
         """Decision views of stored articles (ascending id); rows are read only for views

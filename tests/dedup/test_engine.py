@@ -193,3 +193,21 @@ def test_snapshot_of_a_recreated_database_is_not_reused(tmp_path: Path, registry
         make_article(s, "hoabinh-portal", 8, body="Tin thứ ba hoàn toàn khác. " * 40)
     fresh = DedupEngine(again)
     assert len(fresh.index) == 2, "the old snapshot's article must not be loaded"
+
+
+def test_views_stay_cached_when_clustering_only_moves_changed_at(dstore: Store) -> None:
+    """Re-clustering moves ``changed_at`` (feeds must see it) but not the text: the cached
+    decision views follow the new ``changed_at`` instead of being rebuilt from the rows."""
+    eng = DedupEngine(dstore)
+    with dstore.session() as s:
+        portal = make_article(s, "hoabinh-portal", 1, title="Hoà Bình: " + SEED.title,
+                              body=edited_copy_body(), source="Sở Công Thương tỉnh Hòa Bình")  # fmt: skip
+        eng.process(s, portal)
+        orig = make_article(s, "hoabinh-soct", 1, lead=SEED.lead, hours=5)
+        assert [c.verdict for c in eng.process(s, orig)] == ["duplicate"]
+        s.flush()
+        stored = {
+            (a.id, a.content_hash, a.changed_at)
+            for a in s.scalars(select(m.Article).where(m.Article.id.in_([portal.id, orig.id])))
+        }
+    assert stored <= set(eng._views), "a clustered article's view was keyed by its old changed_at"
