@@ -18,8 +18,10 @@ still queued when the last page arrives (storing, dedup, closing) is counted; th
 whole-process wall time is printed too. Printed per pair and as medians: pages/s of each
 (pages = requests the server answered), the ratio ours/raw (median of the pair ratios),
 articles/s (articles stored over ours' window), each process' peak RSS (from ``wait4``)
-and the peak of the sum over it and its children (the parse workers, the fork server). A script
-that prints figures; it judges nothing.
+and the peak of the sum over it and its children (the parse workers, the fork server), and
+the CPU seconds (user + system) of all those processes, start-up included, with ours per
+stored article (both read from ``/proc`` 10 times a second: a process' last 0.1 s may be
+missed). A script that prints figures; it judges nothing.
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ class Run:
     window: float  # seconds from the first answered request to the process' exit
     wall: float  # whole process
     rss_mib: float  # peak resident set of the process (wait4: its largest reaped process)
-    tree_mib: float  # peak of the sum over the process and its children (sampled, 5 per s)
+    tree_mib: float  # peak of the sum over the process and its children (sampled, 10 per s)
+    cpu: float = 0.0  # CPU seconds (user + system) of the process and its children, sampled
     articles: int = 0
 
     @property
@@ -77,10 +80,12 @@ class Run:
         return self.pages / self.window if self.window > 0 else 0.0
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants, from ``/proc``."""
+def _tree(root: int) -> tuple[int, dict[int, float]]:
+    """Resident bytes of a process and all its descendants, and each one's CPU seconds so
+    far (user + system), from ``/proc``."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -92,20 +97,25 @@ def _tree_rss(root: int) -> int:
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
         rss[pid] = int(fields[21]) * _PAGE
-    total, todo = 0, [root]
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICK
+    total, todo, mine = 0, [root], {}
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
+        mine[pid] = cpu.get(pid, 0.0)
         todo += children.get(pid, [])
-    return total
+    return total, mine
 
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+_TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _watch_tree(pid: int, peak: list[int], done: threading.Event) -> None:
-    while not done.wait(0.2):
-        peak[0] = max(peak[0], _tree_rss(pid))
+def _watch_tree(pid: int, peak: list[int], cpu: dict[int, float], done: threading.Event) -> None:
+    while not done.wait(0.1):
+        rss, now = _tree(pid)
+        peak[0] = max(peak[0], rss)
+        cpu.update(now)  # the last reading of each process (one that ends keeps its last)
 
 
 def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:
@@ -116,8 +126,8 @@ def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:
     start = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
-    peak, done = [0], threading.Event()
-    watcher = threading.Thread(target=_watch_tree, args=(proc.pid, peak, done), daemon=True)
+    peak, cpu, done = [0], dict[int, float](), threading.Event()
+    watcher = threading.Thread(target=_watch_tree, args=(proc.pid, peak, cpu, done), daemon=True)
     watcher.start()
     err = proc.stderr.read()
     done.set()
@@ -138,6 +148,7 @@ def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:
         wall=wall,
         rss_mib=usage.ru_maxrss / 1024,
         tree_mib=peak[0] / 2**20,
+        cpu=sum(cpu.values()),
     )
 
 
@@ -190,7 +201,7 @@ def _fmt(run: Run) -> str:
     return (
         f"{run.pages:4d} pages in {run.window:6.2f} s = {run.pages_per_s:7.1f} pages/s"
         f" (wall {run.wall:5.2f} s, peak RSS {run.rss_mib:6.1f} MiB, with children"
-        f" {run.tree_mib:6.1f} MiB)"
+        f" {run.tree_mib:6.1f} MiB; CPU {run.cpu:5.2f} s)"
     )
 
 
@@ -240,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         "ours_tree": median(o.tree_mib for o in ours),
         "raw_tree": median(r.tree_mib for r in raw),
         "ours_wall": median(o.wall for o in ours),
+        "ours_cpu": median(o.cpu for o in ours),
+        "raw_cpu": median(r.cpu for r in raw),
+        "cpu_article": median(1000 * o.cpu / max(o.articles, 1) for o in ours),
         "raw_wall": median(r.wall for r in raw),
     }
     print(f"medians over {args.pairs} pairs (load now {os.getloadavg()[0]:.2f}):")
@@ -252,6 +266,10 @@ def main(argv: list[str] | None = None) -> int:
         f" raw scrapy {med['raw_tree']:.0f} MiB"
     )
     print(f"  wall       pipeline {med['ours_wall']:.2f} s, raw scrapy {med['raw_wall']:.2f} s")
+    print(
+        f"  CPU        pipeline {med['ours_cpu']:.2f} s ({med['cpu_article']:.1f} ms per article),"
+        f" raw scrapy {med['raw_cpu']:.2f} s (all processes, start-up included)"
+    )
     return 0
 
 

@@ -1,0 +1,33 @@
+"""bench.pipeline reads memory and CPU of a process tree from /proc."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from bench import pipeline
+
+pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux /proc")
+
+
+def test_tree_counts_a_busy_child_and_its_memory() -> None:
+    spin = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\ntime.sleep(5)"
+    child = subprocess.Popen([sys.executable, "-c", spin])
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            rss, cpu = pipeline._tree(os.getpid())
+            if cpu.get(child.pid, 0.0) >= 0.25 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert child.pid in cpu and os.getpid() in cpu
+        assert cpu[child.pid] >= 0.25, "the child's 0.3 s of CPU is not counted"
+        own = pipeline._tree(child.pid)[0]
+        assert 0 < own < rss  # the whole tree holds more than the child alone
+    finally:
+        child.kill()
+        child.wait()
