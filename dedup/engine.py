@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from dedup.clusters import LINKED, recluster
@@ -53,6 +53,36 @@ _VIEW_COLUMNS = (
     m.Article.content_hash,
     m.Article.changed_at,
 )
+
+
+# The per-article reads, built once (a statement built per call costs more than its query).
+_A = m.Article
+_ROW_FPS = (_A.id, _A.fingerprint, _A.changed_at)
+_NEW_SINCE = (
+    select(*_ROW_FPS)
+    .where(_A.id > bindparam("max_id"), _A.fingerprint.is_not(None))
+    .order_by(_A.id)
+)
+_CHANGED_SINCE = (
+    select(*_ROW_FPS)
+    .where(
+        or_(_A.id > bindparam("max_id"), _A.changed_at > bindparam("mark")),
+        _A.fingerprint.is_not(None),
+    )
+    .order_by(_A.id)
+)
+_SAME_URL = select(_A.id).where(_A.canonical_url == bindparam("url"), _A.id != bindparam("me"))
+_SAME_URL_OR_HASH = select(_A.id).where(
+    or_(_A.canonical_url == bindparam("url"), _A.content_hash == bindparam("digest")),
+    _A.id != bindparam("me"),
+)
+_FPS_OF = select(_A.id, _A.fingerprint).where(_A.id.in_(bindparam("ids", expanding=True)))
+_VIEW_KEYS = (
+    select(_A.id, _A.content_hash, _A.changed_at)
+    .where(_A.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_A.id)
+)
+_VIEW_ROWS = select(_A.id, *_VIEW_COLUMNS).where(_A.id.in_(bindparam("ids", expanding=True)))
 
 
 def content_hash_of(title: str, body_text: str) -> str:
@@ -143,15 +173,17 @@ class DedupEngine:
         self.save()
 
     def _fingerprints(
-        self, session: Session, where: ColumnElement[bool]
+        self, session: Session, where: ColumnElement[bool] | Select[Any], **params: Any
     ) -> Iterator[tuple[int, bytes | None, datetime]]:
+        """(id, fingerprint, changed_at) of the rows ``where`` selects (or of a prebuilt
+        statement, with ``params``), in id order."""
         stmt = (
-            select(m.Article.id, m.Article.fingerprint, m.Article.changed_at)
-            .where(where)
-            .order_by(m.Article.id)
+            where if isinstance(where, Select) else select(*_ROW_FPS).where(where).order_by(_A.id)
         )
         # on the connection: nothing the session holds unflushed bears on stored fingerprints
-        yield from session.connection().execute(stmt.execution_options(yield_per=5000))  # type: ignore[misc]
+        yield from session.connection().execute(  # type: ignore[misc]
+            stmt, params, execution_options={"yield_per": 5000}
+        )
 
     def _add_rows(self, rows: Iterator[tuple[int, bytes | None, datetime]]) -> int:
         ids: list[int] = []
@@ -176,12 +208,13 @@ class DedupEngine:
 
     def _catch_up(self, session: Session) -> int:
         """Index articles other processes stored since this index was built."""
-        cond = m.Article.id > self.index.max_id
-        if self._watermark is not None:
-            cond = or_(cond, m.Article.changed_at > self._watermark)
-        return self._add_rows(
-            self._fingerprints(session, and_(cond, m.Article.fingerprint.is_not(None)))
-        )
+        if self._watermark is None:
+            rows = self._fingerprints(session, _NEW_SINCE, max_id=self.index.max_id)
+        else:
+            rows = self._fingerprints(
+                session, _CHANGED_SINCE, max_id=self.index.max_id, mark=self._watermark
+            )
+        return self._add_rows(rows)
 
     def rebuild(self) -> int:
         """Rebuild the index from the stored fingerprints (computing missing ones); return its size."""
@@ -325,11 +358,7 @@ class DedupEngine:
         if not ids:
             return []
         conn = session.connection()  # stored rows only: candidates are not changed in-session
-        keys = conn.execute(
-            select(m.Article.id, m.Article.content_hash, m.Article.changed_at)
-            .where(m.Article.id.in_(ids))
-            .order_by(m.Article.id)
-        ).all()
+        keys = conn.execute(_VIEW_KEYS, {"ids": list(ids)}).all()
         found: dict[int, DocView] = {}
         for aid, digest, changed in keys:
             v = self._views.get((aid, digest, changed))
@@ -338,8 +367,7 @@ class DedupEngine:
                 found[aid] = v
         missing = [k[0] for k in keys if k[0] not in found]
         if missing:
-            stmt = select(m.Article.id, *_VIEW_COLUMNS).where(m.Article.id.in_(missing))
-            for a in conn.execute(stmt):
+            for a in conn.execute(_VIEW_ROWS, {"ids": missing}):
                 found[a.id] = self._view(a)
         return [(k[0], found[k[0]]) for k in keys if k[0] in found]
 
@@ -369,15 +397,14 @@ class DedupEngine:
 
     def _candidate_ids(self, session: Session, article: m.Article, fp: Fingerprint) -> set[int]:
         """Exact matches plus index candidates whose stored fingerprint is close enough."""
-        exact_cond = [m.Article.canonical_url == article.canonical_url]
-        if article.content_hash and len(article.body_text.split()) >= MIN_EXACT_WORDS:
-            exact_cond.append(m.Article.content_hash == article.content_hash)
         # Plain reads on the connection (no autoflush): the session's unflushed changes are
         # this article's own fingerprint, and the article is left out of both reads.
         conn = session.connection()
-        ids = set(
-            conn.scalars(select(m.Article.id).where(or_(*exact_cond), m.Article.id != article.id))
-        )
+        params = {"url": article.canonical_url, "me": article.id}
+        if article.content_hash and len(article.body_text.split()) >= MIN_EXACT_WORDS:
+            ids = set(conn.scalars(_SAME_URL_OR_HASH, {**params, "digest": article.content_hash}))
+        else:
+            ids = set(conn.scalars(_SAME_URL, params))
         if not fp.n_shingles:
             return ids
         near = self.index.query(fp.values, limit=self.config.max_candidates)
@@ -385,9 +412,7 @@ class DedupEngine:
         if not near:
             return ids
         floor = self.config.low - self.config.prefilter_margin
-        for oid, raw in conn.execute(
-            select(m.Article.id, m.Article.fingerprint).where(m.Article.id.in_(list(near)))
-        ):
+        for oid, raw in conn.execute(_FPS_OF, {"ids": list(near)}):
             ofp = Fingerprint.from_bytes(raw) if raw else None
             if ofp is None or not self.fp.compatible(ofp):
                 continue

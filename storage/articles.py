@@ -20,6 +20,19 @@ from storage.urls import canonical_url
 
 _RAW = cast(Table, m.RawPage.__table__)
 _TOPICS = cast(Table, m.ArticleTopic.__table__)
+# Statements of every stored page, built once (building one per call costs more than the query).
+_RAW_SAME = select(_RAW.c.id).where(
+    _RAW.c.unit_id == bindparam("unit_id"),
+    _RAW.c.url == bindparam("url"),
+    _RAW.c.sha256 == bindparam("sha256"),
+)
+_RAW_SEEN = (
+    update(_RAW)
+    .where(_RAW.c.id == bindparam("page_id"))
+    .values(fetched_at=bindparam("seen_at"), article_id=bindparam("of_article"))
+)
+_RAW_INSERT = insert(_RAW).returning(_RAW.c.id)
+_TOPICS_INSERT = insert(_TOPICS)
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -185,7 +198,7 @@ def _add_first_topics(session: Session, row: m.Article, topics: dict[str, str]) 
     """Topics of an article that has none: inserted as one statement, then shown to the
     session as loaded rows (the unit of work has nothing left to do for them)."""
     values = [{"article_id": row.id, "topic_slug": k, "source": v} for k, v in topics.items()]
-    session.connection().execute(insert(_TOPICS), values)
+    session.connection().execute(_TOPICS_INSERT, values)
     loaded = []
     for v in values:
         t = m.ArticleTopic(**v)
@@ -227,17 +240,13 @@ def store_raw_page(
     """
     sha = body.sha256 if isinstance(body, PackedPage) else hashlib.sha256(body).hexdigest()
     conn = session.connection()
-    same = conn.scalar(
-        select(_RAW.c.id).where(_RAW.c.unit_id == unit_id, _RAW.c.url == url, _RAW.c.sha256 == sha)
-    )
+    same = conn.scalar(_RAW_SAME, {"unit_id": unit_id, "url": url, "sha256": sha})
     if same is not None:
-        conn.execute(
-            update(_RAW).where(_RAW.c.id == same).values(fetched_at=now, article_id=article_id)
-        )
+        conn.execute(_RAW_SEEN, {"page_id": same, "seen_at": now, "of_article": article_id})
         return int(same)
     packed = body.compressed if isinstance(body, PackedPage) else zlib.compress(body, 6)
     new_id: int = conn.execute(
-        insert(_RAW).returning(_RAW.c.id),
+        _RAW_INSERT,
         {
             "unit_id": unit_id,
             "url": url,

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage import models as m
 
 _PENDING = cast(Table, m.PendingEntry.__table__)
+_DONE = delete(_PENDING).where(_PENDING.c.key == bindparam("key"))
 
 #: A pending entry that failed this many runs in a row is given up (its error is recorded).
 MAX_ATTEMPTS = 3
@@ -80,7 +81,7 @@ def done_pending(s: Session, unit_id: str, kind: str, url: str) -> None:
         s.execute(delete(m.PendingEntry).where(m.PendingEntry.key == key))  # via the ORM
         return
     # the session holds no pending entry: no flush and no session bookkeeping needed
-    s.connection().execute(delete(_PENDING).where(_PENDING.c.key == key))
+    s.connection().execute(_DONE, {"key": key})
 
 
 def failed_pending(
