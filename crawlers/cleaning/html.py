@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import lxml.html
 import nh3
@@ -385,6 +386,7 @@ def _sanitize_once(fragment: str, base_url: str) -> str:
     return xml_safe(unicodedata.normalize("NFC", out)).strip()
 
 
+@lru_cache(maxsize=32)  # extraction sanitises a body twice (empty check, composition)
 def sanitize_html(fragment: str, base_url: str) -> str:
     """Allowlist-sanitise an article body fragment; absolute URLs, no chrome, NFC, XML-safe.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -57,6 +58,7 @@ def _html_to_text_once(html: str) -> str:
     return _TAG_LIKE.sub("< ", text)
 
 
+@lru_cache(maxsize=32)  # extraction reads a body's text twice (empty check, article)
 def html_to_text(html: str) -> str:
     """Plain text of (sanitised) HTML: one paragraph per line, via clean_multiline."""
     return _fixpoint(_html_to_text_once, html, limit=4)
