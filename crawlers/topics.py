@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from domain.article import Article
 from domain.registry import Registry, Unit
@@ -27,7 +28,7 @@ def assign_topics(
         if topic.slug in found:
             continue
         for kw in topic.keywords:
-            if _words(kw) in text:
+            if _keyword_words(kw) in text:
                 found[topic.slug] = "keyword"
                 break
     return found
@@ -36,3 +37,7 @@ def assign_topics(
 def _words(s: str) -> str:
     """Matching form with punctuation folded to spaces, padded, for whole-word search."""
     return " " + " ".join(re.split(r"\W+", match_form(s))).strip() + " "
+
+
+#: The taxonomy's keywords, met again for every article.
+_keyword_words = lru_cache(maxsize=4096)(_words)
