@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
+from dedup import reads
 from dedup.clusters import LINKED, recluster
 from dedup.config import DedupConfig
 from dedup.decide import DocView, blend, decide
@@ -40,49 +41,6 @@ AUTO_STATUSES = ("pending", "auto", "cleared")
 MIN_EXACT_WORDS = 25
 #: decision views (match form, shingles, sentences) kept for articles met again
 VIEW_CACHE = 4096
-
-
-#: what a decision view reads of a stored article (and its cache key)
-_VIEW_COLUMNS = (
-    m.Article.title,
-    m.Article.lead,
-    m.Article.body_text,
-    m.Article.published,
-    m.Article.source,
-    m.Article.canonical_url,
-    m.Article.content_hash,
-    m.Article.changed_at,
-)
-
-
-# The per-article reads, built once (a statement built per call costs more than its query).
-_A = m.Article
-_ROW_FPS = (_A.id, _A.fingerprint, _A.changed_at)
-_NEW_SINCE = (
-    select(*_ROW_FPS)
-    .where(_A.id > bindparam("max_id"), _A.fingerprint.is_not(None))
-    .order_by(_A.id)
-)
-_CHANGED_SINCE = (
-    select(*_ROW_FPS)
-    .where(
-        or_(_A.id > bindparam("max_id"), _A.changed_at > bindparam("mark")),
-        _A.fingerprint.is_not(None),
-    )
-    .order_by(_A.id)
-)
-_SAME_URL = select(_A.id).where(_A.canonical_url == bindparam("url"), _A.id != bindparam("me"))
-_SAME_URL_OR_HASH = select(_A.id).where(
-    or_(_A.canonical_url == bindparam("url"), _A.content_hash == bindparam("digest")),
-    _A.id != bindparam("me"),
-)
-_FPS_OF = select(_A.id, _A.fingerprint).where(_A.id.in_(bindparam("ids", expanding=True)))
-_VIEW_KEYS = (
-    select(_A.id, _A.content_hash, _A.changed_at)
-    .where(_A.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_A.id)
-)
-_VIEW_ROWS = select(_A.id, *_VIEW_COLUMNS).where(_A.id.in_(bindparam("ids", expanding=True)))
 
 
 def content_hash_of(title: str, body_text: str) -> str:
@@ -178,7 +136,9 @@ class DedupEngine:
         """(id, fingerprint, changed_at) of the rows ``where`` selects (or of a prebuilt
         statement, with ``params``), in id order."""
         stmt = (
-            where if isinstance(where, Select) else select(*_ROW_FPS).where(where).order_by(_A.id)
+            where
+            if isinstance(where, Select)
+            else select(*reads.ROW_FPS).where(where).order_by(m.Article.id)
         )
         # on the connection: nothing the session holds unflushed bears on stored fingerprints
         yield from session.connection().execute(  # type: ignore[misc]
@@ -209,10 +169,10 @@ class DedupEngine:
     def _catch_up(self, session: Session) -> int:
         """Index articles other processes stored since this index was built."""
         if self._watermark is None:
-            rows = self._fingerprints(session, _NEW_SINCE, max_id=self.index.max_id)
+            rows = self._fingerprints(session, reads.NEW_SINCE, max_id=self.index.max_id)
         else:
             rows = self._fingerprints(
-                session, _CHANGED_SINCE, max_id=self.index.max_id, mark=self._watermark
+                session, reads.CHANGED_SINCE, max_id=self.index.max_id, mark=self._watermark
             )
         return self._add_rows(rows)
 
@@ -358,7 +318,7 @@ class DedupEngine:
         if not ids:
             return []
         conn = session.connection()  # stored rows only: candidates are not changed in-session
-        keys = conn.execute(_VIEW_KEYS, {"ids": list(ids)}).all()
+        keys = conn.execute(reads.VIEW_KEYS, {"ids": list(ids)}).all()
         found: dict[int, DocView] = {}
         for aid, digest, changed in keys:
             v = self._views.get((aid, digest, changed))
@@ -367,7 +327,7 @@ class DedupEngine:
                 found[aid] = v
         missing = [k[0] for k in keys if k[0] not in found]
         if missing:
-            for a in conn.execute(_VIEW_ROWS, {"ids": missing}):
+            for a in conn.execute(reads.VIEW_ROWS, {"ids": missing}):
                 found[a.id] = self._view(a)
         return [(k[0], found[k[0]]) for k in keys if k[0] in found]
 
@@ -402,9 +362,11 @@ class DedupEngine:
         conn = session.connection()
         params = {"url": article.canonical_url, "me": article.id}
         if article.content_hash and len(article.body_text.split()) >= MIN_EXACT_WORDS:
-            ids = set(conn.scalars(_SAME_URL_OR_HASH, {**params, "digest": article.content_hash}))
+            ids = set(
+                conn.scalars(reads.SAME_URL_OR_HASH, {**params, "digest": article.content_hash})
+            )
         else:
-            ids = set(conn.scalars(_SAME_URL, params))
+            ids = set(conn.scalars(reads.SAME_URL, params))
         if not fp.n_shingles:
             return ids
         near = self.index.query(fp.values, limit=self.config.max_candidates)
@@ -412,7 +374,7 @@ class DedupEngine:
         if not near:
             return ids
         floor = self.config.low - self.config.prefilter_margin
-        for oid, raw in conn.execute(_FPS_OF, {"ids": list(near)}):
+        for oid, raw in conn.execute(reads.FPS_OF, {"ids": list(near)}):
             ofp = Fingerprint.from_bytes(raw) if raw else None
             if ofp is None or not self.fp.compatible(ofp):
                 continue
