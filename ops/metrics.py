@@ -25,8 +25,10 @@ feed_requests_total                    counter  kind: feed requests served (rss/
 feed_not_modified_total                counter  kind: of those, answered 304 Not Modified
 =====================================  =======  ===============================================
 
-The feeds app increments ``FEED_REQUESTS.labels(kind="rss").inc()`` and
-``FEED_NOT_MODIFIED.labels(kind="rss").inc()`` (or :func:`count_feed_request`).
+``vnfeeds serve`` does not touch these two counters per request: it tallies requests in a
+dict (``web.feedcounts.FeedCounts``) and adds the tallies when ``/metrics`` is read, so every
+request answered before a scrape is shown. :func:`count_feed_request` counts one request
+straight away, for callers off the hot path.
 """
 
 from __future__ import annotations
