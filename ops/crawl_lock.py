@@ -3,7 +3,9 @@
 When the crawl opens (after the spider knows its units, before the run recorder
 opens their runs), units whose lock another process holds are dropped from the crawl
 (no run is recorded for them) and logged as ``vnfeeds: unit U skipped: locked``; a
-crawl left with no unit finishes at once. The locks are freed when the spider
+crawl left with no unit finishes at once. With the locks held, a run of these units still
+marked running belongs to a crawl that died (its node killed with it): it is closed as
+killed, as ``crawlers.runner.run_crawl`` does for local crawls. The locks are freed when the spider
 closes, after the run recorder closed the runs. Enable it after
 ``crawlers.shared.CrawlStore`` and before ``crawlers.extensions.RunRecorder``.
 """
@@ -18,6 +20,8 @@ from scrapy.crawler import Crawler
 
 from crawlers.shared import crawl_store
 from ops.locks import LockBusy, default_holder, unit_lock
+from storage.models import utcnow
+from storage.progress import close_dead_runs
 
 log = logging.getLogger("vnfeeds.ops.crawl_lock")
 
@@ -53,6 +57,11 @@ class UnitLocks:
                 log.warning("vnfeeds: unit %s %s (%s)", unit.id, SKIPPED_MARK, e)
         spider.units = kept  # type: ignore[attr-defined]
         spider.unit_ids = [u.id for u in kept]  # type: ignore[attr-defined]
+        if kept:
+            with store.session() as s:
+                dead = close_dead_runs(s, [u.id for u in kept], utcnow())
+            if dead:
+                log.info("vnfeeds: runs %s closed as killed (their crawl died)", dead)
 
     def spider_closed(self, spider: Spider) -> None:
         """Free every lock this crawl holds (its runs are closed by now)."""

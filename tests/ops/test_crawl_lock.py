@@ -1,0 +1,61 @@
+"""ops.crawl_lock on a Scrapyd node: the crawl takes its units' locks and closes their dead runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from crawlers.shared import CrawlStore
+from domain.registry import Registry, load_registry
+from ops.crawl_lock import UnitLocks
+from ops.locks import unit_lock
+from storage import models as m
+from storage.db import Store
+from storage.models import utcnow
+from storage.repository import sync_registry_in
+from tests.ops.conftest import write_units
+
+
+def _unit_with_running_run(store: Store, tmp_path: Path, minutes_ago: int) -> Registry:
+    registry = load_registry(write_units(tmp_path / "units.toml", ["u1"]))
+    sync_registry_in(store, registry)
+    with store.session() as s:
+        started = utcnow() - timedelta(minutes=minutes_ago)
+        s.add(m.CrawlRun(unit_id="u1", started_at=started, status="running"))
+    return registry
+
+
+def _crawler(store: Store, registry: Registry) -> SimpleNamespace:
+    ext = CrawlStore(store, registry, owned=False)
+    return SimpleNamespace(get_extension=lambda cls: ext)
+
+
+def test_a_dead_crawls_run_is_closed_when_the_unit_is_crawled_again(
+    store: Store, tmp_path: Path
+) -> None:
+    registry = _unit_with_running_run(store, tmp_path, minutes_ago=5)
+    crawler = _crawler(store, registry)
+    spider = SimpleNamespace(units=[registry.unit("u1")])
+    locks = UnitLocks(crawler, ttl=60)  # type: ignore[arg-type]
+    locks.spider_opened(spider)  # type: ignore[arg-type]
+    try:
+        with store.session() as s:
+            runs = s.execute(select(m.CrawlRun.status, m.CrawlRun.finished_at)).all()
+        assert [r.status for r in runs] == ["killed"] and runs[0].finished_at is not None
+        assert spider.unit_ids == ["u1"]
+    finally:
+        locks.spider_closed(spider)  # type: ignore[arg-type]
+
+
+def test_a_unit_another_process_crawls_keeps_its_running_run(store: Store, tmp_path: Path) -> None:
+    registry = _unit_with_running_run(store, tmp_path, minutes_ago=0)
+    crawler = _crawler(store, registry)
+    spider = SimpleNamespace(units=[registry.unit("u1")])
+    with unit_lock(store, "u1", holder="another-node", ttl=60):
+        UnitLocks(crawler, ttl=60).spider_opened(spider)  # type: ignore[arg-type]
+    assert spider.unit_ids == []
+    with store.session() as s:
+        assert s.scalars(select(m.CrawlRun.status)).all() == ["running"]
