@@ -39,6 +39,7 @@ from sqlalchemy import select
 
 from domain.registry import Registry, Unit, load_registry, shipped_data_dir, shipped_units_dir
 from domain.timezone import VN_TZ
+from ops.deadruns import sweep_dead_runs
 from ops.jobs import CrawlJob, install
 from ops.leader import LeaderSettings, Leadership
 from ops.logging import NO_UNIT, event
@@ -302,6 +303,15 @@ class CrawlScheduler:
                 log.exception(
                     "reload failed", extra={"vn_event": "reload_failed", "vn_unit": NO_UNIT}
                 )
+            self._sweep()
+
+    def _sweep(self) -> None:
+        """Close the runs of crawls that died (``ops.deadruns``); the leader's chore."""
+        try:
+            for unit_id, ids in sweep_dead_runs(self.store).items():
+                event(log, "dead_runs_closed", unit_id, logging.WARNING, runs=ids)
+        except Exception:
+            log.exception("sweep failed", extra={"vn_event": "sweep_failed", "vn_unit": NO_UNIT})
 
     # -- syncing ---------------------------------------------------------------------
     def check(self) -> SyncResult | None:

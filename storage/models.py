@@ -222,6 +222,14 @@ class CrawlRun(Base):
     """One crawl of one unit."""
 
     __tablename__ = "crawl_runs"
+    __table_args__ = (
+        Index(
+            "ix_crawl_runs_running",
+            "unit_id",
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[str] = mapped_column(String(64), index=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,5 @@
-"""ops.crawl_lock on a Scrapyd node: the crawl takes its units' locks and closes their dead runs."""
+"""Dead runs: a Scrapyd crawl closes its units' (ops.crawl_lock), the leader sweeps the rest
+(ops.deadruns)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from crawlers.shared import CrawlStore
 from domain.registry import Registry, load_registry
 from ops.crawl_lock import UnitLocks
+from ops.deadruns import sweep_dead_runs
 from ops.locks import unit_lock
 from storage import models as m
 from storage.db import Store
@@ -59,3 +61,17 @@ def test_a_unit_another_process_crawls_keeps_its_running_run(store: Store, tmp_p
     assert spider.unit_ids == []
     with store.session() as s:
         assert s.scalars(select(m.CrawlRun.status)).all() == ["running"]
+
+
+def test_the_sweep_closes_only_runs_no_crawl_holds(store: Store, tmp_path: Path) -> None:
+    registry = load_registry(write_units(tmp_path / "units.toml", ["u1", "u2"]))
+    sync_registry_in(store, registry)
+    with store.session() as s:
+        for unit_id in ("u1", "u2"):
+            s.add(m.CrawlRun(unit_id=unit_id, started_at=utcnow(), status="running"))
+    with unit_lock(store, "u2", holder="a-live-crawl", ttl=60):
+        assert list(sweep_dead_runs(store)) == ["u1"]  # u2's crawl holds its lock: alive
+    with store.session() as s:
+        status = dict(s.execute(select(m.CrawlRun.unit_id, m.CrawlRun.status)).tuples().all())
+    assert status == {"u1": "killed", "u2": "running"}
+    assert sweep_dead_runs(store) == {"u2": [2]}  # its crawl is gone now
