@@ -101,7 +101,8 @@ def test_a_packed_page_is_stored_as_the_page(sqlite_store: Store) -> None:
     with sqlite_store.session() as s:
         kept = store_raw_page(s, "u", "http://u/1", pack_page(page), status=200,
                               encoding="utf-8", article_id=None, now=datetime.now(UTC))  # fmt: skip
-        assert raw_body(s.get_one(m.RawPage, kept)) == page
+        stored = s.get(m.RawPage, kept)
+        assert stored is not None and raw_body(stored) == page
         again = store_raw_page(s, "u", "http://u/1", page, status=200,
                                encoding="utf-8", article_id=None, now=datetime.now(UTC))  # fmt: skip
         assert again == kept  # the same version: no second row
