@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from dedup import reads
@@ -131,15 +131,9 @@ class DedupEngine:
         self.save()
 
     def _fingerprints(
-        self, session: Session, where: ColumnElement[bool] | Select[Any], **params: Any
+        self, session: Session, stmt: Select[Any], **params: Any
     ) -> Iterator[tuple[int, bytes | None, datetime]]:
-        """(id, fingerprint, changed_at) of the rows ``where`` selects (or of a prebuilt
-        statement, with ``params``), in id order."""
-        stmt = (
-            where
-            if isinstance(where, Select)
-            else select(*reads.ROW_FPS).where(where).order_by(m.Article.id)
-        )
+        """(id, fingerprint, changed_at) rows of one of :mod:`dedup.reads`' statements."""
         # on the connection: nothing the session holds unflushed bears on stored fingerprints
         yield from session.connection().execute(  # type: ignore[misc]
             stmt, params, execution_options={"yield_per": 5000}
@@ -193,7 +187,7 @@ class DedupEngine:
                     yield row
 
         with self.store.session() as s:
-            n = self._add_rows(usable(self._fingerprints(s, m.Article.id > 0)))
+            n = self._add_rows(usable(self._fingerprints(s, reads.ALL_FPS)))
             for i in range(0, len(stale), 500):
                 fixed = []
                 for a in s.scalars(select(m.Article).where(m.Article.id.in_(stale[i : i + 500]))):

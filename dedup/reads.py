@@ -26,6 +26,7 @@ VIEW_COLUMNS = (
 
 
 ROW_FPS = (A.id, A.fingerprint, A.changed_at)
+ALL_FPS = select(*ROW_FPS).order_by(A.id)
 NEW_SINCE = (
     select(*ROW_FPS).where(A.id > bindparam("max_id"), A.fingerprint.is_not(None)).order_by(A.id)
 )

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from typing import Any
 
+from ftfy import TextFixerConfig
 from ftfy.badness import BADNESS_RE
 
 __all__ = ["REQUIRED", "WIDTH", "ftfy_leaves_alone", "may_be_bad"]
@@ -106,8 +107,8 @@ def _analyse(pattern: re.Pattern[str]) -> tuple[re.Pattern[str] | None, int]:
 
 #: A character class every match of ``BADNESS_RE`` contains a character of (None: unknown).
 REQUIRED, WIDTH = _analyse(BADNESS_RE)
-# ftfy's ``max_decode_length``: a longer line is repaired in pieces of this many characters.
-_FTFY_MAX_SEGMENT = 1_000_000
+# ftfy repairs a line longer than this (its default ``max_decode_length``) in pieces.
+_FTFY_MAX_SEGMENT = TextFixerConfig().max_decode_length
 # What else ftfy (our configuration) would touch: C1 controls, terminal escapes, surrogates.
 _OTHER_REPAIRS = re.compile("[\x1b\x80-\x9f\ud800-\udfff]")
 

@@ -16,6 +16,7 @@ from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from storage import models as m
 
@@ -77,10 +78,10 @@ def add_pending(s: Session, unit_id: str, entries: Iterable[Pending], now: datet
 def done_pending(s: Session, unit_id: str, kind: str, url: str) -> None:
     """The entry is done (stored, or its page walked): forget it."""
     key = pending_key(unit_id, kind, url)
-    if any(isinstance(o, m.PendingEntry) for o in (*s.new, *s.identity_map.values())):
+    if identity_key(m.PendingEntry, key) in s.identity_map:
         s.execute(delete(m.PendingEntry).where(m.PendingEntry.key == key))  # via the ORM
         return
-    # the session holds no pending entry: no flush and no session bookkeeping needed
+    # the session holds no object of this entry: no flush and no session bookkeeping needed
     s.connection().execute(_DONE, {"key": key})
 
 
