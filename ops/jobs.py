@@ -1,8 +1,10 @@
 """The scheduled job: lock, crawl in a subprocess, judge health, back off, alert, publish.
 
 Scrapy's reactor cannot be restarted inside one process, so every crawl runs as
-``python -m vnfeeds --db DB [--sites SITES] crawl UNIT --no-lock`` (or a configured
-command) with a time limit, while this process holds the unit's lock.
+``python -m vnfeeds --db DB [--sites SITES] crawl UNIT… --no-lock`` (or a configured
+command) with a time limit, while this process holds the units' locks. A crawl may
+take several units at once (a *batch*, ``ops.batches``): one process start for all of
+them, each unit still locked, recorded, judged and published on its own.
 
 APScheduler's persistent job store keeps a textual reference to a module-level
 function, so jobs call :func:`run_scheduled`, which hands over to the
@@ -21,18 +23,19 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from domain.registry import Registry
-from ops.alerts import AlertConfig, notify
+from ops.alerts import AlertConfig
 from ops.backoff import BackoffPolicy, in_backoff
-from ops.health import HealthRules, Transition, Verdict, apply_verdict, judge
+from ops.batches import BatchQueue
+from ops.health import HealthRules, Transition
+from ops.judging import alert_transition, judge_unit
 from ops.locks import DEFAULT_TTL, LockBusy, default_holder, is_locked, unit_lock
 from ops.logging import event
 from ops.publish import Publisher
@@ -42,8 +45,9 @@ from storage.models import CrawlRun, Unit, utcnow
 
 log = logging.getLogger("vnfeeds.ops.jobs")
 
-#: Placeholders a crawl command template may use.
-PLACEHOLDERS = ("{python}", "{db}", "{sites}", "{unit}")
+#: Placeholders a crawl command template may use (an argument that is exactly
+#: ``{units}`` becomes one argument per unit of the crawl).
+PLACEHOLDERS = ("{python}", "{db}", "{sites}", "{unit}", "{units}")
 
 
 @dataclass(frozen=True)
@@ -59,22 +63,35 @@ class JobSettings:
     rules: HealthRules = field(default_factory=HealthRules.from_env)
     alerts: AlertConfig = field(default_factory=AlertConfig)
     holder_prefix: str = "scheduler"
+    batch_units: int = 1  # units one crawl process may take (1: a process per unit)
+    batch_window: float = 2.0  # seconds a fired unit waits for others to share its crawl
+
+    @property
+    def batch_size(self) -> int:
+        """Units per crawl: 1 when the crawl command names one ``{unit}``."""
+        if self.crawl_command and "{units}" not in self.crawl_command:
+            return 1
+        return max(1, self.batch_units)
 
 
-def crawl_argv(settings: JobSettings, unit_id: str) -> list[str]:
-    """The crawl subprocess's argv for one unit (the template filled in)."""
+def crawl_argv(settings: JobSettings, unit_ids: Sequence[str] | str) -> list[str]:
+    """The crawl subprocess's argv for one unit or a batch (the template filled in)."""
+    ids = [unit_ids] if isinstance(unit_ids, str) else list(unit_ids)
     if settings.crawl_command:
         values = {
             "python": sys.executable,
             "db": settings.db_url,
             "sites": str(settings.sites or ""),
-            "unit": unit_id,
+            "unit": ids[0],
         }
-        return [part.format(**values) for part in settings.crawl_command]
+        out: list[str] = []
+        for part in settings.crawl_command:
+            out += ids if part == "{units}" else [part.format(**values)]
+        return out
     argv = [sys.executable, "-m", "vnfeeds", "--db", settings.db_url]
     if settings.sites:
         argv += ["--sites", str(settings.sites)]
-    return [*argv, "crawl", unit_id, "--no-lock"]
+    return [*argv, "crawl", *ids, "--no-lock"]
 
 
 @dataclass
@@ -82,7 +99,7 @@ class JobOutcome:
     """What one firing of a unit's job did."""
 
     unit_id: str
-    skipped: str | None = None  # unknown, disabled, paused, backoff, locked, stopping
+    skipped: str | None = None  # unknown, disabled, paused, backoff, locked, queued, stopping
     exit_code: int | None = None
     timed_out: bool = False
     run_id: int | None = None
@@ -98,7 +115,7 @@ class JobOutcome:
 
 
 class CrawlJob:
-    """Runs one unit's crawl and everything that follows it."""
+    """Runs units' crawls and everything that follows them."""
 
     def __init__(
         self,
@@ -116,35 +133,69 @@ class CrawlJob:
         self._procs: set[subprocess.Popen[bytes]] = set()
         self._procs_lock = threading.Lock()
         self._stopping = threading.Event()
+        self.batches: BatchQueue | None = None
+
+    def start_batches(self, slots: int) -> None:
+        """Gather fired units into batch crawls, ``slots`` crawls at a time."""
+        size = self.settings.batch_size
+        if size > 1 and self.batches is None:
+            self.batches = BatchQueue(
+                self.run_batch, max_units=size, window=self.settings.batch_window, slots=slots
+            )
+
+    def join_batches(self, wait: bool = True) -> None:
+        """After :meth:`stop`: wait for the running batch crawls (with ``wait``)."""
+        if self.batches is not None:
+            self.batches.join(None if wait else 0)
 
     # -- the job --------------------------------------------------------------------
+    def fire(self, unit_id: str) -> None:
+        """What a unit's schedule does: crawl now, or queue it for the next batch."""
+        if self.batches is None:
+            self.run(unit_id)
+        elif not self.batches.submit(unit_id):
+            event(log, "job_skipped", unit_id, reason="queued")
+
     def run(self, unit_id: str) -> JobOutcome:
         """Crawl the unit now unless it is paused, backing off or locked elsewhere."""
-        out = JobOutcome(unit_id)
-        out.skipped = self._skip_reason(unit_id)
-        if out.skipped:
-            event(log, "job_skipped", unit_id, reason=out.skipped)
-            return out
+        return self.run_batch([unit_id])[0]
+
+    def run_batch(self, unit_ids: Sequence[str]) -> list[JobOutcome]:
+        """Crawl these units in one crawl process; each one skipped, judged and published
+        on its own."""
+        outs = {uid: JobOutcome(uid) for uid in unit_ids}
+        todo = []
+        for uid in unit_ids:
+            outs[uid].skipped = self._skip_reason(uid)
+            if outs[uid].skipped is None:
+                todo.append(uid)
         ttl = self.settings.lock_ttl or DEFAULT_TTL
-        try:
-            if self.remote is not None:  # the crawl on the node holds the lock itself
-                if is_locked(self.store, unit_id):
-                    raise LockBusy(unit_id)
-                self._crawl_and_judge(unit_id, out)
-            else:
-                holder = default_holder(self.settings.holder_prefix)
-                with unit_lock(self.store, unit_id, holder, ttl):
-                    self._crawl_and_judge(unit_id, out)
-        except LockBusy:
-            out.skipped = "locked"
-        if out.skipped:
-            event(log, "job_skipped", unit_id, reason=out.skipped)
-            return out
-        if out.transition and out.transition.alertable:
-            self._alert(out.transition)
-        if out.run_id is not None and self.publisher is not None:
-            out.published = self.publisher.after_run(unit_id, out.run_id)
-        return out
+        holder = default_holder(self.settings.holder_prefix)
+        with ExitStack() as locks:
+            crawl = []
+            for uid in todo:
+                try:
+                    if self.remote is not None:  # the crawl on the node locks it itself
+                        if is_locked(self.store, uid):
+                            raise LockBusy(uid)
+                    else:
+                        locks.enter_context(unit_lock(self.store, uid, holder, ttl))
+                    crawl.append(uid)
+                except LockBusy:
+                    outs[uid].skipped = "locked"
+            if crawl:
+                self._crawl_and_judge(crawl, outs)
+        for out in outs.values():
+            if out.skipped:
+                event(log, "job_skipped", out.unit_id, reason=out.skipped)
+            elif out.transition and out.transition.alertable:
+                self._alert(out.transition)
+        if self.publisher is not None:
+            runs = [(o.unit_id, o.run_id) for o in outs.values() if o.run_id is not None]
+            published = self.publisher.after_runs(runs)
+            for uid in published:
+                outs[uid].published = True
+        return [outs[uid] for uid in unit_ids]
 
     def _skip_reason(self, unit_id: str) -> str | None:
         if self._stopping.is_set():
@@ -161,46 +212,54 @@ class CrawlJob:
                 return "backoff"
         return None
 
-    def _crawl_and_judge(self, unit_id: str, out: JobOutcome) -> None:
+    def _crawl_and_judge(self, unit_ids: list[str], outs: dict[str, JobOutcome]) -> None:
         with self.store.session() as s:
             before = s.scalar(select(func.max(CrawlRun.id))) or 0
-        event(log, "crawl_started", unit_id, timeout=self.settings.timeout)
+        for uid in unit_ids:
+            event(log, "crawl_started", uid, timeout=self.settings.timeout, batch=len(unit_ids))
         t0 = time.monotonic()
+        skipped: set[str] = set()
         if self.remote is not None:
-            res = self.remote.crawl(unit_id, self._stopping.is_set)
-            if res.locked and _newest_run(self.store, unit_id, before) is None:
-                raise LockBusy(unit_id)  # another process crawled it: no run, no verdict
-            out.exit_code, out.timed_out, tail = res.exit_code, res.timed_out, res.tail
+            res = self.remote.crawl(unit_ids, self._stopping.is_set)
+            # another process crawled these: no run of ours, no verdict
+            skipped = {u for u in res.locked if _newest_run(self.store, u, before) is None}
+            code, timed_out, tail = res.exit_code, res.timed_out, res.tail
         else:
-            out.exit_code, out.timed_out, tail = self._spawn(crawl_argv(self.settings, unit_id))
-        out.seconds = round(time.monotonic() - t0, 3)
-        interrupted = self._stopping.is_set() and (out.exit_code != 0 or out.timed_out)
-        if out.timed_out:
+            code, timed_out, tail = self._spawn(crawl_argv(self.settings, unit_ids))
+        seconds = round(time.monotonic() - t0, 3)
+        interrupted = self._stopping.is_set() and (code != 0 or timed_out)
+        if timed_out:
             cause = f"crawl timed out after {self.settings.timeout:g}s"
         elif interrupted:
             cause = "crawl interrupted by scheduler shutdown"
         else:
-            cause = f"crawl exited with code {out.exit_code}: {tail}".strip()
-        run = self._settle_run(unit_id, before, cause)
-        out.run_id = run.id
-        if interrupted:
-            event(log, "crawl_interrupted", unit_id, run=run.id)
-            return
-        out.transition = self._judge(unit_id, run)
-        out.state = out.transition.new
-        event(
-            log,
-            "crawl_finished",
-            unit_id,
-            run=run.id,
-            status=run.status,
-            state=out.state,
-            new=run.new,
-            updated=run.updated,
-            errors=run.errors,
-            seconds=out.seconds,
-            exit=out.exit_code,
-        )
+            cause = f"crawl exited with code {code}: {tail}".strip()
+        for uid in unit_ids:
+            out = outs[uid]
+            if uid in skipped:
+                out.skipped = "locked"
+                continue
+            out.exit_code, out.timed_out, out.seconds = code, timed_out, seconds
+            run = self._settle_run(uid, before, cause)
+            out.run_id = run.id
+            if interrupted:
+                event(log, "crawl_interrupted", uid, run=run.id)
+                continue
+            out.transition = self._judge(uid, run)
+            out.state = out.transition.new
+            event(
+                log,
+                "crawl_finished",
+                uid,
+                run=run.id,
+                status=run.status,
+                state=out.state,
+                new=run.new,
+                updated=run.updated,
+                errors=run.errors,
+                seconds=seconds,
+                exit=code,
+            )
 
     def _spawn(self, argv: Sequence[str]) -> tuple[int | None, bool, str]:
         """Run the crawl; (exit code, timed out, last lines of its output)."""
@@ -268,52 +327,13 @@ class CrawlJob:
     def stop(self, kill: bool = True) -> None:
         """Refuse new runs; with ``kill``, terminate running crawls (they are not judged)."""
         self._stopping.set()
+        if self.batches is not None:
+            self.batches.stop()  # queued units are dropped; running batches go on (or die)
         if kill:
             with self._procs_lock:
                 procs = list(self._procs)
             for p in procs:
                 _kill_group(p, signal.SIGTERM)
-
-
-def _verdict(
-    s: Session, registry: Registry, unit_id: str, run: CrawlRun, rules: HealthRules, now: datetime
-) -> tuple[Verdict, Unit]:
-    reg_unit = registry.units.get(unit_id)
-    unit = s.get(Unit, unit_id)
-    assert unit is not None
-    first = s.scalar(select(func.min(CrawlRun.started_at)).where(CrawlRun.unit_id == unit_id))
-    verdict = judge(
-        run,
-        now=now,
-        last_new_at=unit.last_new_at,
-        watched_since=first,
-        cadence_days=reg_unit.schedule.expected_cadence_days if reg_unit else 14.0,
-        archived=reg_unit.archived if reg_unit else False,
-        platform=unit.platform,
-        rules=rules,
-    )
-    return verdict, unit
-
-
-def judge_unit(
-    store: Store,
-    registry: Registry,
-    unit_id: str,
-    run: CrawlRun,
-    *,
-    rules: HealthRules,
-    backoff: BackoffPolicy,
-) -> Transition:
-    """Judge a unit by its run, store the state (and backoff), log a change."""
-    now = utcnow()
-    with store.session() as s:
-        verdict, unit = _verdict(s, registry, unit_id, run, rules, now)
-        t = apply_verdict(unit, verdict, now=now, policy=backoff)
-        if t.old != t.new:
-            event(log, "state_changed", unit_id, old=t.old, new=t.new, reason=t.reason)
-        if unit.backoff_until:
-            event(log, "backing_off", unit_id, failures=unit.failures, until=unit.backoff_until)
-        return t
 
 
 def _newest_run(store: Store, unit_id: str, after: int) -> int | None:
@@ -347,63 +367,7 @@ def run_scheduled(unit_id: str, **_schedule: Any) -> None:
         event(log, "job_skipped", unit_id, logging.WARNING, reason="no scheduler in this process")
         return
     try:
-        job.run(unit_id)
+        job.fire(unit_id)
     except Exception:
         log.exception("job failed", extra={"vn_event": "job_error", "vn_unit": unit_id})
         raise
-
-
-def alert_transition(store: Store, alerts: AlertConfig, t: Transition) -> None:
-    """Send the alerts for a unit's state change, if any channel is configured."""
-    if not alerts.enabled:
-        return
-    with store.session() as s:
-        unit = s.get(Unit, t.unit_id)
-        name, failures = (unit.name, unit.failures) if unit else ("", 0)
-    notify(alerts, t, unit_name=name, failures=failures)
-
-
-def _latest_run(store: Store, unit_id: str) -> CrawlRun | None:
-    with store.session() as s:
-        return s.scalar(
-            select(CrawlRun)
-            .where(CrawlRun.unit_id == unit_id)
-            .order_by(CrawlRun.id.desc())
-            .limit(1)
-        )
-
-
-def verdicts_of_latest_runs(
-    store: Store, registry: Registry, unit_ids: Sequence[str]
-) -> dict[str, Verdict]:
-    """Each unit's state after its newest run, judged as the scheduler will, not stored."""
-    out: dict[str, Verdict] = {}
-    now = utcnow()
-    rules = HealthRules.from_env()
-    for uid in unit_ids:
-        run = _latest_run(store, uid)
-        if run is None:
-            out[uid] = judge(None, now=now, last_new_at=None, watched_since=None, cadence_days=14)
-            continue
-        with store.session() as s:
-            out[uid] = _verdict(s, registry, uid, run, rules, now)[0]
-    return out
-
-
-def judge_latest_runs(
-    store: Store, registry: Registry, unit_ids: Sequence[str]
-) -> list[Transition]:
-    """After a manual `vnfeeds crawl`: judge each unit's newest run, store it, alert on changes."""
-    alerts = AlertConfig.from_env()
-    out = []
-    for uid in unit_ids:
-        run = _latest_run(store, uid)
-        if run is None:
-            continue
-        t = judge_unit(
-            store, registry, uid, run, rules=HealthRules.from_env(), backoff=BackoffPolicy()
-        )
-        if t.alertable:
-            alert_transition(store, alerts, t)
-        out.append(t)
-    return out

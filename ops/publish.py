@@ -9,7 +9,7 @@ and the hub is told which feed URLs the crawl touched (``feeds.touched``,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -92,26 +92,39 @@ class Publisher:
 
     def after_run(self, unit_id: str, run_id: int) -> bool:
         """Export and ping when the run changed articles; True when something was published."""
+        return unit_id in self.after_runs([(unit_id, run_id)])
+
+    def after_runs(self, runs: Sequence[tuple[str, int]]) -> set[str]:
+        """After a crawl of several units: one export and one ping for the runs that
+        changed articles; the units whose changes were published."""
+        changed: list[tuple[str, CrawlRun]] = []
         with self.store.session() as s:
-            run = s.get(CrawlRun, run_id)
-        if run is None or (run.new or 0) + (run.updated or 0) == 0:
-            return False
+            for unit_id, run_id in runs:
+                run = s.get(CrawlRun, run_id)
+                if run is not None and (run.new or 0) + (run.updated or 0) > 0:
+                    changed.append((unit_id, run))
+        if not changed:
+            return set()
+        units = ",".join(u for u, _ in changed)
         done = False
         if self.export_dir is not None or self._export_fn is not None:
             try:
                 self.export()
                 done = True
-                event(log, "feeds_exported", unit_id, out=self.export_dir)
+                event(log, "feeds_exported", units, out=self.export_dir)
             except Exception as e:
-                event(log, "export_failed", unit_id, logging.WARNING, error=repr(e))
+                event(log, "export_failed", units, logging.WARNING, error=repr(e))
         if self.websub:
             try:
                 cfg = self._config()
                 if self._ping_fn is not None or getattr(cfg, "hub", None):
-                    urls = [cfg.url(p) for p in self.feed_paths(unit_id, run)]
+                    paths = list(
+                        dict.fromkeys(p for u, r in changed for p in self.feed_paths(u, r))
+                    )
+                    urls = [cfg.url(p) for p in paths]
                     self.ping(urls)
                     done = True
-                    event(log, "websub_pinged", unit_id, feeds=len(urls))
+                    event(log, "websub_pinged", units, feeds=len(urls))
             except Exception as e:
-                event(log, "websub_failed", unit_id, logging.WARNING, error=repr(e))
-        return done
+                event(log, "websub_failed", units, logging.WARNING, error=repr(e))
+        return {u for u, _ in changed} if done else set()

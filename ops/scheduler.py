@@ -219,6 +219,7 @@ class CrawlScheduler:
         """
         self._ensure_table()
         install(self.job)
+        self.job.start_batches(self.settings.workers)
         self.scheduler.start(paused=True)
         if not self.leadership.start():
             event(log, "leader_standby", NO_UNIT, holder=self.leadership.holder)
@@ -246,6 +247,7 @@ class CrawlScheduler:
         self.job.stop(kill=kill)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=wait)
+        self.job.join_batches(wait=wait)
         if self._watcher is not None:
             self._watcher.join(timeout=5)
         self.leadership.stop()

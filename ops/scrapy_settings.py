@@ -15,3 +15,7 @@ EXTENSIONS = {**_CRAWLER_EXTENSIONS, "ops.crawl_lock.UnitLocks": 50}
 # SQLite only: how long the lease of a crawl outlives its dead node (PostgreSQL frees
 # the advisory lock when the node's connection dies).
 VNFEEDS_LOCK_TTL = 600.0
+# No vnfeeds CLI sets up logging here: Scrapy's own root handler writes the LOG_FILE a
+# Scrapyd node passes (its per-job log, which the scheduler reads for units skipped as
+# locked and for a failed crawl's last lines).
+LOG_INSTALL_ROOT_HANDLER = True

@@ -2,11 +2,11 @@
 
 Nodes come from ``VNFEEDS_SCRAPYD`` (``http://a:6800,http://b:6800``); the project is
 deployed to each with ``scrapyd-deploy`` (``scrapy.cfg``). One Scrapyd job crawls one
-unit (spider ``units``, argument ``unit_ids``). The crawl process holds the unit's
-lock itself (``ops.crawl_lock``), so a unit is never crawled twice at once whichever
-scheduler or node started it. When a node stops answering mid-crawl, the unit waits
-until its lock is free (the node's database session ended, or its lease expired) and
-is crawled again on another node.
+unit, or a batch of units (spider ``units``, argument ``unit_ids``, comma-separated). The
+crawl process holds each unit's lock itself (``ops.crawl_lock``), so a unit is never
+crawled twice at once whichever scheduler or node started it. When a node stops
+answering mid-crawl, its units wait until their locks are free (the node's database
+session ended, or its lease expired) and are crawled again on another node.
 """
 
 from __future__ import annotations
@@ -70,9 +70,10 @@ class Node:
         st = self._call("daemonstatus.json")
         return int(st["pending"]) + int(st["running"])
 
-    def schedule(self, unit_id: str, settings: dict[str, str]) -> str:
-        """Queue a crawl of one unit; its job id."""
-        data = [("project", PROJECT), ("spider", SPIDER), ("unit_ids", unit_id)]
+    def schedule(self, unit_ids: Sequence[str] | str, settings: dict[str, str]) -> str:
+        """Queue a crawl of one unit or several; its job id."""
+        ids = unit_ids if isinstance(unit_ids, str) else ",".join(unit_ids)
+        data = [("project", PROJECT), ("spider", SPIDER), ("unit_ids", ids)]
         data += [("setting", f"{k}={v}") for k, v in settings.items()]
         return str(self._call("schedule.json", data)["jobid"])
 
@@ -83,10 +84,14 @@ class Node:
 
     def log_tail(self, job: str, chars: int = 4000) -> str:
         """The end of the job's Scrapy log ('' when the node keeps none)."""
+        return self.log(job)[-chars:]
+
+    def log(self, job: str) -> str:
+        """The job's whole Scrapy log ('' when the node keeps none)."""
         url = f"{self.url.rstrip('/')}/logs/{PROJECT}/{SPIDER}/{job}.log"
         try:
             with urllib.request.urlopen(url, timeout=self.timeout) as r:
-                return r.read().decode("utf-8", "replace")[-chars:]
+                return r.read().decode("utf-8", "replace")
         except (OSError, ValueError):
             return ""
 
@@ -115,17 +120,17 @@ def least_busy(nodes: Sequence[Node], avoid: set[str] | None = None) -> Node | N
 
 @dataclass
 class RemoteResult:
-    """How a unit's crawl on the nodes ended."""
+    """How a crawl (one unit or a batch) on the nodes ended."""
 
     exit_code: int | None
     timed_out: bool
     tail: str
     node: str = ""
-    locked: bool = False  # the crawl found the unit locked by another process
+    locked: frozenset[str] = frozenset()  # units the crawl found locked by another process
 
 
 class ScrapydCrawls:
-    """Crawls one unit at a time on the least busy node and waits for it to end."""
+    """Crawls a unit (or a batch) on the least busy node and waits for it to end."""
 
     def __init__(
         self,
@@ -152,19 +157,25 @@ class ScrapydCrawls:
         self.retries = retries
         self.extra_settings = extra_settings or {}
 
-    def settings_for(self, unit_id: str) -> dict[str, str]:
-        """The Scrapy settings a node's crawl of the unit gets."""
-        unit = self.registry().unit(unit_id)
+    def settings_for(self, unit_ids: Sequence[str] | str) -> dict[str, str]:
+        """The Scrapy settings a node's crawl of the units gets."""
+        ids = [unit_ids] if isinstance(unit_ids, str) else unit_ids
+        reg = self.registry()
+        units = [reg.unit(u) for u in ids]
         out = {
             "VNFEEDS_DB_URL": self.db_url,
             "VNFEEDS_SITES": str(self.sites or ""),
-            "DOWNLOAD_SLOTS": json.dumps(download_slots([unit])),
-            "VNFEEDS_PRIVATE_HOSTS": ",".join(private_hosts([unit])),
+            "DOWNLOAD_SLOTS": json.dumps(download_slots(units)),
+            "VNFEEDS_PRIVATE_HOSTS": ",".join(private_hosts(units)),
         }
         return out | self.extra_settings
 
-    def crawl(self, unit_id: str, stopping: Callable[[], bool] = lambda: False) -> RemoteResult:
-        """Crawl the unit on a node; on a node lost mid-crawl, again on another one."""
+    def crawl(
+        self, unit_ids: Sequence[str] | str, stopping: Callable[[], bool] = lambda: False
+    ) -> RemoteResult:
+        """Crawl the units in one job on a node; on a node lost mid-crawl, again on another."""
+        ids = [unit_ids] if isinstance(unit_ids, str) else list(unit_ids)
+        unit_id = ",".join(ids)  # how the events name the crawl
         avoid: set[str] = set()
         last = RemoteResult(None, False, "no scrapyd node answers")
         for _attempt in range(self.retries + 1):
@@ -172,23 +183,24 @@ class ScrapydCrawls:
             if node is None:
                 return last
             try:
-                job = node.schedule(unit_id, self.settings_for(unit_id))
+                job = node.schedule(ids, self.settings_for(ids))
             except NodeError as e:
                 avoid.add(node.url)
                 last = RemoteResult(None, False, str(e), node.url)
                 continue
             event(log, "crawl_dispatched", unit_id, node=node.url, job=job)
-            last = self._wait(node, job, unit_id, stopping)
+            last = self._wait(node, job, ids, stopping)
             if last.exit_code is not None or last.timed_out or stopping():
                 return last
-            avoid.add(node.url)  # lost: wait for its lock, then crawl elsewhere
-            self._wait_unlocked(unit_id, stopping)
+            avoid.add(node.url)  # lost: wait for its locks, then crawl elsewhere
+            self._wait_unlocked(ids, stopping)
             event(log, "crawl_retried", unit_id, lost_node=node.url)
         return last
 
     def _wait(
-        self, node: Node, job: str, unit_id: str, stopping: Callable[[], bool]
+        self, node: Node, job: str, ids: list[str], stopping: Callable[[], bool]
     ) -> RemoteResult:
+        unit_id = ",".join(ids)
         start = time.monotonic()
         silent_since: float | None = None
         while True:
@@ -202,11 +214,10 @@ class ScrapydCrawls:
                     return RemoteResult(None, False, f"{e} (node lost mid-crawl)", node.url)
                 state = "running"
             if state in ("finished", None):
-                tail = node.log_tail(job)
-                lines = [ln for ln in tail.strip().splitlines() if ln.strip()][-3:]
-                return RemoteResult(
-                    0, False, " | ".join(lines)[-500:], node.url, locked=SKIPPED_MARK in tail
-                )
+                text = node.log(job)
+                lines = [ln for ln in text[-4000:].strip().splitlines() if ln.strip()][-3:]
+                locked = frozenset(u for u in ids if f"unit {u} {SKIPPED_MARK}" in text)
+                return RemoteResult(0, False, " | ".join(lines)[-500:], node.url, locked=locked)
             if time.monotonic() - start > self.timeout or stopping():
                 self._cancel(node, job)
                 return RemoteResult(None, not stopping(), "crawl cancelled", node.url)
@@ -218,16 +229,17 @@ class ScrapydCrawls:
         except NodeError as e:
             log.warning("%s", e, extra={"vn_event": "cancel_failed", "vn_unit": "-"})
 
-    def _wait_unlocked(self, unit_id: str, stopping: Callable[[], bool]) -> None:
-        """Until the lost crawl's lock is free (its session ended or its lease expired).
+    def _wait_unlocked(self, ids: list[str], stopping: Callable[[], bool]) -> None:
+        """Until the lost crawl's locks are free (its session ended or its leases expired).
 
-        Then no process crawls the unit, so its runs still open are the lost crawl's:
-        they are closed as failed.
+        Then no process crawls these units, so their runs still open are the lost
+        crawl's: they are closed as failed.
         """
-        while is_locked(self.store, unit_id) and not stopping():
-            time.sleep(self.poll)
-        if not stopping():
-            close_orphan_runs(self.store, unit_id, utcnow())
+        for unit_id in ids:
+            while is_locked(self.store, unit_id) and not stopping():
+                time.sleep(self.poll)
+            if not stopping():
+                close_orphan_runs(self.store, unit_id, utcnow())
 
 
 def close_orphan_runs(store: Store, unit_id: str, before: datetime) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +15,15 @@ import pytest
 from domain.registry import Registry, load_registry
 from ops.backoff import BackoffPolicy
 from ops.jobs import CrawlJob, JobSettings
+from replicas import urls as replica_urls
+from replicas.fleet import Fleet
+from replicas.server import ReplicaServer
 from storage.db import Store
 from storage.repository import sync_registry
+from tests.scrapyd_nodes import ScrapydNode, build_egg, deploy, scrapyd_missing
 
 FAKE_CRAWL = Path(__file__).with_name("fake_crawl.py")
+SINCE = date(2025, 3, 1)  # first runs of a replica fleet fetch only page 1's newest articles
 
 
 def unit_toml(uid: str, province: str = "phu-tho", extra: str = "") -> str:
@@ -115,3 +122,37 @@ def _job_factory(store: Store, registry: Registry, plan: Plan, units_file: Path)
         return CrawlJob(store, settings, lambda: registry, publisher)
 
     return make
+
+
+def expected_articles(server: ReplicaServer, fleet: Fleet) -> dict[str, int]:
+    """Articles a first crawl of each copy must store: page 1 of each category, since SINCE."""
+    corpus = server.corpus
+    per_base: dict[str, int] = {}
+    for base in {c.base for c in fleet}:
+        u = corpus.unit(base)
+        n = 0
+        for cat in u.categories:
+            for s in corpus.category_stories(base, cat.key)[: replica_urls.PER_PAGE]:
+                internal = replica_urls.article_path(u, s).startswith(replica_urls.INTERNAL_PREFIX)
+                if s.published.date() >= SINCE and not internal:
+                    n += 1
+        per_base[base] = n
+    return {c.unit_id: per_base[c.base] for c in fleet}
+
+
+@pytest.fixture
+def nodes(tmp_path: Path) -> Iterator[list[ScrapydNode]]:
+    reason = scrapyd_missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    started = [ScrapydNode(tmp_path / f"node{i}", max_proc=2) for i in range(2)]
+    try:
+        for n in started:
+            n.wait_ready()
+        deploy(build_egg(tmp_path / "vnfeeds.egg"), started, tmp_path / "deploy")
+        yield started
+    finally:
+        for n in started:
+            n.stop()

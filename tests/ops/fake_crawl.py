@@ -1,6 +1,8 @@
 """A stand-in for `vnfeeds crawl UNIT --no-lock`: writes one CrawlRun row like the real one.
 
 Usage: fake_crawl.py DB_URL UNIT PLAN_JSON [INTERVALS_FILE]
+   or: fake_crawl.py --batch DB_URL PLAN_JSON INTERVALS_FILE UNIT… (a batch crawl: the
+       units one after the other in this one process; a crash stops the rest)
 
 PLAN_JSON maps unit ids to {"mode": ok|down|broken|moved|crash|hang, "sleep": s,
 "new": n}; a missing unit means ok. INTERVALS_FILE gets "unit start end pid" lines so
@@ -22,8 +24,19 @@ from storage.models import CrawlRun, Unit, utcnow
 
 
 def main() -> int:
-    db, unit_id, plan_path = sys.argv[1:4]
+    if sys.argv[1] == "--batch":
+        db, plan_path, intervals_path, *units = sys.argv[2:]
+        for unit_id in units:
+            code = crawl_one(db, unit_id, plan_path, Path(intervals_path))
+            if code:
+                return code
+        return 0
     intervals = Path(sys.argv[4]) if len(sys.argv) > 4 else None
+    return crawl_one(sys.argv[1], sys.argv[2], sys.argv[3], intervals)
+
+
+def crawl_one(db: str, unit_id: str, plan_path: str, intervals: Path | None) -> int:
+    """What one unit's crawl does: a run row, closed as the plan says."""
     plan = json.loads(Path(plan_path).read_text()) if Path(plan_path).exists() else {}
     spec = plan.get(unit_id, {})
     mode = spec.get("mode", "ok")

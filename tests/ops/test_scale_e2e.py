@@ -17,25 +17,23 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
 
-from replicas import urls as replica_urls
 from replicas.fleet import Fleet
 from replicas.server import ReplicaServer
 from storage.db import Store
 from storage.models import Article, CrawlRun, Unit
-from tests.scrapyd_nodes import ScrapydNode, build_egg, deploy, scrapyd_missing
+from tests.ops.conftest import SINCE, expected_articles
+from tests.scrapyd_nodes import ScrapydNode
 
 UNITS = int(os.environ.get("VNFEEDS_SCALE_TEST_UNITS", "100"))
 # One crawl process per unit: ~4 CPU-seconds each here, so 100 units take ~4 min on an
 # idle 2-core machine and far longer on a busy one; the limits leave room for that.
 PER_UNIT = 20.0
-SINCE = date(2025, 3, 1)  # first runs fetch only the newest articles of page 1
 
 
 def wait_for(check: Callable[[], bool], timeout: float, every: float = 0.5) -> bool:
@@ -45,22 +43,6 @@ def wait_for(check: Callable[[], bool], timeout: float, every: float = 0.5) -> b
             return True
         time.sleep(every)
     return check()
-
-
-def expected_articles(server: ReplicaServer, fleet: Fleet) -> dict[str, int]:
-    """Articles a first crawl of each copy must store: page 1 of each category, since SINCE."""
-    corpus = server.corpus
-    per_base: dict[str, int] = {}
-    for base in {c.base for c in fleet}:
-        u = corpus.unit(base)
-        n = 0
-        for cat in u.categories:
-            for s in corpus.category_stories(base, cat.key)[: replica_urls.PER_PAGE]:
-                internal = replica_urls.article_path(u, s).startswith(replica_urls.INTERNAL_PREFIX)
-                if s.published.date() >= SINCE and not internal:
-                    n += 1
-        per_base[base] = n
-    return {c.unit_id: per_base[c.base] for c in fleet}
 
 
 class Scheduler:
@@ -87,24 +69,6 @@ class Scheduler:
                 self.p.kill()
                 self.p.wait()
         self.fh.close()
-
-
-@pytest.fixture
-def nodes(tmp_path: Path) -> Iterator[list[ScrapydNode]]:
-    reason = scrapyd_missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    started = [ScrapydNode(tmp_path / f"node{i}", max_proc=2) for i in range(2)]
-    try:
-        for n in started:
-            n.wait_ready()
-        deploy(build_egg(tmp_path / "vnfeeds.egg"), started, tmp_path / "deploy")
-        yield started
-    finally:
-        for n in started:
-            n.stop()
 
 
 @pytest.mark.slow

@@ -146,7 +146,7 @@ def cli(
                 on_event=on_event,
                 extra=extra,
             )
-        from ops.jobs import judge_latest_runs, verdicts_of_latest_runs
+        from ops.judging import judge_latest_runs, verdicts_of_latest_runs
 
         states: dict[str, tuple[str, str]] = {}
         if no_lock:  # the scheduler stores its own judgement; show the same one

@@ -23,6 +23,22 @@ from vnfeeds.context import AppContext, pass_app
 @click.command()
 @click.option("--workers", default=4, show_default=True, help="Crawls that may run at once.")
 @click.option(
+    "--batch-units",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="VNFEEDS_BATCH_UNITS",
+    help="Units one crawl process may take: units fired within --batch-window share one "
+    "crawl (one start-up); 1 runs a process per unit.",
+)
+@click.option(
+    "--batch-window",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds a fired unit waits for others to share its crawl (with --batch-units > 1).",
+)
+@click.option(
     "--timeout", default=1800.0, show_default=True, help="Time limit of one crawl, seconds."
 )
 @click.option(
@@ -57,8 +73,9 @@ from vnfeeds.context import AppContext, pass_app
 )
 @click.option(
     "--crawl-command",
-    help="Crawl command template instead of 'python -m vnfeeds … crawl UNIT --no-lock'; "
-    "placeholders {python} {db} {sites} {unit}.",
+    help="Crawl command template instead of 'python -m vnfeeds … crawl UNIT… --no-lock'; "
+    "placeholders {python} {db} {sites} {unit}, and {units} (one argument per unit of a "
+    "batch; a template without it crawls one unit per process).",
 )
 @click.option(
     "--scrapyd",
@@ -90,6 +107,8 @@ from vnfeeds.context import AppContext, pass_app
 def cli(
     app: AppContext,
     workers: int,
+    batch_units: int,
+    batch_window: float,
     timeout: float,
     misfire_grace: int,
     watch_interval: float,
@@ -125,6 +144,8 @@ def cli(
         sites=app.sites,
         timeout=timeout,
         crawl_command=tuple(shlex.split(crawl_command)) if crawl_command else None,
+        batch_units=batch_units,
+        batch_window=batch_window,
         backoff=BackoffPolicy(
             base_seconds=backoff_base, cap_seconds=max(backoff_cap, backoff_base)
         ),
