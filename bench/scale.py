@@ -7,12 +7,19 @@ each) and a throwaway PostgreSQL database:
    requests per unit and per list page (target 1.0 per list page: one conditional GET
    answered 304), wall time; cold start of one unit's crawl process (target < 1.5 s).
 4. One incremental round of ``--node-units`` units on 2 Scrapyd nodes against 1 node:
-   the ratio of wall times (3,300 units in the issue; scaled down by default, since
-   every unit is one crawl process; say ``--node-units 3300`` on a real machine).
+   the ratio of wall times (3,300 units in the issue). The scheduler's batch crawls
+   (``--node-batch`` units per Scrapyd job, as ``vnfeeds schedule --batch-units``) are
+   what make 3,300 units a round; beside it, one node's round of ``--per-unit-sample``
+   units crawled one process per unit against the same units in batches.
 5. Peak memory of the ``--units`` crawl process (target < 500 MB) and of
    ``vnfeeds serve`` while clients fetch feeds for ``--serve-seconds``.
 
-    python -m bench.scale [--units 1000] [--node-units 60] [--skip-nodes] [--skip-serve]
+    python -m bench.scale [--units 1000] [--node-units 60] [--node-batch 50]
+                          [--per-unit-sample 40] [--since 2025-06-01] [--skip-nodes] [--skip-serve]
+
+``--since`` is the fleet's first date: the first crawl stores the articles published
+since then (a later date, fewer articles; an incremental round is list pages answered
+304 either way).
 """
 
 from __future__ import annotations
@@ -86,20 +93,45 @@ def last_run(store: Store) -> int:
 
 
 def node_round(
-    nodes: list[ScrapydNode], store: Store, db: str, units: Path, ids: list[str], slots: int
+    nodes: list[ScrapydNode],
+    store: Store,
+    db: str,
+    units: Path,
+    ids: list[str],
+    slots: int,
+    batch: int = 1,
 ) -> float:
-    """Wall seconds for one incremental round of ``ids`` dispatched to ``nodes``."""
+    """Wall seconds for one incremental round of ``ids`` dispatched to ``nodes``, ``batch``
+    units per Scrapyd job (``slots`` jobs at a time per node, as the scheduler's workers)."""
     reg = load_registry(units)
     remote = ScrapydCrawls(
-        [Node(n.url) for n in nodes], store, db_url=db, sites=units, registry=lambda: reg, poll=0.2
+        [Node(n.url) for n in nodes],
+        store,
+        db_url=db,
+        sites=units,
+        registry=lambda: reg,
+        poll=0.2,
+        timeout=3600,
     )
+    batches = [ids[i : i + batch] for i in range(0, len(ids), batch)]
+    before = last_run(store)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(slots * len(nodes)) as pool:
-        results = list(pool.map(remote.crawl, ids))
+        results = list(pool.map(remote.crawl, batches))
+    wall = time.perf_counter() - t0
     bad = [r for r in results if r.exit_code != 0]
     if bad:
-        print(f"  warning: {len(bad)} crawls did not finish: {bad[0].tail[:200]}")
-    return time.perf_counter() - t0
+        print(f"   warning: {len(bad)} crawls did not finish: {bad[0].tail[:200]}")
+    with store.session() as s:
+        runs = s.execute(
+            select(CrawlRun.status, func.count())
+            .where(CrawlRun.id > before)
+            .group_by(CrawlRun.status)
+        ).all()
+    done = dict((st, int(n)) for st, n in runs)
+    if sum(done.values()) != len(ids) or set(done) - {"ok"}:
+        print(f"   warning: runs of the round by status {done} (expected {len(ids)} ok)")
+    return wall
 
 
 def serve_memory(db: str, units: Path, seconds: float, clients: int = 16) -> tuple[float, float]:
@@ -149,6 +181,11 @@ def main() -> None:
     ap.add_argument("--units", type=int, default=1000)
     ap.add_argument("--node-units", type=int, default=60)
     ap.add_argument("--node-slots", type=int, default=2, help="max_proc of each Scrapyd node")
+    ap.add_argument("--node-batch", type=int, default=50, help="units per Scrapyd job")
+    ap.add_argument(
+        "--per-unit-sample", type=int, default=40, help="units of the per-unit vs batch round"
+    )
+    ap.add_argument("--since", type=date.fromisoformat, default=SINCE, help="fleet's first date")
     ap.add_argument("--serve-seconds", type=float, default=10.0)
     ap.add_argument("--skip-nodes", action="store_true")
     ap.add_argument("--skip-serve", action="store_true")
@@ -167,7 +204,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="vnfeeds-bench-scale-"))
     try:
         store = Store(db)
-        with ReplicaServer(port=0) as server, Fleet(server, args.units, since=SINCE) as fleet:
+        with ReplicaServer(port=0) as server, Fleet(server, args.units, since=args.since) as fleet:
             units = fleet.write_units(tmp / "units.toml")
             with store.session() as s:
                 sync_registry(s, load_registry(units))
@@ -218,7 +255,7 @@ def main() -> None:
                     ids = [c.unit_id for c in fleet.copies[: args.node_units]]
                     print(
                         f"\n4. one incremental round of {len(ids)} units on Scrapyd nodes "
-                        f"(max_proc {args.node_slots} each; scaled down from 3,300)"
+                        f"(max_proc {args.node_slots} each, {args.node_batch} units per job)"
                     )
                     nodes = [
                         ScrapydNode(tmp / f"node{i}", max_proc=args.node_slots) for i in range(2)
@@ -227,8 +264,21 @@ def main() -> None:
                         for n in nodes:
                             n.wait_ready()
                         deploy(build_egg(tmp / "vnfeeds.egg"), nodes, tmp / "deploy")
-                        t1 = node_round(nodes[:1], store, db, units, ids, args.node_slots)
-                        t2 = node_round(nodes, store, db, units, ids, args.node_slots)
+                        sample = ids[: args.per_unit_sample]
+                        lone = node_round(nodes[:1], store, db, units, sample, args.node_slots)
+                        many = node_round(
+                            nodes[:1], store, db, units, sample, args.node_slots, args.node_batch
+                        )
+                        print(
+                            f"   {len(sample)} units on 1 node: one process per unit {lone:.1f} s, "
+                            f"in batches {many:.1f} s ({lone / many:.1f}x)"
+                        )
+                        t1 = node_round(
+                            nodes[:1], store, db, units, ids, args.node_slots, args.node_batch
+                        )
+                        t2 = node_round(
+                            nodes, store, db, units, ids, args.node_slots, args.node_batch
+                        )
                         print(
                             f"   1 node: {t1:.1f} s; 2 nodes: {t2:.1f} s; "
                             f"ratio 1-node/2-node {t1 / t2:.2f} (both nodes on this machine)"

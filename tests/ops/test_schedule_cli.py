@@ -157,3 +157,35 @@ def test_leadership_moves_when_the_leader_is_killed(
     else:  # the new leader fires; the dead leader's unit lease holds until it expires
         fired = ("event=crawl_started unit=unit-a", "event=job_skipped unit=unit-a reason=locked")
         assert wait_for(lambda: any(f in second.text() for f in fired), 20), second.text()
+
+
+def test_batch_units_share_one_crawl_process(
+    tmp_path: Path, plan: Plan, intervals: Path, default_db_url: str, procs: list[Proc]
+) -> None:
+    from tests.ops.test_batches import batch_command, pids
+
+    units = write_units(tmp_path / "units.toml", ["unit-a", "unit-b", "unit-c"])
+    p = Proc(
+        default_db_url,
+        units,
+        batch_command(plan, intervals),
+        tmp_path / "sched.log",
+        "--batch-units",
+        "5",
+        "--batch-window",
+        "1",
+        "--interval-seconds",
+        "4",  # all three fire together 4 s after the start
+    )
+    procs.append(p)
+    assert wait_for(lambda: intervals.exists() and len(pids(intervals)) == 3, 30), p.text()
+    assert p.stop() == 0, p.text()
+    first = {uid: ps[0] for uid, ps in pids(intervals).items()}
+    assert len(set(first.values())) == 1, (first, p.text())  # the three in one process
+    assert "event=batch_dispatched" in p.text() and "units=3" in p.text()
+
+
+def test_bad_batch_size_is_refused(tmp_path: Path) -> None:
+    argv = [sys.executable, "-m", "vnfeeds", "--db", f"sqlite:///{tmp_path}/x.db", "schedule"]
+    r = subprocess.run([*argv, "--batch-units", "0"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "--batch-units" in r.stderr, r.stderr
