@@ -41,7 +41,6 @@ class UnitLocks:
         """Configured from VNFEEDS_LOCK_TTL (SQLite leases); uses the crawl's store."""
         ext = cls(crawler, crawler.settings.getfloat("VNFEEDS_LOCK_TTL", 600.0))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
@@ -55,6 +54,10 @@ class UnitLocks:
                 kept.append(unit)
             except LockBusy as e:
                 log.warning("vnfeeds: unit %s %s (%s)", unit.id, SKIPPED_MARK, e)
+        # Signal handlers run in the order they were connected: connected now, the release
+        # runs after every extension's spider_closed (the run recorder's included), so the
+        # leader's sweep never finds a finishing crawl's run open with its lock free.
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         spider.units = kept  # type: ignore[attr-defined]
         spider.unit_ids = [u.id for u in kept]  # type: ignore[attr-defined]
         if kept:

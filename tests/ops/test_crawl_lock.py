@@ -7,13 +7,16 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+from scrapy import signals
+from scrapy.settings import Settings
+from scrapy.signalmanager import SignalManager
 from sqlalchemy import select
 
 from crawlers.shared import CrawlStore
 from domain.registry import Registry, load_registry
 from ops.crawl_lock import UnitLocks
 from ops.deadruns import sweep_dead_runs
-from ops.locks import unit_lock
+from ops.locks import is_locked, unit_lock
 from storage import models as m
 from storage.db import Store
 from storage.models import utcnow
@@ -32,7 +35,7 @@ def _unit_with_running_run(store: Store, tmp_path: Path, minutes_ago: int) -> Re
 
 def _crawler(store: Store, registry: Registry) -> SimpleNamespace:
     ext = CrawlStore(store, registry, owned=False)
-    return SimpleNamespace(get_extension=lambda cls: ext)
+    return SimpleNamespace(get_extension=lambda cls: ext, signals=SignalManager())
 
 
 def test_a_dead_crawls_run_is_closed_when_the_unit_is_crawled_again(
@@ -75,3 +78,29 @@ def test_the_sweep_closes_only_runs_no_crawl_holds(store: Store, tmp_path: Path)
         status = dict(s.execute(select(m.CrawlRun.unit_id, m.CrawlRun.status)).tuples().all())
     assert status == {"u1": "killed", "u2": "running"}
     assert sweep_dead_runs(store) == {"u2": [2]}  # its crawl is gone now
+
+
+def test_the_locks_are_freed_after_the_runs_are_closed(store: Store, tmp_path: Path) -> None:
+    """The run recorder (an extension enabled after UnitLocks) closes the runs with the
+    locks still held: the leader's sweep cannot close a finishing crawl's run as killed."""
+    registry = load_registry(write_units(tmp_path / "units.toml", ["u1"]))
+    sync_registry_in(store, registry)
+    signals_ = SignalManager()
+    ext = CrawlStore(store, registry, owned=False)
+    crawler = SimpleNamespace(
+        get_extension=lambda cls: ext, signals=signals_, settings=Settings({"VNFEEDS_LOCK_TTL": 60})
+    )
+    locks = UnitLocks.from_crawler(crawler)  # type: ignore[arg-type]
+    held_when_recorded: list[bool] = []
+
+    def recorder_closes_runs(spider: object) -> None:  # connected later, as RunRecorder is
+        held_when_recorded.append(is_locked(store, "u1"))
+
+    signals_.connect(recorder_closes_runs, signal=signals.spider_closed)
+    spider = SimpleNamespace(units=[registry.unit("u1")])
+    signals_.send_catch_log(signals.spider_opened, spider=spider)
+    assert is_locked(store, "u1")
+    signals_.send_catch_log(signals.spider_closed, spider=spider)
+    assert held_when_recorded == [True]
+    assert not is_locked(store, "u1")
+    assert locks.ttl == 60
