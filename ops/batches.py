@@ -69,15 +69,20 @@ class BatchQueue:
         with self._cond:
             return set(self._busy)
 
+    def drop(self, reason: str) -> list[str]:
+        """Drop the queued units (returned), logged as skipped for ``reason``."""
+        with self._cond:
+            dropped, self._queue = self._queue, []
+        for uid in dropped:
+            event(log, "job_skipped", uid, reason=reason)
+        return dropped
+
     def stop(self) -> list[str]:
         """Take no more units and drop the queued ones (returned); running batches go on."""
         with self._cond:
             self._stopped = True
-            dropped, self._queue = self._queue, []
             self._cond.notify_all()
-        for uid in dropped:
-            event(log, "job_skipped", uid, reason="stopping")
-        return dropped
+        return self.drop("stopping")
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for the running batches to end (after :meth:`stop`)."""

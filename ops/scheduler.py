@@ -235,9 +235,12 @@ class CrawlScheduler:
             self.scheduler.resume()
 
     def _lost(self) -> None:
-        """Leadership lost: stop firing (running crawls keep their unit locks)."""
+        """Leadership lost: stop firing (running crawls keep their unit locks); units
+        queued for a batch are left to the new leader."""
         if self.scheduler.running:
             self.scheduler.pause()
+        if self.job.batches is not None:
+            self.job.batches.drop("not_leader")
 
     def shutdown(self, wait: bool = True, kill: bool = False) -> None:
         """Stop firing; wait for running crawls (or kill them with ``kill``); step down."""

@@ -135,6 +135,19 @@ def test_stop_drops_the_queued_units_and_refuses_new_ones() -> None:
     assert rec.batches == []
 
 
+def test_queued_units_can_be_dropped_and_the_queue_goes_on() -> None:
+    rec = Recorder()
+    q = BatchQueue(rec, max_units=10, window=0.3, slots=1)
+    try:
+        q.submit("unit-a")
+        assert q.drop("not_leader") == ["unit-a"] and q.pending() == []
+        assert q.submit("unit-b")  # still taking units
+        assert wait_for(lambda: rec.batches == [["unit-b"]])
+    finally:
+        q.stop()
+        q.join()
+
+
 def test_bad_batch_settings_are_refused() -> None:
     with pytest.raises(ValueError, match="max_units"):
         BatchQueue(Recorder(), max_units=0, window=1, slots=1)
