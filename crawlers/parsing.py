@@ -6,7 +6,9 @@ sets the pool size (0: extract in the crawl process itself, as before; unset: on
 worker per CPU beyond the first, at least one, at most four). Workers start from a
 fork server that has the parsers imported, so a worker costs no start-up of its own.
 A worker that dies (killed, out of memory) breaks the pool: the page is extracted in
-the crawl process instead, and so are the rest of the crawl's pages.
+the crawl process instead, and so are the rest of the crawl's pages. A crawl process
+that dies without closing the pool (SIGKILL, out of memory) takes its workers with it:
+each watches the crawl process (:func:`exit_with`), and the fork server ends with them.
 
 With dedup on, the worker also computes what the store and dedup derive from the
 article's text (``dedup.prepared``: content hash, decision view, fingerprint), so the
@@ -19,6 +21,9 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import select
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import NamedTuple
@@ -63,6 +68,37 @@ def extract_prepared(
     return Parsed(art, prepared, pack_page(body))
 
 
+def exit_with(pid: int) -> None:
+    """In a worker: end this process as soon as process ``pid`` (the crawl) has ended.
+
+    The workers are the fork server's children, not the crawl's, and a pool whose owner
+    was killed never tells them to stop: without this they (and the fork server, which
+    waits for them) would outlive a killed crawl for good.
+    """
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # no pidfd (old kernel): poll
+            while _alive(pid):
+                time.sleep(1.0)
+        else:
+            select.select([fd], [], [])  # readable once the process has ended
+        os._exit(0)
+
+    threading.Thread(target=watch, name="vnfeeds-exit-with-crawl", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def default_workers() -> int:
     """One worker per CPU beyond the first (the reactor's), at least one, at most four."""
     return max(1, min(4, (os.cpu_count() or 1) - 1))
@@ -101,7 +137,9 @@ class ParsePool:
             # is imported lazily elsewhere: here it would cost each worker 0.6 s mid-crawl)
             preload = ["crawlers.parsing"] + (["datasketch"] if self.shape else [])
             ctx.set_forkserver_preload(preload)
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx)
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=ctx, initializer=exit_with, initargs=(os.getpid(),)
+            )
         return self._executor
 
     async def extract(
