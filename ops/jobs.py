@@ -34,6 +34,7 @@ from domain.registry import Registry
 from ops.alerts import AlertConfig
 from ops.backoff import BackoffPolicy, in_backoff
 from ops.batches import BatchQueue
+from ops.crawl_lock import LEFT_OUT
 from ops.health import HealthRules, Transition
 from ops.judging import alert_transition, judge_unit
 from ops.locks import DEFAULT_TTL, LockBusy, default_holder, is_locked, unit_lock
@@ -219,13 +220,15 @@ class CrawlJob:
             event(log, "crawl_started", uid, timeout=self.settings.timeout, batch=len(unit_ids))
         t0 = time.monotonic()
         skipped: set[str] = set()
+        output = ""
         if self.remote is not None:
             res = self.remote.crawl(unit_ids, self._stopping.is_set)
             # another process crawled these: no run of ours, no verdict
             skipped = {u for u in res.locked if _newest_run(self.store, u, before) is None}
             code, timed_out, tail = res.exit_code, res.timed_out, res.tail
         else:
-            code, timed_out, tail = self._spawn(crawl_argv(self.settings, unit_ids))
+            code, timed_out, output = self._spawn(crawl_argv(self.settings, unit_ids))
+            tail = _tail(output)
         seconds = round(time.monotonic() - t0, 3)
         interrupted = self._stopping.is_set() and (code != 0 or timed_out)
         if timed_out:
@@ -240,7 +243,7 @@ class CrawlJob:
                 out.skipped = "locked"
                 continue
             out.exit_code, out.timed_out, out.seconds = code, timed_out, seconds
-            run = self._settle_run(uid, before, cause)
+            run = self._settle_run(uid, before, _left_out(output, uid) or cause)
             out.run_id = run.id
             if interrupted:
                 event(log, "crawl_interrupted", uid, run=run.id)
@@ -262,7 +265,7 @@ class CrawlJob:
             )
 
     def _spawn(self, argv: Sequence[str]) -> tuple[int | None, bool, str]:
-        """Run the crawl; (exit code, timed out, last lines of its output)."""
+        """Run the crawl; (exit code, timed out, its output: the last 256 KB)."""
         with tempfile.TemporaryFile() as buf:
             proc = subprocess.Popen(
                 list(argv), stdout=buf, stderr=subprocess.STDOUT, start_new_session=True
@@ -280,9 +283,8 @@ class CrawlJob:
                 with self._procs_lock:
                     self._procs.discard(proc)
             buf.seek(0, os.SEEK_END)
-            buf.seek(max(0, buf.tell() - 2000))
-            tail = buf.read().decode("utf-8", "replace").strip().splitlines()[-3:]
-        return code, timed_out, " | ".join(tail)[-500:]
+            buf.seek(max(0, buf.tell() - 262144))
+            return code, timed_out, buf.read().decode("utf-8", "replace")
 
     def _settle_run(self, unit_id: str, before: int, cause: str) -> CrawlRun:
         """The run the crawl recorded, closed as failed if the crawl died; one if none."""
@@ -334,6 +336,20 @@ class CrawlJob:
                 procs = list(self._procs)
             for p in procs:
                 _kill_group(p, signal.SIGTERM)
+
+
+def _tail(output: str) -> str:
+    """The last lines of a crawl's output, for a run's error text."""
+    return " | ".join(output[-2000:].strip().splitlines()[-3:])[-500:]
+
+
+def _left_out(output: str, unit_id: str) -> str | None:
+    """Why a batch crawl left this unit out (``vnfeeds crawl``'s warning), if it did."""
+    mark = f"unit {unit_id} {LEFT_OUT}: "
+    for line in output.splitlines():
+        if mark in line:
+            return LEFT_OUT + ": " + line.split(mark, 1)[1].strip()
+    return None
 
 
 def _newest_run(store: Store, unit_id: str, after: int) -> int | None:

@@ -262,6 +262,30 @@ def test_one_export_for_a_batch_that_changed_several_units(
     assert [outs[u].published for u in UNITS] == [True, True, False, True]
 
 
+def test_a_unit_the_crawl_cannot_load_does_not_stop_its_batch(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    """The real crawl command: a unit whose file broke after it fired is left out of the
+    batch with its reason; the other unit is crawled and judged as usual."""
+    units = write_units(tmp_path / "units.toml", ["unit-a", "unit-b"])
+    reg = load_registry(units)
+    with sqlite_store.session() as s:
+        sync_registry(s, reg)
+    write_units(units, ["unit-a"])  # unit-b's file changed under the scheduler
+    settings = JobSettings(db_url=sqlite_store.url, sites=units, timeout=60, batch_units=5)
+    job = CrawlJob(sqlite_store, settings, lambda: reg)
+    a, b = job.run_batch(["unit-a", "unit-b"])
+    assert a.ran and a.state == "down"  # its lists are refused (a private host): crawled, judged
+    with sqlite_store.session() as s:
+        run_a = s.get(CrawlRun, a.run_id)
+        run_b = s.get(CrawlRun, b.run_id)
+        assert run_a is not None and "unit unit-a: http://127.0.0.1:9/" in (run_a.error_text or "")
+        assert run_b is not None and run_b.status == "failed"
+        assert (run_b.error_text or "").startswith(
+            "unit unit-b: left out of this crawl: it is unknown"
+        ), run_b.error_text
+
+
 # -- the scheduler ------------------------------------------------------------------------
 def test_the_scheduler_crawls_fired_units_in_batches(
     tmp_path: Path, plan: Plan, intervals: Path, default_db_url: str

@@ -10,6 +10,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from crawlers.runner import RunSummary, run_crawl
+from ops.crawl_lock import LEFT_OUT
 from ops.locks import LockBusy, default_holder, unit_lock
 from vnfeeds.context import AppContext, pass_app
 
@@ -95,9 +96,16 @@ def cli(
     ids = list(units) or [u.id for u in reg.enabled_units()]
     unknown = [u for u in ids if u not in reg.units]
     invalid = [p for p in reg.problems if p.unit in unknown]
-    if invalid:
+    if unknown and no_lock and len(ids) > len(unknown):
+        # a scheduler's batch: a unit whose file broke since it fired must not stop the rest
+        why = {p.unit: f"is invalid: {p}" for p in invalid}
+        for uid in unknown:
+            reason = why.get(uid, "is unknown (see 'vnfeeds sites list')")
+            click.echo(f"warning: unit {uid} {LEFT_OUT}: it {reason}", err=True)
+        ids = [u for u in ids if u not in unknown]
+    elif invalid:
         raise click.ClickException(f"unit {invalid[0].unit} is invalid: {invalid[0]}")
-    if unknown:
+    elif unknown:
         raise click.ClickException(
             f"unknown unit(s): {', '.join(unknown)} (see 'vnfeeds sites list')"
         )
