@@ -26,9 +26,6 @@ from storage.progress import close_dead_runs
 log = logging.getLogger("vnfeeds.ops.crawl_lock")
 
 SKIPPED_MARK = "skipped: locked"
-#: How a scheduler's batch crawl (`vnfeeds crawl A B … --no-lock`) says it left out a unit
-#: it could not load: ``unit U left out of this crawl: it is invalid: …``.
-LEFT_OUT = "left out of this crawl"
 
 
 class UnitLocks:

@@ -30,11 +30,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from crawlers.spiders.units import LEFT_OUT
 from domain.registry import Registry
 from ops.alerts import AlertConfig
 from ops.backoff import BackoffPolicy, in_backoff
 from ops.batches import BatchQueue
-from ops.crawl_lock import LEFT_OUT
 from ops.health import HealthRules, Transition
 from ops.judging import alert_transition, judge_unit
 from ops.locks import DEFAULT_TTL, LockBusy, default_holder, is_locked, unit_lock
@@ -225,7 +225,7 @@ class CrawlJob:
             res = self.remote.crawl(unit_ids, self._stopping.is_set)
             # another process crawled these: no run of ours, no verdict
             skipped = {u for u in res.locked if _newest_run(self.store, u, before) is None}
-            code, timed_out, tail = res.exit_code, res.timed_out, res.tail
+            code, timed_out, tail, output = res.exit_code, res.timed_out, res.tail, res.output
         else:
             code, timed_out, output = self._spawn(crawl_argv(self.settings, unit_ids))
             tail = _tail(output)

@@ -127,6 +127,7 @@ class RemoteResult:
     tail: str
     node: str = ""
     locked: frozenset[str] = frozenset()  # units the crawl found locked by another process
+    output: str = ""  # the job's log on the node
 
 
 class ScrapydCrawls:
@@ -217,7 +218,9 @@ class ScrapydCrawls:
                 text = node.log(job)
                 lines = [ln for ln in text[-4000:].strip().splitlines() if ln.strip()][-3:]
                 locked = frozenset(u for u in ids if f"unit {u} {SKIPPED_MARK}" in text)
-                return RemoteResult(0, False, " | ".join(lines)[-500:], node.url, locked=locked)
+                return RemoteResult(
+                    0, False, " | ".join(lines)[-500:], node.url, locked=locked, output=text
+                )
             if time.monotonic() - start > self.timeout or stopping():
                 self._cancel(node, job)
                 return RemoteResult(None, not stopping(), "crawl cancelled", node.url)

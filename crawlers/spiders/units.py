@@ -31,6 +31,11 @@ from storage.models import utcnow
 from storage.progress import Pending, add_pending, done_pending, failed_pending, pending_of
 from storage.urls import canonical_url
 
+#: How a crawl of several units says it left one out (``unit U left out of this crawl: …``),
+#: for the scheduler that sent it (``ops.jobs``): the spider, for a unit unknown to its
+#: units files; `vnfeeds crawl … --no-lock`, for one it cannot load.
+LEFT_OUT = "left out of this crawl"
+
 
 class UnitsSpider(Spider):
     """Crawl the given units (ids) once."""
@@ -76,7 +81,13 @@ class UnitsSpider(Spider):
         """Units and their known articles, from the crawl's shared store and registry."""
         shared = crawl_store(self.crawler)
         self.registry, self.store = shared.registry, shared.store
-        self.units = [self.registry.unit(u) for u in self.unit_ids]
+        self.units = []
+        for uid in self.unit_ids:  # a batch: a unit missing here must not stop the rest
+            if uid in self.registry.units:
+                self.units.append(self.registry.unit(uid))
+            else:
+                self.logger.warning("vnfeeds: unit %s %s: it is unknown here", uid, LEFT_OUT)
+        self.unit_ids = [u.id for u in self.units]
         with self.store.session() as s:
             self.known = {u.id: known_articles(s, u.id) for u in self.units}
             self.pending = {u.id: pending_of(s, u.id) for u in self.units}

@@ -104,6 +104,30 @@ def test_a_batch_is_one_job_and_a_locked_unit_is_left_out(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_unit_the_node_does_not_know_does_not_stop_its_batch(
+    store: Store, nodes: list[ScrapydNode], tmp_path: Path
+) -> None:
+    with ReplicaServer(port=0) as server, Fleet(server, 3, since=SINCE) as fleet:
+        units = fleet.write_units(tmp_path / "units.toml")
+        expected = expected_articles(server, fleet)
+        job = _job(store, units, nodes)  # the scheduler knows the three units
+        ids = sorted(expected)
+        gone = ids[1]
+        text = units.read_text(encoding="utf-8")
+        kept = [t for t in text.split("[[unit]]") if f'id = "{gone}"' not in t]
+        units.write_text("[[unit]]".join(kept), encoding="utf-8")  # the node's file lost it
+        outs = {o.unit_id: o for o in job.run_batch(ids)}
+    assert all(outs[u].state == "ok" for u in ids if u != gone), outs
+    with store.session() as s:
+        run = s.get(CrawlRun, outs[gone].run_id)
+        assert run is not None and run.status == "failed"
+        assert f"unit {gone}: left out of this crawl: it is unknown here" in (run.error_text or "")
+    stored = _stored(store)
+    assert {u: stored[u] for u in ids if u != gone} == {u: expected[u] for u in ids if u != gone}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
 def test_a_node_lost_mid_batch_has_the_batch_crawled_elsewhere(
     store: Store, nodes: list[ScrapydNode], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -10,7 +10,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from crawlers.runner import RunSummary, run_crawl
-from ops.crawl_lock import LEFT_OUT
+from crawlers.spiders.units import LEFT_OUT
 from ops.locks import LockBusy, default_holder, unit_lock
 from vnfeeds.context import AppContext, pass_app
 
