@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, inspect, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from dedup import reads
+from dedup import reads, writes
 from dedup.clusters import LINKED, recluster
 from dedup.config import DedupConfig
 from dedup.decide import DocView, blend, decide
@@ -198,15 +199,35 @@ class DedupEngine:
         return n
 
     def _fingerprint(
-        self, a: m.Article, view: DocView | None = None, prepared: Prepared | None = None
+        self,
+        a: m.Article,
+        view: DocView | None = None,
+        prepared: Prepared | None = None,
+        session: Session | None = None,
     ) -> Fingerprint:
+        """The article's fingerprint, set on the row with its content hash (when empty).
+
+        Given the ``session`` of a row that has no unflushed change, the two columns are
+        written at once with one Core statement and shown to the session as stored, so no
+        flush of the unit of work is needed for them.
+        """
         fp = prepared.fingerprint_for(self.fp) if prepared is not None else None
         if fp is None:
             view = view or DocView.from_row(a, self.config.shingle)
             fp = self.fp.of_shingles(view.shingles)
-        a.fingerprint = fp.to_bytes()
+        raw = fp.to_bytes()
+        digest = a.content_hash or content_hash_of(a.title, a.body_text)
+        state = inspect(a)
+        if session is not None and state.persistent and not state.modified:
+            session.connection().execute(
+                writes.SET_FINGERPRINT, {"article_id": a.id, "fp_bytes": raw, "digest": digest}
+            )
+            set_committed_value(a, "fingerprint", raw)
+            set_committed_value(a, "content_hash", digest)
+            return fp
+        a.fingerprint = raw
         if not a.content_hash:
-            a.content_hash = content_hash_of(a.title, a.body_text)
+            a.content_hash = digest
         return fp
 
     # ------------------------------------------------------------ processing
@@ -239,7 +260,7 @@ class DedupEngine:
             view = prepared.view_for(article.published, article.source, article.canonical_url)
         else:
             view = DocView.from_row(article, self.config.shingle)
-        fp = self._fingerprint(article, view, prepared)
+        fp = self._fingerprint(article, view, prepared, session)
         self._remember(article, view)  # met again as another article's candidate
         others = self._candidate_ids(session, article, fp)
         existing = (

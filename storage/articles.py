@@ -69,7 +69,6 @@ def upsert_article(
     and see it as stored. ``digest``: the article's :func:`content_hash`, when already known.
     """
     canon = canonical_url(art.canonical_url or art.url)
-    where = (m.Article.unit_id == unit_id, m.Article.canonical_url == canon)
     values = {name: _article_value(art, name) for name in CONTENT_FIELDS}
     values["content_hash"] = digest or content_hash(art.title, art.body_text)
     values.update(
@@ -80,10 +79,13 @@ def upsert_article(
         last_seen=now,
         changed_at=now,
     )
-    # nothing inserted when the row exists
-    new_id = session.execute(_insert_ignoring_conflicts(tuple(values)), values).scalar()
+    # nothing inserted when the row exists; a text statement: the session would not
+    # autoflush for it either, so it goes to the connection directly
+    insert_stmt = _insert_ignoring_conflicts(tuple(values))
+    new_id = session.connection().execute(insert_stmt, values).scalar()
     if new_id is not None:  # this writer created it, whole, in one statement
         return "new", _persistent(session, new_id, values)
+    where = (m.Article.unit_id == unit_id, m.Article.canonical_url == canon)
     row = session.scalar(
         select(m.Article).where(*where).with_for_update().execution_options(populate_existing=True)
     )
@@ -189,8 +191,8 @@ def set_topics(
                 current[slug].source = source
             else:
                 row.topics.append(m.ArticleTopic(topic_slug=slug, source=source))
-    if changed and now is not None:
-        row.changed_at = now
+    if changed and now is not None and inspect(row).dict.get("changed_at") != now:
+        row.changed_at = now  # not when already ``now`` (a new row): nothing left to flush
     return changed
 
 

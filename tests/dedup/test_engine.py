@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from dedup import DedupConfig, DedupEngine
 from dedup import review as rv
@@ -211,3 +212,44 @@ def test_views_stay_cached_when_clustering_only_moves_changed_at(dstore: Store) 
             for a in s.scalars(select(m.Article).where(m.Article.id.in_([portal.id, orig.id])))
         }
     assert stored <= set(eng._views), "a clustered article's view was keyed by its old changed_at"
+
+
+def _stored_fp(s: Session, aid: int) -> tuple[bytes | None, str]:
+    stmt = select(m.Article.fingerprint, m.Article.content_hash).where(m.Article.id == aid)
+    row = s.connection().execute(stmt).one()
+    return row[0], row[1]
+
+
+def test_fingerprint_of_a_stored_row_is_written_without_a_flush(dstore: Store) -> None:
+    """A row with nothing unflushed gets its fingerprint and content hash in one statement;
+    the session sees them as stored (nothing left for the unit of work)."""
+    eng = DedupEngine(dstore)
+    with dstore.session() as s:
+        a = make_article(s, "hoabinh-soct", 1)
+        assert a.content_hash == ""
+        eng.process(s, a)
+        assert a.fingerprint and a.content_hash
+        assert a not in s.dirty
+        assert _stored_fp(s, a.id) == (a.fingerprint, a.content_hash)
+        aid, fp, digest = a.id, a.fingerprint, a.content_hash
+    with dstore.session() as s:
+        assert _stored_fp(s, aid) == (fp, digest)
+
+
+def test_fingerprint_of_a_row_with_unflushed_changes_goes_through_the_session(
+    dstore: Store,
+) -> None:
+    """A row changed in the session keeps its change and gets the same fingerprint."""
+    eng = DedupEngine(dstore)
+    with dstore.session() as s:
+        ref = make_article(s, "phutho-soct", 1)
+        eng.process(s, ref)
+        a = make_article(s, "hoabinh-soct", 1)
+        a.author = "Phòng Quản lý"  # unflushed, not part of the fingerprint
+        eng.process(s, a)
+        aid, fp, digest = a.id, a.fingerprint, a.content_hash
+        assert fp == ref.fingerprint and digest == ref.content_hash
+    with dstore.session() as s:
+        assert _stored_fp(s, aid) == (fp, digest)
+        row = s.get(m.Article, aid)
+        assert row is not None and row.author == "Phòng Quản lý"
