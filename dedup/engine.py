@@ -26,7 +26,7 @@ from dedup import reads, writes
 from dedup.clusters import LINKED, recluster
 from dedup.config import DedupConfig
 from dedup.decide import DocView, blend, decide
-from dedup.fingerprint import Fingerprint, Fingerprinter, body_hash
+from dedup.fingerprint import Fingerprint, Fingerprinter, body_hash, estimates
 from dedup.index import LSHIndex
 from dedup.prepared import Prepared
 from storage import models as m
@@ -389,13 +389,9 @@ class DedupEngine:
         if not near:
             return ids
         floor = self.config.low - self.config.prefilter_margin
-        for oid, raw in conn.execute(reads.FPS_OF, {"ids": list(near)}):
-            ofp = Fingerprint.from_bytes(raw) if raw else None
-            if ofp is None or not self.fp.compatible(ofp):
-                continue
-            j = fp.jaccard(ofp)
-            small, large = sorted((fp.n_shingles, ofp.n_shingles))
-            c = fp.containment(ofp)
+        rows = conn.execute(reads.FPS_OF, {"ids": list(near)}).tuples()
+        for oid, j, c, n in estimates(fp, rows):  # fp has self.fp's shape
+            small, large = sorted((fp.n_shingles, n))
             if blend(j, c, small / max(large, 1)) >= floor:
                 ids.add(oid)
         return ids

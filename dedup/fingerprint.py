@@ -13,6 +13,7 @@ import hashlib
 import re
 import struct
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
@@ -29,6 +30,7 @@ __all__ = [
     "Fingerprinter",
     "article_text",
     "body_hash",
+    "estimates",
     "match_form",
     "shingle_keys",
     "shingles",
@@ -133,6 +135,46 @@ class Fingerprint:
             return 0.0
         inter = j * (self.n_shingles + other.n_shingles) / (1.0 + j)
         return min(1.0, inter / small)
+
+
+def estimates(
+    fp: Fingerprint, rows: Iterable[tuple[int, bytes | None]]
+) -> list[tuple[int, float, float, int]]:
+    """``(id, jaccard, containment, n_shingles)`` of each stored fingerprint of ``fp``'s
+    shape, equal to :meth:`Fingerprint.jaccard` and :meth:`Fingerprint.containment`;
+    other rows (empty, unreadable, another shape) are left out.
+
+    The signatures are compared all at once (one array); the arithmetic per row is the
+    methods' own, so the floats are the same.
+    """
+    size = _HEADER.size + 4 * fp.num_perm
+    ids: list[int] = []
+    counts: list[int] = []
+    bodies: list[bytes] = []
+    for oid, raw in rows:
+        if not raw or len(raw) != size:
+            continue
+        magic, version, k, num_perm, n = _HEADER.unpack_from(raw)
+        if magic != _MAGIC or version != _VERSION or k != fp.k or num_perm != fp.num_perm:
+            continue
+        ids.append(oid)
+        counts.append(n)
+        bodies.append(raw[_HEADER.size :])
+    if not ids:
+        return []
+    sigs = np.frombuffer(b"".join(bodies), dtype="<u4").reshape(len(ids), fp.num_perm)
+    equal = np.count_nonzero(sigs == fp.values, axis=1).tolist()
+    out: list[tuple[int, float, float, int]] = []
+    n_self = fp.n_shingles
+    for oid, n, same in zip(ids, counts, equal, strict=True):
+        if n_self == 0 or n == 0:
+            out.append((oid, 0.0, 0.0, n))
+            continue
+        j = float(same) / fp.num_perm
+        small = min(n_self, n)
+        inter = j * (n_self + n) / (1.0 + j)
+        out.append((oid, j, min(1.0, inter / small), n))
+    return out
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,44 @@
+"""The engine's shortcuts give exactly what the plain computations give."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.fingerprint import Fingerprint, estimates
+
+NUM_PERM = 16  # small signatures: equal values are common, as between near copies
+
+
+def _fp(values: list[int], n: int, k: int = 3) -> Fingerprint:
+    return Fingerprint(k=k, n_shingles=n, values=np.array(values, dtype=np.uint32))
+
+
+signatures = st.lists(st.integers(0, 5), min_size=NUM_PERM, max_size=NUM_PERM)
+counts = st.integers(0, 3000)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    mine=st.tuples(signatures, counts.filter(bool)),
+    others=st.lists(st.tuples(signatures, counts, st.sampled_from(["ok", "k", "perm", "junk"]))),
+)
+def test_estimates_equal_the_pairwise_methods(
+    mine: tuple[list[int], int], others: list[tuple[list[int], int, str]]
+) -> None:
+    fp = _fp(*mine)
+    rows: list[tuple[int, bytes | None]] = []
+    want = []
+    for i, (values, n, shape) in enumerate(others):
+        if shape == "junk":
+            rows.append((i, b"" if i % 2 else None))
+            continue
+        other = _fp(values, n, k=3 if shape != "k" else 4)
+        raw = other.to_bytes() if shape != "perm" else _fp([*values, 0], n).to_bytes()
+        rows.append((i, raw))
+        parsed = Fingerprint.from_bytes(raw)
+        assert parsed is not None
+        if parsed.k == fp.k and parsed.num_perm == fp.num_perm:
+            want.append((i, fp.jaccard(parsed), fp.containment(parsed), parsed.n_shingles))
+    assert estimates(fp, rows) == want
