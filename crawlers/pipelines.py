@@ -96,12 +96,14 @@ class StorePipeline:
                     article_id=row.id,
                     now=now,
                 )
-                set_topics(
-                    s,
-                    row,
-                    assign_topics(art, unit, self.registry, item.get("list_category", "")),
-                    now,
+                topics = assign_topics(
+                    art,
+                    unit,
+                    self.registry,
+                    item.get("list_category", ""),
+                    title_lead_form=prepared.title_lead_form if prepared else None,
                 )
+                set_topics(s, row, topics, now)
                 if pending:  # stored: no longer pending, in the same transaction
                     done_pending(s, unit_id, pending[0], pending[1])
                 s.flush()

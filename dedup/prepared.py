@@ -1,8 +1,8 @@
 """What dedup and the store need of an article, computed where the article is extracted.
 
 The crawl extracts pages in worker processes (``crawlers.parsing``); computing the
-content hash, the decision view (match form, words, shingles, sentences) and the MinHash
-there keeps that CPU work off the crawl's reactor thread. The crawl process uses a
+content hash, the decision view (match form, words, shingles, sentences), the MinHash and
+the matching form topics are looked up in there keeps that CPU work off the crawl's reactor thread. The crawl process uses a
 :class:`Prepared` only while the article still has the text it was computed from (the
 list check may fill a missing title): :meth:`Prepared.fits`.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dedup.decide import DocView
-from dedup.fingerprint import Fingerprint, Fingerprinter, shingle_keys
+from dedup.fingerprint import Fingerprint, Fingerprinter, match_form, shingle_keys
 from storage.articles import content_hash
 
 __all__ = ["Prepared", "prepare"]
@@ -26,6 +26,8 @@ class Prepared:
     content_hash: str
     view: DocView
     fingerprint: bytes
+    #: ``match_form(f"{title} {lead}")``: what topic keywords are looked up in
+    title_lead_form: str | None = None
 
     def fits(self, title: str, lead: str, body_text: str) -> bool:
         """True when computed from exactly this title, lead and body."""
@@ -56,4 +58,5 @@ def prepare(title: str, lead: str, body_text: str, fp: Fingerprinter) -> Prepare
         content_hash=content_hash(title, body_text),
         view=view,
         fingerprint=fp.of_shingles(sh).to_bytes(),
+        title_lead_form=match_form(f"{title} {lead}"),
     )
