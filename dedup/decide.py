@@ -149,7 +149,19 @@ def score_text(a: set[str], b: set[str]) -> tuple[float, float, float, float]:
 
 def score_keys(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, float]:
     """:func:`score_text` of two :attr:`DocView.shingle_keys` arrays."""
-    return _score_counts(len(np.intersect1d(a, b, assume_unique=True)), len(a), len(b))
+    return _score_counts(shared_keys(a, b), len(a), len(b))
+
+
+def shared_keys(a: np.ndarray, b: np.ndarray) -> int:
+    """How many keys two arrays of distinct keys share (``len(np.intersect1d(a, b,
+    assume_unique=True))``): a key in both is the only value met twice in their union.
+
+    A stable sort of two sorted arrays (as :attr:`DocView.shingle_keys` are) is one
+    merge, several times faster than ``intersect1d``'s sort.
+    """
+    both = np.concatenate((a, b))
+    both.sort(kind="stable")
+    return int(np.count_nonzero(both[1:] == both[:-1]))
 
 
 def _score_counts(inter: int, na: int, nb: int) -> tuple[float, float, float, float]:

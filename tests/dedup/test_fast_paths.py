@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup.decide import shared_keys
 from dedup.fingerprint import Fingerprint, estimates
 
 NUM_PERM = 16  # small signatures: equal values are common, as between near copies
@@ -42,3 +43,14 @@ def test_estimates_equal_the_pairwise_methods(
         if parsed.k == fp.k and parsed.num_perm == fp.num_perm:
             want.append((i, fp.jaccard(parsed), fp.containment(parsed), parsed.n_shingles))
     assert estimates(fp, rows) == want
+
+
+keysets = st.sets(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=keysets, b=keysets, sort_a=st.booleans())
+def test_shared_keys_equals_intersect1d(a: set[int], b: set[int], sort_a: bool) -> None:
+    ka = np.array(sorted(a) if sort_a else list(a), dtype=np.uint64)
+    kb = np.array(sorted(b), dtype=np.uint64)
+    assert shared_keys(ka, kb) == len(np.intersect1d(ka, kb, assume_unique=True)) == len(a & b)
