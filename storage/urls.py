@@ -8,6 +8,7 @@ necessarily a fetchable address: the scheme is always ``https`` and ``www.`` is 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -67,6 +68,7 @@ def _clean_query(query: str) -> str:
     return urlencode(kept, doseq=True)
 
 
+@lru_cache(maxsize=8192)
 def canonical_url(url: str) -> str:
     """Return the canonical identity form of an article URL.
 
