@@ -1,10 +1,11 @@
 """What dedup and the store need of an article, computed where the article is extracted.
 
 The crawl extracts pages in worker processes (``crawlers.parsing``); computing the
-content hash, the decision view (match form, words, shingles, sentences), the MinHash and
-the matching form topics are looked up in there keeps that CPU work off the crawl's reactor thread. The crawl process uses a
-:class:`Prepared` only while the article still has the text it was computed from (the
-list check may fill a missing title): :meth:`Prepared.fits`.
+content hash, the decision view (match form, words, shingles, sentences), the MinHash
+and the matching form of title and lead (for topics) there keeps that CPU work off the
+crawl's reactor thread. The crawl process uses a :class:`Prepared` only while the
+article still has the text it was computed from (the list check may fill a missing
+title): :meth:`Prepared.fits`.
 """
 
 from __future__ import annotations
