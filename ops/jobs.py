@@ -163,7 +163,8 @@ class CrawlJob:
 
     def run_batch(self, unit_ids: Sequence[str]) -> list[JobOutcome]:
         """Crawl these units in one crawl process; each one skipped, judged and published
-        on its own."""
+        on its own (``exit_code`` is the crawl process', shared by the batch)."""
+        unit_ids = list(dict.fromkeys(unit_ids))  # a unit named twice is crawled once
         outs = {uid: JobOutcome(uid) for uid in unit_ids}
         todo = []
         for uid in unit_ids:

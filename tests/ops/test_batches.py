@@ -191,7 +191,7 @@ def test_a_batch_is_one_process_and_each_unit_is_judged(
 ) -> None:
     plan.set("unit-b", "down")
     plan.set("unit-c", "broken")
-    outs = batch_job.run_batch(UNITS)
+    outs = batch_job.run_batch([*UNITS, "unit-a"])  # named twice: crawled once
     assert [o.unit_id for o in outs] == UNITS
     assert all(o.ran and o.run_id is not None for o in outs)
     assert [o.state for o in outs] == ["ok", "down", "broken", "ok"]
