@@ -38,7 +38,8 @@ class BatchQueue:
         self.run_batch = run_batch
         self.max_units = max_units
         self.window = window
-        self._queue: list[str] = []
+        self._queue: list[str] = []  # in firing order
+        self._queued: set[str] = set()  # the same units, for membership
         self._first_at = 0.0  # when the oldest queued unit was queued (monotonic)
         self._busy: set[str] = set()  # units of running batches
         self._cond = threading.Condition()
@@ -51,11 +52,12 @@ class BatchQueue:
     def submit(self, unit_id: str) -> bool:
         """Queue the unit for the next batch; False when it is queued or crawling already."""
         with self._cond:
-            if self._stopped or unit_id in self._busy or unit_id in self._queue:
+            if self._stopped or unit_id in self._busy or unit_id in self._queued:
                 return False
             if not self._queue:
                 self._first_at = time.monotonic()
             self._queue.append(unit_id)
+            self._queued.add(unit_id)
             self._cond.notify_all()
             return True
 
@@ -73,6 +75,7 @@ class BatchQueue:
         """Drop the queued units (returned), logged as skipped for ``reason``."""
         with self._cond:
             dropped, self._queue = self._queue, []
+            self._queued.clear()
         for uid in dropped:
             event(log, "job_skipped", uid, reason=reason)
         return dropped
@@ -101,6 +104,7 @@ class BatchQueue:
                     if len(self._queue) >= self.max_units or wait <= 0:
                         batch = self._queue[: self.max_units]
                         del self._queue[: self.max_units]
+                        self._queued.difference_update(batch)
                         self._busy.update(batch)
                         return batch
                     self._cond.wait(wait)

@@ -90,10 +90,6 @@ class Publisher:
         changed, every = self.changed_topics(unit_id, run)
         return touched_paths(self.registry(), unit_change(unit_id, changed, every), index=False)
 
-    def after_run(self, unit_id: str, run_id: int) -> bool:
-        """Export and ping when the run changed articles; True when something was published."""
-        return unit_id in self.after_runs([(unit_id, run_id)])
-
     def after_runs(self, runs: Sequence[tuple[str, int]]) -> set[str]:
         """After a crawl of several units: one export and one ping for the runs that
         changed articles; the units whose changes were published."""

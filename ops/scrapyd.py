@@ -82,10 +82,6 @@ class Node:
         q = urllib.parse.urlencode({"job": job, "project": PROJECT})
         return self._call(f"status.json?{q}").get("currstate")
 
-    def log_tail(self, job: str, chars: int = 4000) -> str:
-        """The end of the job's Scrapy log ('' when the node keeps none)."""
-        return self.log(job)[-chars:]
-
     def log(self, job: str) -> str:
         """The job's whole Scrapy log ('' when the node keeps none)."""
         url = f"{self.url.rstrip('/')}/logs/{PROJECT}/{SPIDER}/{job}.log"
