@@ -3,8 +3,11 @@
 Extraction and cleaning are pure CPU work on bytes the spider already holds, so they
 run in worker processes while the reactor keeps fetching. ``VNFEEDS_PARSE_WORKERS``
 sets the pool size (0: extract in the crawl process itself, as before; unset: one
-worker per CPU beyond the first, at least one, at most four). Workers start from a
-fork server that has the parsers imported, so a worker costs no start-up of its own.
+worker per CPU beyond the first, at least one, at most four). The workers are forked from
+the crawl process when the crawl is made (:meth:`ParsePool.start`): it has the parsers
+imported and runs one thread then, so a worker costs no start-up of its own. A pool made
+in a process that already runs other threads (a crawl inside a running reactor) starts
+its workers from a fork server instead, which imports the parsers once (~1.4 s of CPU).
 A worker that dies (killed, out of memory) breaks the pool: the page is extracted in
 the crawl process instead, and so are the rest of the crawl's pages. A crawl process
 that dies without closing the pool (SIGKILL, out of memory) takes its workers with it:
@@ -26,6 +29,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 from typing import NamedTuple
 
 from scrapy import signals
@@ -66,6 +70,15 @@ def extract_prepared(
         fp = Fingerprinter(num_perm=shape[1], k=shape[0])
         prepared = prepare(art.title, art.lead, art.body_text, fp)
     return Parsed(art, prepared, pack_page(body))
+
+
+def _can_fork() -> bool:
+    """True when a fork is safe: no other thread can hold a lock the child would inherit."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _import_fingerprinting() -> None:
+    import datasketch  # noqa: F401
 
 
 def exit_with(pid: int) -> None:
@@ -111,11 +124,12 @@ class ParsePool:
         self.workers = workers
         self.shape = shape  # (shingle k, num_perm) of dedup's fingerprints; None: no dedup
         self._executor: ProcessPoolExecutor | None = None
+        self._warmed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParsePool:
-        """Sized by ``VNFEEDS_PARSE_WORKERS``; shut down when the spider closes; preparing
-        dedup's text work unless ``VNFEEDS_DEDUP`` is off."""
+        """Sized by ``VNFEEDS_PARSE_WORKERS`` and started at once; shut down when the spider
+        closes; preparing dedup's text work unless ``VNFEEDS_DEDUP`` is off."""
         raw = crawler.settings.get("VNFEEDS_PARSE_WORKERS")
         workers = (
             default_workers()
@@ -128,19 +142,44 @@ class ParsePool:
             shape = (cfg.shingle, cfg.num_perm)
         pool = cls(max(0, workers), shape)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
+        pool.start()
         return pool
+
+    def start(self) -> None:
+        """Fork the workers now if this process runs one thread (see the module); else
+        they start from a fork server at the first page."""
+        if self._executor is None and _can_fork():
+            pool = self._pool()
+            if pool is not None:
+                pool.submit(int).result()  # a forking pool launches all its workers at once
+
+    def expect_articles(self) -> None:
+        """The crawl will extract pages: import the fingerprinting (datasketch, with SciPy,
+        ~0.5 s) in the workers now, while the first article is fetched, once per crawl."""
+        if self.shape is not None and not self._warmed and self._pool() is not None:
+            self._warmed = True
+            for _ in range(self.workers):
+                self._pool().submit(_import_fingerprinting)  # type: ignore[union-attr]
 
     def _pool(self) -> ProcessPoolExecutor | None:
         if self._executor is None and self.workers > 0:
-            ctx = multiprocessing.get_context("forkserver")
-            # the fork server imports once what every worker needs (datasketch, with SciPy,
-            # is imported lazily elsewhere: here it would cost each worker 0.6 s mid-crawl)
-            preload = ["crawlers.parsing"] + (["datasketch"] if self.shape else [])
-            ctx.set_forkserver_preload(preload)
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=ctx, initializer=exit_with, initargs=(os.getpid(),)
+                self.workers,
+                mp_context=self._context(),
+                initializer=exit_with,
+                initargs=(os.getpid(),),
             )
         return self._executor
+
+    def _context(self) -> BaseContext:
+        if _can_fork():
+            return multiprocessing.get_context("fork")
+        ctx = multiprocessing.get_context("forkserver")
+        # the fork server imports once what every worker needs (datasketch, with SciPy,
+        # is imported lazily elsewhere: here it would cost each worker 0.6 s mid-crawl)
+        preload = ["crawlers.parsing"] + (["datasketch"] if self.shape else [])
+        ctx.set_forkserver_preload(preload)
+        return ctx
 
     async def extract(
         self,

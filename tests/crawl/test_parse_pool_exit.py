@@ -12,10 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # A stand-in crawl process: a parse pool with one worker that has extracted a page; it
-# prints the worker's and the fork server's pids, then waits to be killed.
+# prints the worker's pid, then waits to be killed. With THREAD, another thread runs when
+# the pool starts, so the workers come from a fork server rather than a fork of the crawl.
 CRAWL = """
-import asyncio, os, sys
+import asyncio, os, sys, threading
 from crawlers.parsing import ParsePool
+
+if "THREAD" in sys.argv:
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
 
 async def main():
     pool = ParsePool(1)
@@ -46,21 +50,35 @@ def _parent(pid: int) -> int:
         return int(fh.read().split(") ")[1].split()[1])
 
 
-def test_a_killed_crawl_leaves_no_worker_or_fork_server_behind() -> None:
+def _start(*args: str) -> tuple[subprocess.Popen[str], int]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-c", CRAWL], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
+        [sys.executable, "-c", CRAWL, *args], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
     )
     assert proc.stdout is not None
-    worker = int(proc.stdout.readline().split()[0])
+    return proc, int(proc.stdout.readline().split()[0])
+
+
+def test_a_killed_crawl_leaves_no_worker_or_fork_server_behind() -> None:
+    proc, worker = _start("THREAD")
     server = _parent(worker)  # the fork server
     assert server != proc.pid and _alive(worker) and _alive(server)
+    _kill_and_wait(proc, [worker, server])
+
+
+def test_a_killed_crawl_leaves_no_forked_worker_behind() -> None:
+    proc, worker = _start()
+    assert _parent(worker) == proc.pid  # forked from the crawl: one thread when the pool began
+    _kill_and_wait(proc, [worker])
+
+
+def _kill_and_wait(proc: subprocess.Popen[str], pids: list[int]) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 10
-    while (_alive(worker) or _alive(server)) and time.monotonic() < deadline:
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = [p for p in (worker, server) if _alive(p)]
+    left = [p for p in pids if _alive(p)]
     for p in left:  # do not leak them from the test either
         os.kill(p, signal.SIGKILL)
     assert not left, f"still running after their crawl was killed: {left}"
