@@ -1,0 +1,33 @@
+"""Scrapy's per-response check of generator callbacks is off (``WARN_ON_GENERATOR_RETURN_VALUE``,
+it parses the callback's source on every response): the same check, once, here."""
+
+from __future__ import annotations
+
+import inspect
+
+from scrapy.utils.misc import is_generator_with_return_value
+
+from crawlers import settings
+from crawlers.spiders.units import UnitsSpider
+
+
+def test_the_per_response_check_is_off() -> None:
+    assert settings.WARN_ON_GENERATOR_RETURN_VALUE is False
+
+
+def test_no_generator_callback_returns_a_value() -> None:
+    callbacks = [
+        f
+        for _, f in inspect.getmembers(UnitsSpider, inspect.isfunction)
+        if inspect.isgeneratorfunction(f)
+    ]
+    assert UnitsSpider.parse_list in callbacks
+    assert not [f.__name__ for f in callbacks if is_generator_with_return_value(f)]
+
+
+def test_the_check_finds_a_generator_that_returns_a_value() -> None:
+    def callback(response: object) -> object:
+        yield response
+        return 1
+
+    assert is_generator_with_return_value(callback)
