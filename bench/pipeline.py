@@ -18,10 +18,12 @@ still queued when the last page arrives (storing, dedup, closing) is counted; th
 whole-process wall time is printed too. Printed per pair and as medians: pages/s of each
 (pages = requests the server answered), the ratio ours/raw (median of the pair ratios),
 articles/s (articles stored over ours' window), each process' peak RSS (from ``wait4``)
-and the peak of the sum over it and its children (the parse workers, the fork server), and
-the CPU seconds (user + system) of all those processes, start-up included, with ours per
-stored article (both read from ``/proc`` 10 times a second: a process' last 0.1 s may be
-missed). A script that prints figures; it judges nothing.
+and the peak of the sum over it and its children (the parse workers, a fork server if
+any), the CPU seconds (user + system) of all those processes, start-up included, with ours
+per stored article and the crawl process' own share (read from ``/proc`` 10 times a
+second: a process' last 0.1 s may be missed), and the seconds from the last answered
+request to the exit (the work still queued behind the fetching). A script that prints
+figures; it judges nothing.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ class Run:
     rss_mib: float  # peak resident set of the process (wait4: its largest reaped process)
     tree_mib: float  # peak of the sum over the process and its children (sampled, 10 per s)
     cpu: float = 0.0  # CPU seconds (user + system) of the process and its children, sampled
+    cpu_own: float = 0.0  # … of the process alone (the rest: its parse workers)
+    tail: float = 0.0  # seconds from the last answered request to the process' exit
     articles: int = 0
 
     @property
@@ -149,6 +153,8 @@ def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:
         rss_mib=usage.ru_maxrss / 1024,
         tree_mib=peak[0] / 2**20,
         cpu=sum(cpu.values()),
+        cpu_own=cpu.get(proc.pid, 0.0),
+        tail=start + wall - times[-1],
     )
 
 
@@ -201,7 +207,8 @@ def _fmt(run: Run) -> str:
     return (
         f"{run.pages:4d} pages in {run.window:6.2f} s = {run.pages_per_s:7.1f} pages/s"
         f" (wall {run.wall:5.2f} s, peak RSS {run.rss_mib:6.1f} MiB, with children"
-        f" {run.tree_mib:6.1f} MiB; CPU {run.cpu:5.2f} s)"
+        f" {run.tree_mib:6.1f} MiB; CPU {run.cpu:5.2f} s, of it the process {run.cpu_own:5.2f} s;"
+        f" {run.tail:4.2f} s from the last page to the exit)"
     )
 
 
@@ -255,6 +262,9 @@ def main(argv: list[str] | None = None) -> int:
         "raw_cpu": median(r.cpu for r in raw),
         "cpu_article": median(1000 * o.cpu / max(o.articles, 1) for o in ours),
         "raw_wall": median(r.wall for r in raw),
+        "ours_own": median(o.cpu_own for o in ours),
+        "ours_tail": median(o.tail for o in ours),
+        "raw_tail": median(r.tail for r in raw),
     }
     print(f"medians over {args.pairs} pairs (load now {os.getloadavg()[0]:.2f}):")
     print(f"  pipeline   {med['ours']:7.1f} pages/s   {med['articles']:6.1f} articles/s")
@@ -268,7 +278,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  wall       pipeline {med['ours_wall']:.2f} s, raw scrapy {med['raw_wall']:.2f} s")
     print(
         f"  CPU        pipeline {med['ours_cpu']:.2f} s ({med['cpu_article']:.1f} ms per article),"
-        f" raw scrapy {med['raw_cpu']:.2f} s (all processes, start-up included)"
+        f" raw scrapy {med['raw_cpu']:.2f} s (all processes, start-up included);"
+        f" the crawl process alone {med['ours_own']:.2f} s, its parse workers the rest"
+    )
+    print(
+        f"  last page to exit  pipeline {med['ours_tail']:.2f} s, raw scrapy {med['raw_tail']:.2f} s"
+        " (work still queued when the fetching was done)"
     )
     return 0
 

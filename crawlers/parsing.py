@@ -120,9 +120,16 @@ def default_workers() -> int:
 class ParsePool:
     """Runs :func:`crawlers.extract.extract_page` in worker processes (or inline)."""
 
-    def __init__(self, workers: int, shape: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self, workers: int, shape: tuple[int, int] | None = None, backlog: int = 0
+    ) -> None:
         self.workers = workers
         self.shape = shape  # (shingle k, num_perm) of dedup's fingerprints; None: no dedup
+        #: pages waiting per worker from which the crawl process extracts the next page
+        #: itself (0: never): when the workers fall behind, its spare time is not wasted
+        self.backlog = backlog
+        self.inline = 0  # pages the crawl process extracted itself for that reason
+        self._in_flight = 0
         self._executor: ProcessPoolExecutor | None = None
         self._warmed = False
 
@@ -140,7 +147,8 @@ class ParsePool:
         if crawler.settings.getbool("VNFEEDS_DEDUP", True):
             cfg = DedupConfig.from_env()
             shape = (cfg.shingle, cfg.num_perm)
-        pool = cls(max(0, workers), shape)
+        backlog = max(0, crawler.settings.getint("VNFEEDS_PARSE_BACKLOG", 0))
+        pool = cls(max(0, workers), shape, backlog)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         pool.start()
         return pool
@@ -163,12 +171,16 @@ class ParsePool:
 
     def _pool(self) -> ProcessPoolExecutor | None:
         if self._executor is None and self.workers > 0:
+            ctx = self._context()
             self._executor = ProcessPoolExecutor(
-                self.workers,
-                mp_context=self._context(),
-                initializer=exit_with,
-                initargs=(os.getpid(),),
+                self.workers, mp_context=ctx, initializer=exit_with, initargs=(os.getpid(),)
             )
+            how = (
+                "forked from the crawl process"
+                if ctx.get_start_method() == "fork"
+                else "started from a fork server (other threads were running)"
+            )
+            log.info("parse workers: %d, %s", self.workers, how)
         return self._executor
 
     def _context(self) -> BaseContext:
@@ -193,6 +205,16 @@ class ParsePool:
         """The article of a fetched page (and its prepared text work and packed page, see
         :func:`extract_prepared`), in a worker when there is one."""
         pool = self._pool()
+        if pool is not None and self.backlog and self._in_flight >= self.backlog * self.workers:
+            self.inline += 1
+            return extract_prepared(
+                body,
+                url,
+                platform=platform,
+                overrides=overrides,
+                encoding=encoding,
+                shape=self.shape,
+            )
         if pool is not None:
             try:
                 future = pool.submit(
@@ -204,7 +226,11 @@ class ParsePool:
                     encoding=encoding,
                     shape=self.shape,
                 )
-                return await asyncio.wrap_future(future)
+                self._in_flight += 1
+                try:
+                    return await asyncio.wrap_future(future)
+                finally:
+                    self._in_flight -= 1
             except BrokenProcessPool as e:
                 log.warning("parse workers died (%s); extracting in the crawl process", e)
                 self.workers = 0

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.crawl.conftest import Crawled, run_vnfeeds
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,3 +85,13 @@ def _kill_and_wait(proc: subprocess.Popen[str], pids: list[int]) -> None:
     for p in left:  # do not leak them from the test either
         os.kill(p, signal.SIGKILL)
     assert not left, f"still running after their crawl was killed: {left}"
+
+
+def test_the_crawl_forks_its_workers_with_its_progress_display_on(crawled: Crawled) -> None:
+    # the scheduler's command line (--no-lock, the display on): nothing else runs a thread
+    # when the crawl is made, so the workers are forked rather than started from a fork server
+    res = run_vnfeeds(crawled.db, crawled.units, "-v", "crawl", "--no-lock", "--full", "hanoi-sct")
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert re.search(r"parse workers: \d+, forked from the crawl process", res.stderr), res.stderr[
+        -2000:
+    ]

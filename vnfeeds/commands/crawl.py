@@ -134,6 +134,9 @@ def cli(
             console=console,
             disable=quiet,
             transient=True,
+            # refreshed on each event, not by a thread: the crawl forks its parse workers
+            # while it runs one thread (crawlers.parsing)
+            auto_refresh=False,
         ) as progress:
             tasks = {uid: progress.add_task(uid, total=None) for uid in runnable}
             counts = {uid: [0, 0] for uid in runnable}
@@ -143,7 +146,9 @@ def cli(
                     return
                 counts[uid][0 if kind == "page" else 1] += 1
                 pages, items = counts[uid]
-                progress.update(tasks[uid], description=f"{uid}: {pages} pages, {items} articles")
+                progress.update(
+                    tasks[uid], description=f"{uid}: {pages} pages, {items} articles", refresh=True
+                )
 
             results = run_crawl(
                 reg,
