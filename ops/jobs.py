@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -38,7 +39,7 @@ from ops.batches import BatchQueue
 from ops.health import HealthRules, Transition
 from ops.judging import alert_transition, judge_unit
 from ops.locks import DEFAULT_TTL, LockBusy, default_holder, is_locked, unit_lock
-from ops.logging import event
+from ops.logging import event, output_tail
 from ops.publish import Publisher
 from ops.scrapyd import ScrapydCrawls
 from storage.db import Store
@@ -229,7 +230,7 @@ class CrawlJob:
             code, timed_out, tail, output = res.exit_code, res.timed_out, res.tail, res.output
         else:
             code, timed_out, output = self._spawn(crawl_argv(self.settings, unit_ids))
-            tail = _tail(output)
+            tail = output_tail(output)
         seconds = round(time.monotonic() - t0, 3)
         interrupted = self._stopping.is_set() and (code != 0 or timed_out)
         if timed_out:
@@ -238,13 +239,14 @@ class CrawlJob:
             cause = "crawl interrupted by scheduler shutdown"
         else:
             cause = f"crawl exited with code {code}: {tail}".strip()
+        left_out = _left_out(output)
         for uid in unit_ids:
             out = outs[uid]
             if uid in skipped:
                 out.skipped = "locked"
                 continue
             out.exit_code, out.timed_out, out.seconds = code, timed_out, seconds
-            run = self._settle_run(uid, before, _left_out(output, uid) or cause)
+            run = self._settle_run(uid, before, left_out.get(uid) or cause)
             out.run_id = run.id
             if interrupted:
                 event(log, "crawl_interrupted", uid, run=run.id)
@@ -339,18 +341,15 @@ class CrawlJob:
                 _kill_group(p, signal.SIGTERM)
 
 
-def _tail(output: str) -> str:
-    """The last lines of a crawl's output, for a run's error text."""
-    return " | ".join(output[-2000:].strip().splitlines()[-3:])[-500:]
+_LEFT_OUT_LINE = re.compile(rf"unit (\S+) {re.escape(LEFT_OUT)}: (.*)")
 
 
-def _left_out(output: str, unit_id: str) -> str | None:
-    """Why a batch crawl left this unit out (``vnfeeds crawl``'s warning), if it did."""
-    mark = f"unit {unit_id} {LEFT_OUT}: "
-    for line in output.splitlines():
-        if mark in line:
-            return LEFT_OUT + ": " + line.split(mark, 1)[1].strip()
-    return None
+def _left_out(output: str) -> dict[str, str]:
+    """Why a batch crawl left units out (``vnfeeds crawl``'s warnings), by unit."""
+    found: dict[str, str] = {}
+    for m in _LEFT_OUT_LINE.finditer(output):
+        found.setdefault(m.group(1), f"{LEFT_OUT}: {m.group(2).strip()}")
+    return found
 
 
 def _newest_run(store: Store, unit_id: str, after: int) -> int | None:

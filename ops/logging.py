@@ -36,6 +36,13 @@ def event(
     )
 
 
+def output_tail(text: str, lines: int = 3) -> str:
+    """The last non-blank lines of a process' output, joined with `` | ``, for a run's error
+    text (at most 500 characters)."""
+    kept = [ln for ln in text[-4000:].strip().splitlines() if ln.strip()][-lines:]
+    return " | ".join(kept)[-500:]
+
+
 def _parts(record: logging.LogRecord) -> dict[str, Any]:
     name = getattr(record, "vn_event", None)
     unit = getattr(record, "vn_unit", None)

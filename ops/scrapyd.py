@@ -31,7 +31,7 @@ from crawlers.runner import download_slots
 from domain.registry import Registry
 from ops.crawl_lock import SKIPPED_MARK
 from ops.locks import is_locked
-from ops.logging import event
+from ops.logging import event, output_tail
 from storage.db import Store
 from storage.models import CrawlRun, utcnow
 
@@ -212,10 +212,9 @@ class ScrapydCrawls:
                 state = "running"
             if state in ("finished", None):
                 text = node.log(job)
-                lines = [ln for ln in text[-4000:].strip().splitlines() if ln.strip()][-3:]
                 locked = frozenset(u for u in ids if f"unit {u} {SKIPPED_MARK}" in text)
                 return RemoteResult(
-                    0, False, " | ".join(lines)[-500:], node.url, locked=locked, output=text
+                    0, False, output_tail(text), node.url, locked=locked, output=text
                 )
             if time.monotonic() - start > self.timeout or stopping():
                 self._cancel(node, job)
