@@ -35,7 +35,8 @@ from typing import NamedTuple
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from crawlers.extract import extract_page
+from crawlers.extract import extract_list, extract_page
+from crawlers.platforms.base import ListPage
 from dedup.config import DedupConfig
 from dedup.fingerprint import Fingerprinter
 from dedup.prepared import Prepared, prepare
@@ -129,6 +130,7 @@ class ParsePool:
         #: itself (0: never): when the workers fall behind, its spare time is not wasted
         self.backlog = backlog
         self.inline = 0  # pages the crawl process extracted itself for that reason
+        self.inline_lists = 0  # list pages it read itself, no worker being free
         self._in_flight = 0
         self._executor: ProcessPoolExecutor | None = None
         self._warmed = False
@@ -237,6 +239,42 @@ class ParsePool:
                 self._shutdown()
         art = extract_page(body, url, platform=platform, overrides=overrides, encoding=encoding)
         return Parsed(art, None, None)
+
+    async def extract_list(
+        self,
+        body: bytes,
+        url: str,
+        *,
+        platform: str | None,
+        overrides: dict[str, str],
+        encoding: str | None,
+    ) -> ListPage:
+        """The links of a fetched list page (:func:`crawlers.extract.extract_list`), in a
+        worker when one is free: queued behind article pages, a list page would hold up
+        the requests it leads to."""
+        pool = self._pool()
+        if pool is not None and self._in_flight < self.workers:
+            try:
+                future = pool.submit(
+                    extract_list,
+                    body,
+                    url,
+                    platform=platform,
+                    overrides=overrides,
+                    encoding=encoding,
+                )
+                self._in_flight += 1
+                try:
+                    return await asyncio.wrap_future(future)
+                finally:
+                    self._in_flight -= 1
+            except BrokenProcessPool as e:
+                log.warning("parse workers died (%s); extracting in the crawl process", e)
+                self.workers = 0
+                self._shutdown()
+        if self._executor is not None:  # a worker exists, none is free
+            self.inline_lists += 1
+        return extract_list(body, url, platform=platform, overrides=overrides, encoding=encoding)
 
     def _shutdown(self) -> None:
         if self._executor is not None:

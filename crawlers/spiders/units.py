@@ -8,7 +8,7 @@ known articles are not refetched unless the list shows a changed title.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +18,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.cleaning.dates import parse_list_date
-from crawlers.extract import NOT_AN_ARTICLE, extract_list, is_article
+from crawlers.extract import NOT_AN_ARTICLE, is_article
 from crawlers.listcheck import check_against_list
 from crawlers.parsing import ParsePool
 from crawlers.shared import crawl_store
@@ -158,7 +158,7 @@ class UnitsSpider(Spider):
                 return other.id
         return None
 
-    def parse_list(self, response: Response) -> Iterator[Request]:
+    async def parse_list(self, response: Response) -> AsyncIterator[Request]:
         """Queue unknown (or retitled) articles; follow the next page while it pays."""
         unit = self.unit(response.meta["unit_id"])
         category, page_no = response.meta["category"], response.meta["page"]
@@ -184,7 +184,7 @@ class UnitsSpider(Spider):
                 response.meta["vnfeeds_validators"]
             )
         try:
-            listing = extract_list(
+            listing = await self.parser.extract_list(
                 response.body,
                 response.url,
                 platform=unit.platform,
@@ -239,7 +239,8 @@ class UnitsSpider(Spider):
         if listing.next_url and keep_going and page_no < limit and not (since and too_old):
             requests.append(self.list_request(unit, listing.next_url, category, page_no + 1))
         self._progress(unit.id, response, requests)
-        yield from requests
+        for request in requests:
+            yield request
 
     def _progress(self, unit_id: str, response: Response, requests: list[Request]) -> None:
         """Make the page's work durable before it is requested, and the page itself done."""

@@ -6,7 +6,9 @@ import asyncio
 import json
 from pathlib import Path
 
+from crawlers.extract import extract_list
 from crawlers.parsing import Parsed, ParsePool, extract_prepared
+from crawlers.platforms.base import ListPage
 from dedup.config import DedupConfig
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nukeviet"
@@ -61,3 +63,36 @@ def test_without_a_backlog_every_page_goes_to_the_workers() -> None:
     pool = ParsePool(1, SHAPE)
     out = asyncio.run(_extract_all(pool, _pages() * 3))
     assert pool.inline == 0 and all(p.prepared is not None for p in out)
+
+
+def test_list_pages_go_to_a_free_worker_or_are_read_in_the_crawl_process() -> None:
+    meta = json.loads((FIXTURES / "thong_bao.list.meta.json").read_text())
+    body = (FIXTURES / "thong_bao.list.html").read_bytes()
+    expected = extract_list(body, meta["url"], platform="nukeviet", overrides={}, encoding=None)
+    assert expected.entries  # a list page with links
+
+    async def run() -> tuple[ListPage, list[ListPage]]:
+        pool = ParsePool(1, SHAPE)
+        try:
+            alone = await pool.extract_list(
+                body, meta["url"], platform="nukeviet", overrides={}, encoding=None
+            )
+            assert pool.inline_lists == 0  # the worker was free
+            # with an article page waiting for the worker, the list page is not queued behind it
+            art, url = _pages()[0]
+            busy = asyncio.ensure_future(
+                pool.extract(art, url, platform="nukeviet", overrides={}, encoding=None)
+            )
+            await asyncio.sleep(0)
+            assert pool._in_flight == 1
+            during = await pool.extract_list(
+                body, meta["url"], platform="nukeviet", overrides={}, encoding=None
+            )
+            assert pool.inline_lists == 1
+            await busy
+            return alone, [during]
+        finally:
+            pool.close()
+
+    alone, others = asyncio.run(run())
+    assert alone == expected and others == [expected]
