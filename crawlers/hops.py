@@ -80,3 +80,9 @@ class RetryAfterMiddleware(RetryMiddleware):
             return response
         await asyncio.sleep(wait)
         return retry
+
+
+def origin_of(request: Request) -> str:
+    """The URL asked for, with the hop that failed when it was redirected."""
+    first = (request.meta.get("redirect_urls") or [request.url])[0]
+    return first if first == request.url else f"{first} (redirected to {request.url})"

@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from crawlers.cleaning.dates import parse_list_date
 from crawlers.extract import NOT_AN_ARTICLE, is_article
+from crawlers.hops import origin_of
 from crawlers.listcheck import check_against_list
 from crawlers.parsing import ParsePool
 from crawlers.shared import crawl_store
@@ -286,7 +287,7 @@ class UnitsSpider(Spider):
             )
         except Exception as e:  # a parser or selector failure is the unit's error, not a crash
             assert response.request is not None
-            self.record_error(unit.id, _origin(response.request), f"not read: {error_line(e)}")
+            self.record_error(unit.id, origin_of(response.request), f"not read: {error_line(e)}")
             self._failed(response.request, str(e))
             return
         verdict = check_against_list(
@@ -340,7 +341,7 @@ class UnitsSpider(Spider):
             check_html(response.body, max_bytes=self.max_bytes)
         except NotHtml as e:
             assert response.request is not None
-            self.record_error(unit_id, _origin(response.request), f"{outcome}: {e}")
+            self.record_error(unit_id, origin_of(response.request), f"{outcome}: {e}")
             self._failed(response.request, str(e))
             return False
         return True
@@ -371,7 +372,7 @@ class UnitsSpider(Spider):
                 "network_errors",
                 f"{type(failure.value).__name__}: {failure.getErrorMessage()}",
             )
-        msg = self.record_error(unit_id, _origin(request), cause, kind)
+        msg = self.record_error(unit_id, origin_of(request), cause, kind)
         self._failed(request, msg)
 
     def closed(self, reason: str) -> None:
@@ -391,12 +392,6 @@ class UnitsSpider(Spider):
                     continue
                 for url, (etag, lm) in pages.items():
                     save_validators(s, url, unit_id, etag, lm)
-
-
-def _origin(request: Request) -> str:
-    """The URL asked for, with the hop that failed when it was redirected."""
-    first = (request.meta.get("redirect_urls") or [request.url])[0]
-    return first if first == request.url else f"{first} (redirected to {request.url})"
 
 
 def _encoding(response: Response) -> str | None:
