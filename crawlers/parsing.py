@@ -50,7 +50,7 @@ class Parsed(NamedTuple):
     """What a worker returns for one page."""
 
     article: Article
-    prepared: Prepared | None  # dedup's text work (None: dedup off, or extracted inline)
+    prepared: Prepared | None  # dedup's text work (None: dedup off)
     packed: PackedPage | None  # the page hashed and compressed for the store
 
 
@@ -119,7 +119,7 @@ def default_workers() -> int:
 
 
 class ParsePool:
-    """Runs :func:`crawlers.extract.extract_page` in worker processes (or inline)."""
+    """Runs :func:`extract_prepared` (and list pages) in worker processes, or inline."""
 
     def __init__(
         self, workers: int, shape: tuple[int, int] | None = None, backlog: int = 0
@@ -237,8 +237,9 @@ class ParsePool:
                 log.warning("parse workers died (%s); extracting in the crawl process", e)
                 self.workers = 0
                 self._shutdown()
-        art = extract_page(body, url, platform=platform, overrides=overrides, encoding=encoding)
-        return Parsed(art, None, None)
+        return extract_prepared(
+            body, url, platform=platform, overrides=overrides, encoding=encoding, shape=self.shape
+        )
 
     async def extract_list(
         self,

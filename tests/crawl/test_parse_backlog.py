@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import time
 from pathlib import Path
 
 from crawlers.extract import extract_list
@@ -96,3 +99,42 @@ def test_list_pages_go_to_a_free_worker_or_are_read_in_the_crawl_process() -> No
 
     alone, others = asyncio.run(run())
     assert alone == expected and others == [expected]
+
+
+def test_a_dead_worker_leaves_the_pages_to_the_crawl_process() -> None:
+    (body, url), *_ = _pages()
+    meta = json.loads((FIXTURES / "thong_bao.list.meta.json").read_text())
+    listing = (FIXTURES / "thong_bao.list.html").read_bytes()
+
+    async def run() -> tuple[Parsed, ListPage, int]:
+        pool = ParsePool(1, SHAPE)
+        try:
+            await pool.extract(body, url, platform="nukeviet", overrides={}, encoding=None)
+            assert pool._executor is not None
+            (worker,) = pool._executor._processes
+            os.kill(worker, signal.SIGKILL)  # killed, as the out-of-memory killer would
+            deadline = time.monotonic() + 10
+            while pool._executor is not None and time.monotonic() < deadline:
+                try:
+                    parsed = await pool.extract(
+                        body, url, platform="nukeviet", overrides={}, encoding=None
+                    )
+                except Exception as e:  # pragma: no cover - the test fails below
+                    raise AssertionError(f"the page was lost: {e!r}") from e
+                await asyncio.sleep(0.05)
+            page = await pool.extract_list(
+                listing, meta["url"], platform="nukeviet", overrides={}, encoding=None
+            )
+            return parsed, page, pool.workers
+        finally:
+            pool.close()
+
+    parsed, page, workers = asyncio.run(run())
+    assert workers == 0  # the rest of the crawl extracts in the crawl process
+    _same(
+        parsed,
+        extract_prepared(body, url, platform="nukeviet", overrides={}, encoding=None, shape=SHAPE),
+    )
+    assert page == extract_list(
+        listing, meta["url"], platform="nukeviet", overrides={}, encoding=None
+    )
