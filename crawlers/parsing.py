@@ -27,10 +27,10 @@ import os
 import select
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -131,7 +131,7 @@ class ParsePool:
         self.backlog = backlog
         self.inline = 0  # pages the crawl process extracted itself for that reason
         self.inline_lists = 0  # list pages it read itself, no worker being free
-        self._in_flight = 0
+        self._queued: set[Future[Any]] = set()  # tasks given to the workers, not yet done
         self._executor: ProcessPoolExecutor | None = None
         self._warmed = False
 
@@ -207,7 +207,7 @@ class ParsePool:
         """The article of a fetched page (and its prepared text work and packed page, see
         :func:`extract_prepared`), in a worker when there is one."""
         pool = self._pool()
-        if pool is not None and self.backlog and self._in_flight >= self.backlog * self.workers:
+        if pool is not None and self.backlog and self._waiting() >= self.backlog * self.workers:
             self.inline += 1
             return extract_prepared(
                 body,
@@ -228,11 +228,8 @@ class ParsePool:
                     encoding=encoding,
                     shape=self.shape,
                 )
-                self._in_flight += 1
-                try:
-                    return await asyncio.wrap_future(future)
-                finally:
-                    self._in_flight -= 1
+                self._queued.add(future)
+                return await asyncio.wrap_future(future)
             except BrokenProcessPool as e:
                 log.warning("parse workers died (%s); extracting in the crawl process", e)
                 self.workers = 0
@@ -254,7 +251,7 @@ class ParsePool:
         worker when one is free: queued behind article pages, a list page would hold up
         the requests it leads to."""
         pool = self._pool()
-        if pool is not None and self._in_flight < self.workers:
+        if pool is not None and self._waiting() < self.workers:
             try:
                 future = pool.submit(
                     extract_list,
@@ -264,11 +261,8 @@ class ParsePool:
                     overrides=overrides,
                     encoding=encoding,
                 )
-                self._in_flight += 1
-                try:
-                    return await asyncio.wrap_future(future)
-                finally:
-                    self._in_flight -= 1
+                self._queued.add(future)
+                return await asyncio.wrap_future(future)
             except BrokenProcessPool as e:
                 log.warning("parse workers died (%s); extracting in the crawl process", e)
                 self.workers = 0
@@ -276,6 +270,12 @@ class ParsePool:
         if self._executor is not None:  # a worker exists, none is free
             self.inline_lists += 1
         return extract_list(body, url, platform=platform, overrides=overrides, encoding=encoding)
+
+    def _waiting(self) -> int:
+        """Tasks the workers have not finished. Read from the futures, which the pool's
+        own thread completes: the reactor may not have run their callbacks yet."""
+        self._queued = {f for f in self._queued if not f.done()}
+        return len(self._queued)
 
     def _shutdown(self) -> None:
         if self._executor is not None:

@@ -87,7 +87,7 @@ def test_list_pages_go_to_a_free_worker_or_are_read_in_the_crawl_process() -> No
                 pool.extract(art, url, platform="nukeviet", overrides={}, encoding=None)
             )
             await asyncio.sleep(0)
-            assert pool._in_flight == 1
+            assert pool._waiting() == 1
             during = await pool.extract_list(
                 body, meta["url"], platform="nukeviet", overrides={}, encoding=None
             )
