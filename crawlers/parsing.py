@@ -27,10 +27,11 @@ import os
 import select
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -44,6 +45,7 @@ from domain.article import Article
 from storage.articles import PackedPage, pack_page
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Parsed(NamedTuple):
@@ -207,19 +209,12 @@ class ParsePool:
         """The article of a fetched page (and its prepared text work and packed page, see
         :func:`extract_prepared`), in a worker when there is one."""
         pool = self._pool()
-        if pool is not None and self.backlog and self._waiting() >= self.backlog * self.workers:
-            self.inline += 1
-            return extract_prepared(
-                body,
-                url,
-                platform=platform,
-                overrides=overrides,
-                encoding=encoding,
-                shape=self.shape,
-            )
         if pool is not None:
-            try:
-                future = pool.submit(
+            if self.backlog and self._waiting() >= self.backlog * self.workers:
+                self.inline += 1  # the workers are behind: this one is done here
+            else:
+                done = await self._run(
+                    pool,
                     extract_prepared,
                     body,
                     url,
@@ -228,12 +223,8 @@ class ParsePool:
                     encoding=encoding,
                     shape=self.shape,
                 )
-                self._queued.add(future)
-                return await asyncio.wrap_future(future)
-            except BrokenProcessPool as e:
-                log.warning("parse workers died (%s); extracting in the crawl process", e)
-                self.workers = 0
-                self._shutdown()
+                if done is not None:
+                    return done
         return extract_prepared(
             body, url, platform=platform, overrides=overrides, encoding=encoding, shape=self.shape
         )
@@ -252,24 +243,35 @@ class ParsePool:
         the requests it leads to."""
         pool = self._pool()
         if pool is not None and self._waiting() < self.workers:
-            try:
-                future = pool.submit(
-                    extract_list,
-                    body,
-                    url,
-                    platform=platform,
-                    overrides=overrides,
-                    encoding=encoding,
-                )
-                self._queued.add(future)
-                return await asyncio.wrap_future(future)
-            except BrokenProcessPool as e:
-                log.warning("parse workers died (%s); extracting in the crawl process", e)
-                self.workers = 0
-                self._shutdown()
+            done = await self._run(
+                pool,
+                extract_list,
+                body,
+                url,
+                platform=platform,
+                overrides=overrides,
+                encoding=encoding,
+            )
+            if done is not None:
+                return done
         if self._executor is not None:  # a worker exists, none is free
             self.inline_lists += 1
         return extract_list(body, url, platform=platform, overrides=overrides, encoding=encoding)
+
+    async def _run(
+        self, pool: ProcessPoolExecutor, fn: Callable[..., T], *args: Any, **kwargs: Any
+    ) -> T | None:
+        """``fn`` in a worker; None when the pool is broken (a worker died): the caller
+        does the work itself, and so does the rest of the crawl."""
+        try:
+            future = pool.submit(fn, *args, **kwargs)
+            self._queued.add(future)
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool as e:
+            log.warning("parse workers died (%s); extracting in the crawl process", e)
+            self.workers = 0
+            self._shutdown()
+            return None
 
     def _waiting(self) -> int:
         """Tasks the workers have not finished. Read from the futures, which the pool's
