@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import ExitStack
 
 import click
@@ -140,15 +141,17 @@ def cli(
         ) as progress:
             tasks = {uid: progress.add_task(uid, total=None) for uid in runnable}
             counts = {uid: [0, 0] for uid in runnable}
+            shown = [0.0]  # when the display was last drawn
 
             def on_event(uid: str, kind: str) -> None:
                 if uid not in counts:
                     return
                 counts[uid][0 if kind == "page" else 1] += 1
                 pages, items = counts[uid]
-                progress.update(
-                    tasks[uid], description=f"{uid}: {pages} pages, {items} articles", refresh=True
-                )
+                progress.update(tasks[uid], description=f"{uid}: {pages} pages, {items} articles")
+                if time.monotonic() - shown[0] >= 0.1:  # at most ten draws a second
+                    shown[0] = time.monotonic()
+                    progress.refresh()
 
             results = run_crawl(
                 reg,
