@@ -104,6 +104,8 @@ def _numeric(m: re.Match[str]) -> str:
 # overrides, isolates, marks): invisible, and bidi overrides can disguise text in a reader.
 _INVISIBLE = re.compile("[\x7f-\x9f\u200b\u2060\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _LINE_SEPARATORS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+#: Every character :data:`_LINE_SEPARATORS` can match starts with one of these.
+_LINE_SEPARATOR_CHARS = re.compile("[\r\u2028\u2029\x85\x0b\x0c]")
 _SPACES = re.compile(r"[^\S\n]+")
 
 
@@ -177,7 +179,8 @@ def _repair(s: str) -> str:
     if not s.isascii():
         s = fix_encoding(s)
     s = _repair_entities(s)
-    s = _LINE_SEPARATORS.sub("\n", s)
+    if _LINE_SEPARATOR_CHARS.search(s):  # a class scan: much cheaper than the alternation
+        s = _LINE_SEPARATORS.sub("\n", s)
     s = _INVISIBLE.sub("", s)
     return xml_safe(unicodedata.normalize("NFC", s))
 
@@ -192,12 +195,16 @@ def _fixpoint(f: Callable[[str], str], s: str, limit: int = 6) -> str:
     return s
 
 
+# ``" ".join(s.split())`` is ``_SPACES.sub(" ", s.replace("\n", " ")).strip()``: str.split,
+# str.strip and the regex's \s share one definition of whitespace (Py_UNICODE_ISSPACE).
+
+
 def _clean_text_once(s: str) -> str:
-    return _SPACES.sub(" ", _repair(s).replace("\n", " ")).strip()
+    return " ".join(_repair(s).split())
 
 
 def _clean_multiline_once(s: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in _repair(s).split("\n"))
+    lines = (" ".join(line.split()) for line in _repair(s).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -345,7 +352,7 @@ def _tone_token(token: str) -> str:
 def _match_form_once(s: str) -> str:
     s = unicodedata.normalize("NFC", clean_text(s).casefold())
     # clean_text leaves single spaces between tokens; tokens repeat, so map them cached.
-    s = " ".join([_tone_token(t) for t in s.split(" ")])
+    s = " ".join(map(_tone_token, s.split(" ")))
     return unicodedata.normalize("NFC", s)
 
 
