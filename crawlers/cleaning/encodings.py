@@ -194,17 +194,21 @@ _LEGACY: dict[str, Callable[[str], str]] = {"tcvn3": tcvn3_to_unicode, "vni": vn
 MIN_LEGACY_WORDS = 3
 
 
+# A candidate (below) in one match: a whole token (no token character either side) of
+# ASCII letters and Latin-1 high characters, at least one of them high.
+_TOKEN_CHAR = r"(?:[^\W\d_]|[\u00a1-\u00ff])"
+_CANDIDATE = re.compile(
+    rf"(?<!{_TOKEN_CHAR})[A-Za-z\u00a1-\u00ff]*[\u00a1-\u00ff][A-Za-z\u00a1-\u00ff]*(?!{_TOKEN_CHAR})"
+)
+
+
 def _candidates(text: str) -> list[str]:
-    """Words that could be legacy-encoded: some Latin-1 high characters, nothing beyond."""
-    # Words never span a line break, so ASCII lines (most of a page's markup) hold none;
-    # a word's token characters past ASCII and up to U+00FF are all in ¡-ÿ.
-    return [
-        w
-        for line in text.split("\n")
-        if not line.isascii()
-        for w in _TOKEN.findall(line)
-        if not w.isascii() and max(w) <= "\u00ff"
-    ]
+    """Words that could be legacy-encoded: some Latin-1 high characters, nothing beyond.
+
+    The tokens of :data:`_TOKEN` that are not ASCII and hold nothing past U+00FF (the only
+    token characters up to U+00FF are ASCII letters and ¡-ÿ), found by one regex.
+    """
+    return _CANDIDATE.findall(text)
 
 
 def detect_legacy(text: str) -> str | None:
@@ -213,17 +217,38 @@ def detect_legacy(text: str) -> str | None:
     Confident means: at least :data:`MIN_LEGACY_WORDS` candidate words, at least 60%
     of them convert to valid Vietnamese syllables, and more than twice as many
     convert validly as are already valid as they stand.
+
+    The counts are summed line by line (words never span a line break), and the scan
+    stops once no converter can get more than twice as many valid as ``as_is``: each
+    word still to come adds at most 1 to ``valid - 2 * as_is``, and there are at most as
+    many of them as high characters not yet accounted for (each holds at least one).
+    On a Unicode page, where most candidates are valid as they stand, that is about
+    halfway through.
     """
-    words = _candidates(text)
-    if len(words) < MIN_LEGACY_WORDS:
+    high = len(_HIGH_LATIN1.findall(text))  # at least one per candidate
+    if high < MIN_LEGACY_WORDS:
         return None
-    as_is = sum(is_vn_syllable(w) for w in words)
+    n = as_is = 0
+    valid = dict.fromkeys(_LEGACY, 0)
+    for line in text.split("\n"):
+        if line.isascii():
+            continue
+        words = _CANDIDATE.findall(line)
+        if not words:
+            continue
+        n += len(words)
+        as_is += sum(map(is_vn_syllable, words))
+        for name, convert in _LEGACY.items():
+            valid[name] += sum(map(is_vn_syllable, map(convert, words)))
+        if max(valid.values()) - 2 * as_is + (high - n) <= 0:
+            return None  # no converter can end up with valid > 2 * as_is
+    if n < MIN_LEGACY_WORDS:
+        return None
     best: tuple[int, str] | None = None
-    for name, convert in _LEGACY.items():
-        valid = sum(is_vn_syllable(convert(w)) for w in words)
-        confident = valid >= MIN_LEGACY_WORDS and valid >= 0.6 * len(words) and valid > 2 * as_is
-        if confident and (best is None or valid > best[0]):
-            best = (valid, name)
+    for name, v in valid.items():
+        confident = v >= MIN_LEGACY_WORDS and v >= 0.6 * n and v > 2 * as_is
+        if confident and (best is None or v > best[0]):
+            best = (v, name)
     return best[1] if best else None
 
 
