@@ -1,7 +1,7 @@
 """CPU time of the parse worker's job, replayed from one real crawl of the replica sites.
 
     python -m bench.worker_replay record [--out DIR] [--seed 1]
-    python -m bench.worker_replay replay [--out DIR] [--rounds 5] [--dump FILE] [--check FILE]
+    python -m bench.worker_replay replay [--out DIR] [--rounds 5] [--parts P,…] [--dump F] [--check F]
 
 ``record`` serves the replica sites on loopback, runs ``vnfeeds crawl --full`` against them
 in this process (``VNFEEDS_PARSE_WORKERS=0``) and saves the exact arguments each page's
@@ -116,7 +116,7 @@ def _best(rounds: int, fn: Callable[[], None]) -> float:
     return best
 
 
-def replay(out: Path, rounds: int, dump: Path | None, check: Path | None) -> int:
+def replay(out: Path, rounds: int, dump: Path | None, check: Path | None, parts: list[str]) -> int:
     """Time the recorded calls; dump or compare their outputs."""
     from crawlers.extract import extract_page
     from crawlers.parsing import extract_prepared
@@ -145,9 +145,9 @@ def replay(out: Path, rounds: int, dump: Path | None, check: Path | None) -> int
 
     n = len(calls)
     print(f"{n} pages, best of {rounds} rounds, caches emptied before each round (CPU time)")
-    for name, fn in (("extract_prepared", whole), ("extract_page", extract_only),
-                     ("prepare", prepare_only)):  # fmt: skip
-        s = _best(rounds, fn)
+    timed = {"extract_prepared": whole, "extract_page": extract_only, "prepare": prepare_only}
+    for name in parts:
+        s = _best(rounds, timed[name])
         print(f"{name:<18} {s:8.3f} s/round {1000 * s / n:8.3f} ms/page")
     if dump is not None:
         dump.write_bytes(pickle.dumps(results))
@@ -175,10 +175,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds (replay)")
     parser.add_argument("--dump", type=Path, help="write the outputs here (replay)")
     parser.add_argument("--check", type=Path, help="compare the outputs with this dump (replay)")
+    parser.add_argument(
+        "--parts",
+        default="extract_prepared,extract_page,prepare",
+        help="what to time, comma-separated (replay; default all three)",
+    )
     args = parser.parse_args(argv)
     if args.mode == "record":
         return record(args.out, args.seed)
-    return replay(args.out, args.rounds, args.dump, args.check)
+    return replay(args.out, args.rounds, args.dump, args.check, args.parts.split(","))
 
 
 if __name__ == "__main__":
