@@ -173,6 +173,11 @@ def _merge_generic(raw: RawArticle, sel: Selector, url: str) -> RawArticle:
     return raw
 
 
+def _has_text(body_html: str, base: str) -> bool:
+    """True when the sanitised body fragment has any text."""
+    return bool(body_html and html_to_text(sanitize_html(body_html, base)).strip())
+
+
 def extract_page(
     html: str | bytes,
     url: str,
@@ -188,14 +193,13 @@ def extract_page(
     raw = get_platform(name).parse_article(sel, base, overrides or {})
     raw.url = url
     fallback = False
-    if name != "generic":
-        body_text = (
-            html_to_text(sanitize_html(raw.body_html, base)).strip() if raw.body_html else ""
-        )
-        # an empty body element is an empty article, not a reason to read the page frame
-        if not raw.title or (not body_text and not raw.body_found):
-            raw = _merge_generic(raw, sel, base)
-            fallback = True
+    # an empty body element is an empty article, not a reason to read the page frame
+    # (the body's text is read only when it decides: a title and no body element)
+    if name != "generic" and (
+        not raw.title or (not raw.body_found and not _has_text(raw.body_html, base))
+    ):
+        raw = _merge_generic(raw, sel, base)
+        fallback = True
     article = finish(raw, platform=name, base_url=base)
     article.fallback = fallback
     if fallback:

@@ -386,7 +386,7 @@ def _sanitize_once(fragment: str, base_url: str) -> str:
     return xml_safe(unicodedata.normalize("NFC", out)).strip()
 
 
-@lru_cache(maxsize=32)  # extraction sanitises a body twice (empty check, composition)
+@lru_cache(maxsize=32)  # a body may be sanitised twice (empty check, composition)
 def sanitize_html(fragment: str, base_url: str) -> str:
     """Allowlist-sanitise an article body fragment; absolute URLs, no chrome, NFC, XML-safe.
 

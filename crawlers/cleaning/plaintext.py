@@ -58,7 +58,7 @@ def _html_to_text_once(html: str) -> str:
     return _TAG_LIKE.sub("< ", text)
 
 
-@lru_cache(maxsize=32)  # extraction reads a body's text twice (empty check, article)
+@lru_cache(maxsize=32)  # a body's text may be read twice (empty check, article)
 def html_to_text(html: str) -> str:
     """Plain text of (sanitised) HTML: one paragraph per line, via clean_multiline."""
     return _fixpoint(_html_to_text_once, html, limit=4)
