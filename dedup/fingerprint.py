@@ -61,12 +61,9 @@ def shingles(words: list[str], k: int = 3) -> set[str]:
 
 def shingle_keys(sh: set[str]) -> np.ndarray:
     """Sorted, distinct stable 64-bit keys (BLAKE2b) of a shingle set."""
-    keys = np.fromiter(
-        (int.from_bytes(blake2b(x.encode("utf-8"), digest_size=8).digest(), "little") for x in sh),
-        dtype=np.uint64,
-        count=len(sh),
-    )
-    return np.unique(keys)
+    # each key is the digest read as a little-endian integer: all digests read at once
+    digests = b"".join([blake2b(x.encode("utf-8"), digest_size=8).digest() for x in sh])
+    return np.unique(np.frombuffer(digests, dtype="<u8").astype(np.uint64, copy=False))
 
 
 def article_text(title: str, lead: str, body: str) -> str:

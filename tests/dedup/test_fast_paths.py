@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from hashlib import blake2b
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.decide import shared_keys
-from dedup.fingerprint import Fingerprint, estimates
+from dedup.fingerprint import Fingerprint, estimates, shingle_keys
 
 NUM_PERM = 16  # small signatures: equal values are common, as between near copies
 
@@ -54,3 +56,19 @@ def test_shared_keys_equals_intersect1d(a: set[int], b: set[int], sort_a: bool) 
     ka = np.array(sorted(a) if sort_a else list(a), dtype=np.uint64)
     kb = np.array(sorted(b), dtype=np.uint64)
     assert shared_keys(ka, kb) == len(np.intersect1d(ka, kb, assume_unique=True)) == len(a & b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.text(max_size=12), max_size=40))
+def test_shingle_keys_are_the_digests_as_integers(sh: set[str]) -> None:
+    """One buffer of digests read as little-endian uint64 = each digest's integer."""
+    plain = np.unique(
+        np.fromiter(
+            (int.from_bytes(blake2b(x.encode(), digest_size=8).digest(), "little") for x in sh),
+            dtype=np.uint64,
+            count=len(sh),
+        )
+    )
+    keys = shingle_keys(sh)
+    assert keys.dtype == plain.dtype
+    assert keys.tolist() == plain.tolist()
