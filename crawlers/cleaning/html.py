@@ -301,6 +301,7 @@ def _restructure(root: lxml.html.HtmlElement) -> None:
     _wrap_runs(root)
 
 
+@lru_cache(maxsize=4096)  # the second pass of sanitize_html meets the same texts again
 def _norm(s: str | None) -> str | None:
     if not s:
         return s
