@@ -71,12 +71,14 @@ def token_f1(ours: str, theirs: str) -> float:
 
 
 def clear_caches() -> int:
-    """Empty the ``lru_cache``/``cache`` of every loaded function of our packages; return how many."""
+    """Empty the caches (``functools`` ones and the like) of our loaded packages; return how many."""
     n = 0
     for name, module in list(sys.modules.items()):
         if module is None or name.split(".")[0] not in CACHED_PACKAGES:
             continue
         for obj in list(vars(module).values()):
+            if isinstance(obj, type):  # a cache's class, not a cache
+                continue
             if callable(getattr(obj, "cache_clear", None)) and hasattr(obj, "cache_info"):
                 obj.cache_clear()
                 n += 1

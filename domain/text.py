@@ -185,11 +185,49 @@ def _repair(s: str) -> str:
     return xml_safe(unicodedata.normalize("NFC", s))
 
 
-def _fixpoint(f: Callable[[str], str], s: str, limit: int = 6) -> str:
-    """Apply ``f`` until the result is stable (repairs can uncover new repairs)."""
+class _FixedPoints:
+    """Strings seen to be fixed points of one function (``f(s) == s``), at most ``maxsize``
+    (emptied when full). ``cache_clear``/``cache_info`` as on the ``functools`` caches."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._seen: dict[str, None] = {}
+
+    def __contains__(self, s: object) -> bool:
+        return s in self._seen
+
+    def add(self, s: str) -> None:
+        """Remember that ``s`` is a fixed point."""
+        if len(self._seen) >= self.maxsize:
+            self._seen.clear()
+        self._seen[s] = None
+
+    def cache_clear(self) -> None:
+        """Forget them all."""
+        self._seen.clear()
+
+    def cache_info(self) -> tuple[int, int]:
+        """(how many are remembered, maxsize)."""
+        return len(self._seen), self.maxsize
+
+
+def _fixpoint(
+    f: Callable[[str], str], s: str, limit: int = 6, known: _FixedPoints | None = None
+) -> str:
+    """Apply ``f`` until the result is stable (repairs can uncover new repairs).
+
+    ``known``: fixed points of ``f`` seen before. A string in it is returned as it is (the
+    loop would have confirmed ``f(s) == s`` and stopped), and each confirmed result is
+    added: cleaning its own output again (a cleaned title matched, the text of HTML that
+    is already text) then costs nothing.
+    """
+    if known is not None and s in known:
+        return s
     for _ in range(limit):
         t = f(s)
         if t == s:
+            if known is not None:
+                known.add(t)
             return t
         s = t
     return s
@@ -208,19 +246,23 @@ def _clean_multiline_once(s: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_CLEAN_TEXT_FIXED = _FixedPoints(4096)
+_CLEAN_MULTILINE_FIXED = _FixedPoints(1024)
+
+
 @lru_cache(maxsize=2048)
 def clean_text(s: str) -> str:
     """Display text: repair mojibake and entity damage, NFC, XML-safe, one line.
 
     Keeps the source's spelling and tone placement ("hoà" stays "hoà").
     """
-    return _fixpoint(_clean_text_once, s)
+    return _fixpoint(_clean_text_once, s, known=_CLEAN_TEXT_FIXED)
 
 
 @lru_cache(maxsize=512)
 def clean_multiline(s: str) -> str:
     """Like :func:`clean_text` but keeps paragraphs: one ``\\n`` between non-empty lines."""
-    return _fixpoint(_clean_multiline_once, s)
+    return _fixpoint(_clean_multiline_once, s, known=_CLEAN_MULTILINE_FIXED)
 
 
 # ------------------------------------------------------- Vietnamese syllables
