@@ -186,8 +186,8 @@ def _repair(s: str) -> str:
 
 
 class _FixedPoints:
-    """Strings seen to be fixed points of one function (``f(s) == s``), at most ``maxsize``
-    (emptied when full). ``cache_clear``/``cache_info`` as on the ``functools`` caches."""
+    """Strings seen to be fixed points of one function, at most ``maxsize`` (emptied when
+    full); ``cache_clear``/``cache_info`` as on ``functools`` caches."""
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
@@ -216,10 +216,8 @@ def _fixpoint(
 ) -> str:
     """Apply ``f`` until the result is stable (repairs can uncover new repairs).
 
-    ``known``: fixed points of ``f`` seen before. A string in it is returned as it is (the
-    loop would have confirmed ``f(s) == s`` and stopped), and each confirmed result is
-    added: cleaning its own output again (a cleaned title matched, the text of HTML that
-    is already text) then costs nothing.
+    ``known``: fixed points of ``f`` seen so far (each confirmed result is added); one is
+    returned as it is, as the loop would after confirming ``f(s) == s``.
     """
     if known is not None and s in known:
         return s

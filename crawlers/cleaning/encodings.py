@@ -194,21 +194,12 @@ _LEGACY: dict[str, Callable[[str], str]] = {"tcvn3": tcvn3_to_unicode, "vni": vn
 MIN_LEGACY_WORDS = 3
 
 
-# A candidate (below) in one match: a whole token (no token character either side) of
-# ASCII letters and Latin-1 high characters, at least one of them high.
+# Words that could be legacy-encoded, in one match: the tokens (:data:`_TOKEN`) past ASCII
+# with nothing past U+00FF; a token's only characters up to U+00FF are A-Z, a-z and ¡-ÿ.
 _TOKEN_CHAR = r"(?:[^\W\d_]|[\u00a1-\u00ff])"
 _CANDIDATE = re.compile(
     rf"(?<!{_TOKEN_CHAR})[A-Za-z\u00a1-\u00ff]*[\u00a1-\u00ff][A-Za-z\u00a1-\u00ff]*(?!{_TOKEN_CHAR})"
 )
-
-
-def _candidates(text: str) -> list[str]:
-    """Words that could be legacy-encoded: some Latin-1 high characters, nothing beyond.
-
-    The tokens of :data:`_TOKEN` that are not ASCII and hold nothing past U+00FF (the only
-    token characters up to U+00FF are ASCII letters and ¡-ÿ), found by one regex.
-    """
-    return _CANDIDATE.findall(text)
 
 
 def detect_legacy(text: str) -> str | None:
@@ -218,12 +209,10 @@ def detect_legacy(text: str) -> str | None:
     of them convert to valid Vietnamese syllables, and more than twice as many
     convert validly as are already valid as they stand.
 
-    The counts are summed line by line (words never span a line break), and the scan
-    stops once no converter can get more than twice as many valid as ``as_is``: each
-    word still to come adds at most 1 to ``valid - 2 * as_is``, and there are at most as
-    many of them as high characters not yet accounted for (each holds at least one).
-    On a Unicode page, where most candidates are valid as they stand, that is about
-    halfway through.
+    Counted line by line (words never span one), stopping once no converter can reach
+    ``valid > 2 * as_is``: a word to come adds at most 1 to ``valid - 2 * as_is``, and at
+    most ``high - n`` are to come (each holds a high character). On a Unicode page, most
+    candidates valid as they stand, that is about halfway.
     """
     high = len(_HIGH_LATIN1.findall(text))  # at least one per candidate
     if high < MIN_LEGACY_WORDS:

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawlers.cleaning.encodings import (
+    _CANDIDATE,
     _LEGACY,
     _TOKEN,
     MIN_LEGACY_WORDS,
-    _candidates,
     detect_legacy,
     encode_tcvn3,
     encode_vni,
@@ -66,7 +66,7 @@ def _detect_whole(text: str) -> str | None:
 @settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(texts)
 def test_candidates_are_the_tokens(text: str) -> None:
-    assert _candidates(text) == _candidates_by_tokens(text)
+    assert _CANDIDATE.findall(text) == _candidates_by_tokens(text)
 
 
 @settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -94,9 +94,9 @@ def test_mixed_pages_near_the_threshold() -> None:
 
 
 def test_candidate_regex_keeps_token_boundaries() -> None:
-    assert _candidates("Đà cà²phê x_é 3é") == [
+    assert _CANDIDATE.findall("Đà cà²phê x_é 3é") == [
         "cà²phê",
         "é",
         "é",
     ]  # ² is a token character, Đ is past U+00FF
-    assert re.fullmatch(r"[\x00-\xff]*", "".join(_candidates("ủy ban Hòa Bình")))
+    assert re.fullmatch(r"[\x00-\xff]*", "".join(_CANDIDATE.findall("ủy ban Hòa Bình")))
