@@ -83,13 +83,21 @@ def select(sel: Selector | SelectorList, spec: str | None) -> SelectorList:
     return sel.css(spec.strip())
 
 
+_TEXT_QUERY = ".//text()[not(ancestor::script or ancestor::style)]"
+#: :data:`_TEXT_QUERY` compiled, giving plain strings: what ``Selector.xpath(...).getall()``
+#: gives on an element, without a Selector made per text node.
+_TEXT_NODES = etree.XPath(_TEXT_QUERY, smart_strings=False)
+
+
 def text_of(node: Selector) -> str:
     """The text of one element (or a text/attribute node), whitespace collapsed."""
     root = node.root
     if isinstance(root, str):
         raw = root
-    else:
-        raw = " ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall())
+    elif isinstance(root, etree._Element) and isinstance(root.tag, str):  # an element
+        raw = " ".join(_TEXT_NODES(root))
+    else:  # anything else: whatever parsel makes of it
+        raw = " ".join(node.xpath(_TEXT_QUERY).getall())
     return " ".join(raw.split())
 
 
