@@ -123,15 +123,9 @@ def default_workers() -> int:
 class ParsePool:
     """Runs :func:`extract_prepared` (and list pages) in worker processes, or inline."""
 
-    def __init__(
-        self, workers: int, shape: tuple[int, int] | None = None, backlog: int = 0
-    ) -> None:
+    def __init__(self, workers: int, shape: tuple[int, int] | None = None) -> None:
         self.workers = workers
         self.shape = shape  # (shingle k, num_perm) of dedup's fingerprints; None: no dedup
-        #: pages waiting per worker from which the crawl process extracts the next page
-        #: itself (0: never): when the workers fall behind, its spare time is not wasted
-        self.backlog = backlog
-        self.inline = 0  # pages the crawl process extracted itself for that reason
         self.inline_lists = 0  # list pages it read itself, no worker being free
         self._queued: set[Future[Any]] = set()  # tasks given to the workers, not yet done
         self._executor: ProcessPoolExecutor | None = None
@@ -151,8 +145,7 @@ class ParsePool:
         if crawler.settings.getbool("VNFEEDS_DEDUP", True):
             cfg = DedupConfig.from_env()
             shape = (cfg.shingle, cfg.num_perm)
-        backlog = max(0, crawler.settings.getint("VNFEEDS_PARSE_BACKLOG", 0))
-        pool = cls(max(0, workers), shape, backlog)
+        pool = cls(max(0, workers), shape)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         pool.start()
         return pool
@@ -210,21 +203,18 @@ class ParsePool:
         :func:`extract_prepared`), in a worker when there is one."""
         pool = self._pool()
         if pool is not None:
-            if self.backlog and self._waiting() >= self.backlog * self.workers:
-                self.inline += 1  # the workers are behind: this one is done here
-            else:
-                done = await self._run(
-                    pool,
-                    extract_prepared,
-                    body,
-                    url,
-                    platform=platform,
-                    overrides=overrides,
-                    encoding=encoding,
-                    shape=self.shape,
-                )
-                if done is not None:
-                    return done
+            done = await self._run(
+                pool,
+                extract_prepared,
+                body,
+                url,
+                platform=platform,
+                overrides=overrides,
+                encoding=encoding,
+                shape=self.shape,
+            )
+            if done is not None:
+                return done
         return extract_prepared(
             body, url, platform=platform, overrides=overrides, encoding=encoding, shape=self.shape
         )

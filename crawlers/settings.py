@@ -25,9 +25,6 @@ VNFEEDS_FULL = False
 VNFEEDS_BACKFILL_PAGES = 20
 # Article extraction worker processes (0: in the crawl process; unset: by CPU count).
 VNFEEDS_PARSE_WORKERS = os.environ.get("VNFEEDS_PARSE_WORKERS", "")
-# Pages waiting per parse worker from which the crawl process extracts the next page
-# itself, so its spare time is used when the workers fall behind (0: never).
-VNFEEDS_PARSE_BACKLOG = 0
 # List pages to walk on later runs before stopping even if the page still has new items.
 VNFEEDS_MAX_PAGES = 50
 

@@ -1,4 +1,4 @@
-"""When the parse workers fall behind, the crawl process extracts pages itself, the same way."""
+"""Where the parse pool reads a page (a worker, or the crawl process), the output is the same."""
 
 from __future__ import annotations
 
@@ -29,18 +29,6 @@ def _pages() -> list[tuple[bytes, str]]:
     ]
 
 
-async def _extract_all(pool: ParsePool, pages: list[tuple[bytes, str]]) -> list[Parsed]:
-    try:
-        return await asyncio.gather(
-            *(
-                pool.extract(body, url, platform="nukeviet", overrides={}, encoding=None)
-                for body, url in pages
-            )
-        )
-    finally:
-        pool.close()
-
-
 def _same(a: Parsed, b: Parsed) -> None:
     assert a.article == b.article
     assert a.prepared is not None and b.prepared is not None
@@ -48,24 +36,6 @@ def _same(a: Parsed, b: Parsed) -> None:
     assert a.prepared.fingerprint == b.prepared.fingerprint
     assert a.prepared.title_lead_form == b.prepared.title_lead_form
     assert a.packed == b.packed
-
-
-def test_a_backlog_is_extracted_in_the_crawl_process_with_the_same_output() -> None:
-    pages = _pages() * 4
-    pool = ParsePool(1, SHAPE, backlog=1)
-    out = asyncio.run(_extract_all(pool, pages))
-    assert 0 < pool.inline < len(pages)  # some pages went to the worker, some did not
-    for (body, url), parsed in zip(pages, out, strict=True):
-        expected = extract_prepared(
-            body, url, platform="nukeviet", overrides={}, encoding=None, shape=SHAPE
-        )
-        _same(parsed, expected)
-
-
-def test_without_a_backlog_every_page_goes_to_the_workers() -> None:
-    pool = ParsePool(1, SHAPE)
-    out = asyncio.run(_extract_all(pool, _pages() * 3))
-    assert pool.inline == 0 and all(p.prepared is not None for p in out)
 
 
 def test_list_pages_go_to_a_free_worker_or_are_read_in_the_crawl_process() -> None:
