@@ -93,10 +93,16 @@ def _plain(fragment: str) -> str:
     return "\n".join(" ".join(el.xpath("string()").split()) for el in root.iter("p", "div", "li"))
 
 
+def _meta_author(html: str, url: str) -> str:
+    """trafilatura's author of the page ("" when it keeps no document). Asked only when
+    no byline element names one: a whole extraction run for one field."""
+    meta = trafilatura.bare_extraction(html, url=url, with_metadata=True, only_with_metadata=False)
+    return getattr(meta, "author", "") or ""
+
+
 def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:
     """Title, date, body, images and attachments of any article page."""
     html = sel.get()
-    meta = trafilatura.bare_extraction(html, url=url, with_metadata=True, only_with_metadata=False)
     caption_els = {c.root for c in common.select(sel, "figcaption, .img-title, .caption")}
     captions = {
         urljoin(url, common.img_src(img)): common.caption_for(img, caption_els)
@@ -123,7 +129,7 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
         body_html=body,
         images=images,
         attachments=attachments,
-        author=common.unlabel(common.first_text(sel, _AUTHOR) or getattr(meta, "author", "") or ""),
+        author=common.unlabel(common.first_text(sel, _AUTHOR) or _meta_author(html, url)),
         source=common.unlabel(common.first_text(sel, _SOURCE)),
         canonical_url=sel.css('link[rel="canonical"]::attr(href)').get("").strip(),
     )
