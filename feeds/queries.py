@@ -30,9 +30,7 @@ CHUNK = 500
 def _scope(spec: FeedSpec, registry: Registry, art: Any = Article) -> ColumnElement[bool]:
     """The feed's articles, as a condition on ``art`` (``Article`` or an alias of it)."""
     topics = aliased(ArticleTopic)
-    topic_match = exists().where(
-        and_(topics.article_id == art.id, topics.topic_slug == spec.topic)
-    )
+    topic_match = exists().where(and_(topics.article_id == art.id, topics.topic_slug == spec.topic))
     if spec.kind == "unit":
         return art.unit_id == spec.unit
     if spec.kind == "unit_topic":

@@ -32,7 +32,6 @@ SLOW_SECONDS = 2.0
 _EPOCH = datetime(2022, 1, 1, tzinfo=VN_TZ)
 
 
-
 class QuietHTTPServer(ThreadingHTTPServer):
     """A threading HTTP server that does not look up its host's name on bind.
 
@@ -45,6 +44,7 @@ class QuietHTTPServer(ThreadingHTTPServer):
         socketserver.TCPServer.server_bind(self)
         host, port = self.server_address[:2]
         self.server_name, self.server_port = str(host), int(port)
+
 
 class RequestRecord(NamedTuple):
     """One request the server answered (status 0: connection closed without answer)."""

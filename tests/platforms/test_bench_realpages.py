@@ -95,7 +95,6 @@ category = "Tin tức sự kiện"
     assert realpages.main(args) == 2
 
 
-
 def _copied_site(tmp_path: Path, host: str, pages: dict[str, str]) -> Path:
     """A captured site folder under ``tmp_path``: path in the site -> LacViet fixture name."""
     site = tmp_path / host
@@ -103,6 +102,7 @@ def _copied_site(tmp_path: Path, host: str, pages: dict[str, str]) -> Path:
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(LACVIET / name, site / rel)
     return site
+
 
 def test_the_page_date_read_by_hand_stands_against_the_list(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
