@@ -256,6 +256,7 @@ class ParsePool:
         try:
             future = pool.submit(fn, *args, **kwargs)
             self._queued.add(future)
+            future.add_done_callback(self._queued.discard)  # in the pool's thread, at once
             return await asyncio.wrap_future(future)
         except BrokenProcessPool as e:
             log.warning("parse workers died (%s); extracting in the crawl process", e)
@@ -264,9 +265,8 @@ class ParsePool:
             return None
 
     def _waiting(self) -> int:
-        """Tasks the workers have not finished. Read from the futures, which the pool's
-        own thread completes: the reactor may not have run their callbacks yet."""
-        self._queued = {f for f in self._queued if not f.done()}
+        """Tasks the workers have not finished. Each leaves the set when its future is
+        done, in the pool's own thread: the busy reactor may not have run its callbacks yet."""
         return len(self._queued)
 
     def _shutdown(self) -> None:

@@ -108,3 +108,18 @@ def test_a_dead_worker_leaves_the_pages_to_the_crawl_process() -> None:
     assert page == extract_list(
         listing, meta["url"], platform="nukeviet", overrides={}, encoding=None
     )
+
+
+def test_the_pool_keeps_no_finished_task() -> None:
+    # a finished task holds its result (article, text work, packed page): kept, a long
+    # crawl's articles would stay in memory until the end
+    async def run() -> int:
+        pool = ParsePool(1, SHAPE)
+        try:
+            for body, url in _pages() * 3:
+                await pool.extract(body, url, platform="nukeviet", overrides={}, encoding=None)
+            return len(pool._queued)
+        finally:
+            pool.close()
+
+    assert asyncio.run(run()) == 0
