@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from tests.conftest import NewDbUrl
 from tests.crawl.conftest import Crawled, run_vnfeeds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,10 +88,14 @@ def _kill_and_wait(proc: subprocess.Popen[str], pids: list[int]) -> None:
     assert not left, f"still running after their crawl was killed: {left}"
 
 
-def test_the_crawl_forks_its_workers_with_its_progress_display_on(crawled: Crawled) -> None:
+def test_the_crawl_forks_its_workers_with_its_progress_display_on(
+    crawled: Crawled, new_db_url: NewDbUrl
+) -> None:
     # the scheduler's command line (--no-lock, the display on): nothing else runs a thread
-    # when the crawl is made, so the workers are forked rather than started from a fork server
-    res = run_vnfeeds(crawled.db, crawled.units, "-v", "crawl", "--no-lock", "--full", "hanoi-sct")
+    # when the crawl is made, so the workers are forked rather than started from a fork server.
+    # A store of its own: the session's crawled store is what other tests read.
+    db = new_db_url("fork")
+    res = run_vnfeeds(db, crawled.units, "-v", "crawl", "--no-lock", "--full", "hanoi-sct")
     assert res.returncode == 0, res.stderr[-2000:]
     assert re.search(r"parse workers: \d+, forked from the crawl process", res.stderr), res.stderr[
         -2000:
