@@ -40,8 +40,10 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # synchronous, so more slots buy nothing, and Scrapy starts an asyncio task per slot for
 # every response (100 by default); with 4, the crawl process used 14 % less CPU (docs/benchmarks.md).
 CONCURRENT_ITEMS = 4
-# Scrapy reads a generator callback's source (inspect + ast.parse) on every response to
-# warn about a ``return value``; a test checks our callbacks once instead.
+# Scrapy reads a plain generator callback's source (inspect + ast.parse) on every response
+# to warn about a ``return value``. Our callbacks are async generators (never checked, they
+# cannot return a value); off so that a plain one added later costs nothing per response,
+# and a test checks the callbacks once instead.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5  # each delay drawn from ±50 % of it
