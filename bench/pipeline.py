@@ -119,7 +119,8 @@ def _watch_tree(pid: int, peak: list[int], cpu: dict[int, float], done: threadin
     while not done.wait(0.1):
         rss, now = _tree(pid)
         peak[0] = max(peak[0], rss)
-        cpu.update(now)  # the last reading of each process (one that ends keeps its last)
+        for pid, seconds in now.items():  # the root reads 0 s once reaped (see _run)
+            cpu[pid] = max(cpu.get(pid, 0.0), seconds)
 
 
 def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -31,3 +32,22 @@ def test_tree_counts_a_busy_child_and_its_memory() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_a_watched_process_keeps_its_cpu_once_reaped() -> None:
+    """The watcher may read once more after the process was reaped (the bench reaps it while
+    the watcher runs): that reading of 0 s must not replace the earlier ones."""
+    spin = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass"
+    child = subprocess.Popen([sys.executable, "-c", spin])
+    peak, cpu, done = [0], dict[int, float](), threading.Event()
+    watcher = threading.Thread(target=pipeline._watch_tree, args=(child.pid, peak, cpu, done))
+    watcher.start()
+    try:
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # ended, not yet reaped
+        time.sleep(0.3)  # read as a zombie: its CPU is still there
+    finally:
+        child.wait()  # reaped: gone from /proc
+        time.sleep(0.3)  # read again, gone
+        done.set()
+        watcher.join()
+    assert cpu.get(child.pid, 0.0) >= 0.25, "the reaped process' CPU was lost"
