@@ -208,8 +208,8 @@ def run_size(n: int, args: argparse.Namespace, cfg: DedupConfig) -> dict[str, An
     low = min(0.3, args.threshold)
     truth = exact_neighbours(shs, queries, low)
     t_truth = time.perf_counter() - t2
-    found = {q: set(idx.query(sigs[q])) for q in truth}
-    pairs = [(j, d in found[q]) for q, v in truth.items() for d, j in v.items()]
+    hits = {q: set(idx.query(sigs[q])) for q in truth}
+    pairs = [(j, d in hits[q]) for q, v in truth.items() for d, j in v.items()]
     want = sum(j >= args.threshold for j, _ in pairs)
     got = sum(j >= args.threshold and hit for j, hit in pairs)
     buckets = {}

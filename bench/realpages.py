@@ -123,9 +123,9 @@ def _score_article(
     count("body start", body.startswith(_squash(gold["body_text_starts"])))
     count("body end", body.endswith(_squash(gold["body_text_ends"])))
     count("images", [i.url for i in a.images] == [i["url"] for i in gold["images"]])
-    got = {i.url: i.caption for i in a.images}
+    captions = {i.url: i.caption for i in a.images}
     for image in gold["images"]:
-        count("captions", got.get(image["url"]) == image["caption"])
+        count("captions", captions.get(image["url"]) == image["caption"])
 
 
 def shipped(page: bytes, url: str) -> Article:
