@@ -83,7 +83,7 @@ def best_candidate(
 # -- title -------------------------------------------------------------------------
 
 
-def _title_elements(sample: Sample) -> list[etree._Element]:
+def title_elements(sample: Sample) -> list[etree._Element]:
     """The smallest elements whose text is the list entry's title."""
     body = root_of(sample.sel).find("body")
     if body is None or not sample.list_title:
@@ -115,7 +115,7 @@ def unique_elements(els: list[etree._Element]) -> list[etree._Element]:
 
 def learn_title(samples: list[Sample]) -> str | None:
     """The selector whose first text agrees with the list title on most samples."""
-    cands = unique(c for s in samples for el in _title_elements(s) for c in selectors_for(el))
+    cands = unique(c for s in samples for el in title_elements(s) for c in selectors_for(el))
 
     def score(c: str) -> float:
         return sum(titles_agree(first_text(s.sel, c), s.list_title) for s in samples)
@@ -401,7 +401,7 @@ def learn_remove(samples: list[Sample], body: str, extra: list[str]) -> str | No
             continue
         found = [m[0].root for spec in extra if (m := select(s.sel, spec))]
         # every copy of the title inside the body (a heading repeated above the text)
-        found += _title_elements(s)
+        found += title_elements(s)
         for el in found:
             if is_element(el) and el is not root and contains(root, el):
                 targets[el] = root
