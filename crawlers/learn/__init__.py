@@ -16,6 +16,7 @@ from crawlers.cleaning.dates import parse_list_date
 from crawlers.cleaning.encodings import decode_page
 from crawlers.extract import extract_list, extract_page
 from crawlers.learn import article as art
+from crawlers.learn.body import has_own_text, learn_body, learn_remove, measure
 from crawlers.learn.category import learn_category
 from crawlers.learn.listpage import learn_list_date, learn_list_links, list_category, site_name
 from crawlers.listcheck import ListVerdict, check_against_list
@@ -83,20 +84,20 @@ def learn_pages(
     if len(found) < 2:
         learned.notes.append(f"only {len(found)} article(s) fetched: need at least 2")
         return learned
-    art.measure(found)
+    measure(found)
     # samples with no text of their own (notices: a title and a file) say nothing about
     # the body: look further down the list, a few pages at most
     for _ in range(MORE_SAMPLES):
-        if sum(art.has_own_text(s) for s in found) >= 2:
+        if sum(has_own_text(s) for s in found) >= 2:
             break
         more = next(pending, None)
         if more is None:
             break
         found.append(more)
-        art.measure(found)
+        measure(found)
     title = art.learn_title(found)
     date = art.learn_date(found, title)
-    body = art.learn_body(found)
+    body = learn_body(found)
     for key, value in (("title", title), ("date", date), ("body", body)):
         if value:
             learned.selectors[key] = value
@@ -113,7 +114,7 @@ def learn_pages(
         learned.selectors["category"] = category
     if body:
         inside = [s for s in (title, date) if s and _inside(found, s, body)]
-        remove = art.learn_remove(found, body, inside)
+        remove = learn_remove(found, body, inside)
         if remove:
             learned.selectors["remove"] = remove
     entries = {e.url: e for e in listing.entries}
