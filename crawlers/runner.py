@@ -17,7 +17,8 @@ from sqlalchemy import select
 from crawlers.middlewares import forget_validators
 from crawlers.netguard import private_hosts
 from crawlers.spiders.units import UnitsSpider
-from domain.registry import Registry, Unit
+from domain.records import Unit
+from domain.registry import Registry
 from storage import models as m
 from storage.db import Store
 from storage.models import utcnow

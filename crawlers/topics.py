@@ -6,7 +6,8 @@ import re
 from functools import lru_cache
 
 from domain.article import Article
-from domain.registry import Registry, Unit
+from domain.records import Unit
+from domain.registry import Registry
 from domain.text import match_form
 
 

@@ -37,7 +37,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
-from domain.registry import Registry, Unit, load_registry, shipped_data_dir, shipped_units_dir
+from domain.records import Unit
+from domain.registry import Registry, load_registry, shipped_data_dir, shipped_units_dir
 from domain.timezone import VN_TZ
 from ops.deadruns import sweep_dead_runs
 from ops.jobs import CrawlJob, install

@@ -30,7 +30,7 @@ from starlette.responses import (
 )
 from starlette.routing import BaseRoute, Route
 
-from domain.registry import ID_PATTERN
+from domain.records import ID_PATTERN
 from feeds.i18n import gettext
 from ops.health import STATES
 from ops.metrics import build_registry

@@ -24,7 +24,8 @@ from crawlers.listcheck import check_against_list
 from crawlers.parsing import ParsePool
 from crawlers.shared import crawl_store
 from crawlers.sniff import NotHtml, check_html
-from domain.registry import Registry, Unit
+from domain.records import Unit
+from domain.registry import Registry
 from domain.text import match_form
 from storage.articles import known_articles, save_validators
 from storage.db import Store, error_line

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from domain.registry import Province, Registry, load_registry
+from domain.records import Province
+from domain.registry import Registry, load_registry
 from feeds import queries
 from feeds.touched import (
     Change,
