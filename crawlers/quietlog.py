@@ -3,7 +3,9 @@
 ``ItemLogFormatter`` (``LOG_FORMATTER``) logs scraped and dropped items as their unit
 and URL, never the item (which carries the whole raw page). ``OneLineLogs`` (an
 extension) strips tracebacks from Scrapy's own network-error records (robots.txt
-unreachable, connection refused) while a crawl runs and names the unit they concern.
+unreachable, connection refused) while a crawl runs and names the unit they concern,
+and keeps Scrapy's loggers from making records no handler shows
+(:func:`quiet_scrapy_loggers`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 
@@ -86,6 +89,28 @@ class _OneLine(logging.Filter):
         return True
 
 
+def _shown() -> int:
+    """The lowest level this process shows: its root logger's, or where that is unset (a
+    Scrapy command: Scrapy's root handler filters instead), its root handlers' lowest."""
+    if logging.root.level != logging.NOTSET:
+        return logging.root.level
+    last = logging.lastResort.level if logging.lastResort else logging.WARNING
+    return min((h.level for h in logging.root.handlers), default=last)
+
+
+def quiet_scrapy_loggers(settings: BaseSettings) -> None:
+    """Scrapy's loggers at the lower of its ``LOG_LEVEL`` and the level this process shows.
+
+    Scrapy leaves its loggers at DEBUG and the filtering to a root handler: a record
+    nobody shows was made for every page and item (under ``vnfeeds crawl``, which owns
+    the root logger, and on Scrapyd nodes alike). What is shown does not change.
+    """
+    raw = settings.get("LOG_LEVEL", "DEBUG")
+    level = raw if isinstance(raw, int) else logging.getLevelName(str(raw).upper())
+    if isinstance(level, int):  # an unknown name comes back as a string: left alone
+        logging.getLogger("scrapy").setLevel(min(level, _shown()))
+
+
 class OneLineLogs:
     """Installs the one-line filter on the log handlers for the crawl's duration."""
 
@@ -94,7 +119,9 @@ class OneLineLogs:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OneLineLogs:
-        """Connected to spider_opened/closed."""
+        """Connected to spider_opened/closed; Scrapy's loggers quieted
+        (:func:`quiet_scrapy_loggers`)."""
+        quiet_scrapy_loggers(crawler.settings)
         ext = cls()
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +112,6 @@ def run_crawl(
         units, db_url=store.url, sites=sites, full=full, extra=extra, private_ok=private_ok
     )
     process = CrawlerProcess(settings)
-    _scrapy_log_level(settings)
     crawler = process.create_crawler(UnitsSpider)
     if on_event is not None:
         hosts = {urlsplit(s.url).netloc: u.id for u in units for s in u.start}
@@ -165,16 +163,3 @@ def summaries(store: Store, unit_ids: Sequence[str], *, after: int = 0) -> list[
                 )
             )
     return out
-
-
-def _scrapy_log_level(settings: Settings) -> None:
-    """Scrapy's loggers at the lower of its ``LOG_LEVEL`` and this process' own level.
-
-    Scrapy sets them to DEBUG and leaves the filtering to its root handler, which this
-    process does not install (vnfeeds owns the root logger): a record nobody would show
-    was made for every page and item. What is shown does not change.
-    """
-    raw = settings.get("LOG_LEVEL", "DEBUG")
-    level = raw if isinstance(raw, int) else logging.getLevelName(str(raw).upper())
-    if isinstance(level, int):  # an unknown name comes back as a string: left alone
-        logging.getLogger("scrapy").setLevel(min(level, logging.root.level))

@@ -7,14 +7,19 @@ from collections.abc import Iterator
 
 import pytest
 from scrapy.settings import Settings
+from scrapy.utils.log import install_scrapy_root_handler
+from scrapy.utils.test import get_crawler
 
-from crawlers.runner import _scrapy_log_level
+import crawlers.settings as crawl_settings
+from crawlers.quietlog import OneLineLogs, quiet_scrapy_loggers
 
 
 @pytest.fixture
 def levels() -> Iterator[None]:
     root, scrapy = logging.root.level, logging.getLogger("scrapy").level
+    handlers = list(logging.root.handlers)
     yield
+    logging.root.handlers[:] = handlers
     logging.root.setLevel(root)
     logging.getLogger("scrapy").setLevel(scrapy)
 
@@ -34,7 +39,7 @@ def test_the_level_of_scrapys_loggers(
 ) -> None:
     logging.root.setLevel(root)
     logging.getLogger("scrapy").setLevel(logging.DEBUG)  # what Scrapy's logging set-up does
-    _scrapy_log_level(Settings({"LOG_LEVEL": log_level}))
+    quiet_scrapy_loggers(Settings({"LOG_LEVEL": log_level}))
     scraper = logging.getLogger("scrapy.core.scraper")
     assert scraper.isEnabledFor(logging.DEBUG) is debug
     assert scraper.isEnabledFor(logging.INFO) is info
@@ -43,5 +48,31 @@ def test_the_level_of_scrapys_loggers(
 
 def test_an_unknown_level_name_leaves_the_loggers_alone(levels: None) -> None:
     logging.getLogger("scrapy").setLevel(logging.DEBUG)
-    _scrapy_log_level(Settings({"LOG_LEVEL": "LOUD"}))
+    quiet_scrapy_loggers(Settings({"LOG_LEVEL": "LOUD"}))
     assert logging.getLogger("scrapy").level == logging.DEBUG
+
+
+@pytest.mark.parametrize(
+    ("log_level", "debug", "info"), [("INFO", False, True), ("DEBUG", True, True)]
+)
+def test_under_a_scrapy_command_its_handler_decides(
+    levels: None, log_level: str, debug: bool, info: bool
+) -> None:
+    """Scrapyd runs ``scrapy crawl``: the root logger is left unset and Scrapy's root
+    handler filters at LOG_LEVEL, so that is the level Scrapy's loggers get."""
+    logging.root.handlers[:] = []
+    install_scrapy_root_handler(Settings({"LOG_LEVEL": log_level}))
+    logging.getLogger("scrapy").setLevel(logging.DEBUG)
+    quiet_scrapy_loggers(Settings({"LOG_LEVEL": log_level}))
+    scraper = logging.getLogger("scrapy.core.scraper")
+    assert scraper.isEnabledFor(logging.DEBUG) is debug
+    assert scraper.isEnabledFor(logging.INFO) is info
+
+
+def test_the_crawl_quiets_them_when_its_extensions_are_made(levels: None) -> None:
+    crawler = get_crawler(settings_dict={"LOG_LEVEL": "INFO"})
+    logging.root.setLevel(logging.WARNING)
+    logging.getLogger("scrapy").setLevel(logging.DEBUG)
+    OneLineLogs.from_crawler(crawler)
+    assert logging.getLogger("scrapy").level == logging.INFO
+    assert crawl_settings.EXTENSIONS["crawlers.quietlog.OneLineLogs"]  # switched on for crawls
