@@ -119,8 +119,8 @@ def _watch_tree(pid: int, peak: list[int], cpu: dict[int, float], done: threadin
     while not done.wait(0.1):
         rss, now = _tree(pid)
         peak[0] = max(peak[0], rss)
-        for pid, seconds in now.items():  # the root reads 0 s once reaped (see _run)
-            cpu[pid] = max(cpu.get(pid, 0.0), seconds)
+        for each, seconds in now.items():  # the root reads 0 s once reaped (see _run)
+            cpu[each] = max(cpu.get(each, 0.0), seconds)
 
 
 def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:

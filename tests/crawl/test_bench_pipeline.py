@@ -51,3 +51,28 @@ def test_a_watched_process_keeps_its_cpu_once_reaped() -> None:
         done.set()
         watcher.join()
     assert cpu.get(child.pid, 0.0) >= 0.25, "the reaped process' CPU was lost"
+
+
+def test_the_watcher_follows_the_whole_tree_to_the_end() -> None:
+    """Readings go on for the process and its child while they run (the root's reading
+    grows after the child has ended)."""
+    spin = "import time\nt = time.process_time()\nwhile time.process_time() - t < {}: pass"
+    parent = (
+        "import subprocess, sys\n"
+        f"child = subprocess.Popen([sys.executable, '-c', {spin.format(0.3)!r}])\n"
+        "child.wait()\n" + spin.format(0.6)
+    )
+    proc = subprocess.Popen([sys.executable, "-c", parent])
+    peak, cpu, done = [0], dict[int, float](), threading.Event()
+    watcher = threading.Thread(target=pipeline._watch_tree, args=(proc.pid, peak, cpu, done))
+    watcher.start()
+    try:
+        os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+        time.sleep(0.3)
+    finally:
+        done.set()
+        watcher.join()
+        proc.wait()
+    others = [v for p, v in cpu.items() if p != proc.pid]
+    assert cpu.get(proc.pid, 0.0) >= 0.55, "the root's CPU after its child ended was not read"
+    assert others and max(others) >= 0.25, "the child's CPU was not read"
