@@ -93,12 +93,16 @@ def run_crawl(
     full: bool = False,
     on_event: ProgressHook | None = None,
     extra: dict[str, Any] | None = None,
+    on_made: Callable[[], None] | None = None,
 ) -> list[RunSummary]:
     """Crawl the units once, blocking; returns one summary per unit.
 
     ``on_event(unit_id, kind)`` is called for each page fetched (``"page"``) and
     article stored (``"item"``), for progress displays. The caller holds the units'
     locks, so a run of theirs still marked running is a dead process's: closed as killed.
+    ``on_made()`` is called once the crawl is made, its parse workers started, before it
+    runs: a thread the caller needs (a lease heartbeat) started then does not keep the
+    workers from being forked (:mod:`crawlers.parsing`).
     """
     units = [registry.unit(u) for u in unit_ids]
     sync_registry_in(store, registry)
@@ -127,6 +131,8 @@ def run_crawl(
         crawler.signals.connect(_item, signal=signals.item_scraped, weak=False)
     started = _newest_run_id(store, unit_ids)
     process.crawl(crawler, unit_ids=list(unit_ids), store=store)
+    if on_made is not None:
+        on_made()
     process.start()
     return summaries(store, unit_ids, after=started)
 

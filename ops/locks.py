@@ -4,7 +4,9 @@ PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) on a stable
 64-bit hash of the unit id, held for the whole crawl on one dedicated connection per
 process (however many units it locks); the server drops it if the process dies.
 SQLite: a lease row in ``unit_leases`` with a short expiry (``ttl``, 60 s), renewed by a
-heartbeat thread every ``ttl/3`` while held. A lease whose holder process is gone (same
+heartbeat thread every ``ttl/3`` while held (from :meth:`Lock.start_renewing` when taken with
+``renew_now=False``: the crawl command starts them once its parse workers are forked, which
+it does only while it runs one thread). A lease whose holder process is gone (same
 host, pid no longer alive) is taken over at once; one held from another host expires
 ``ttl`` seconds after its last heartbeat.
 
@@ -24,9 +26,9 @@ import socket
 import threading
 import uuid
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
@@ -59,6 +61,18 @@ class Lock:
     unit_id: str
     holder: str
     kind: str  # "advisory" or "lease"
+    _renew: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+
+    def start_renewing(self) -> None:
+        """Start the lease's heartbeat if it is not running yet (an advisory lock needs none)."""
+        if self._renew is not None:
+            self._renew()
+
+
+def renew_all(locks: Iterable[Lock]) -> None:
+    """Start the heartbeat of every lease among ``locks`` that is not renewed yet."""
+    for lock in locks:
+        lock.start_renewing()
 
 
 def default_holder(prefix: str = "vnfeeds") -> str:
@@ -78,18 +92,25 @@ def _is_postgres(store: Store) -> bool:
 
 @contextmanager
 def unit_lock(
-    store: Store, unit_id: str, holder: str | None = None, ttl: float = DEFAULT_TTL
+    store: Store,
+    unit_id: str,
+    holder: str | None = None,
+    ttl: float = DEFAULT_TTL,
+    *,
+    renew_now: bool = True,
 ) -> Iterator[Lock]:
     """Hold the unit's lock for the ``with`` block; raise ``LockBusy`` if taken.
 
     ``ttl`` only matters on SQLite: how long a lease outlives a holder that died.
+    ``renew_now=False``: the lease is renewed only once :meth:`Lock.start_renewing` is
+    called, which must be well within ``ttl``.
     """
     who = holder or default_holder()
     if _is_postgres(store):
         with _advisory_lock(store, unit_id, who) as lock:
             yield lock
     else:
-        with _lease_lock(store, unit_id, who, ttl) as lock:
+        with _lease_lock(store, unit_id, who, ttl, renew_now) as lock:
             yield lock
 
 
@@ -246,7 +267,9 @@ def lease_holder(store: Store, unit_id: str) -> str | None:
 
 
 @contextmanager
-def _lease_lock(store: Store, unit_id: str, holder: str, ttl: float) -> Iterator[Lock]:
+def _lease_lock(
+    store: Store, unit_id: str, holder: str, ttl: float, renew_now: bool = True
+) -> Iterator[Lock]:
     if not _take_lease(store, unit_id, holder, ttl):
         raise LockBusy(unit_id, lease_holder(store, unit_id))
     log.debug("unit=%s event=lock_acquired kind=lease holder=%s ttl=%s", unit_id, holder, ttl)
@@ -262,12 +285,22 @@ def _lease_lock(store: Store, unit_id: str, holder: str, ttl: float) -> Iterator
                 log.warning("unit=%s event=lease_renew_failed error=%r", unit_id, e)
 
     beat = threading.Thread(target=heartbeat, name=f"lease-{unit_id}", daemon=True)
-    beat.start()
+    started = threading.Lock()
+
+    def renew() -> None:
+        with started:
+            if beat.ident is None and not stop.is_set():
+                beat.start()
+
+    if renew_now:
+        renew()
     try:
-        yield Lock(unit_id, holder, "lease")
+        yield Lock(unit_id, holder, "lease", renew)
     finally:
         stop.set()
-        beat.join(timeout=5)
+        with started:
+            if beat.ident is not None:
+                beat.join(timeout=5)
         with store.session() as s:
             s.execute(
                 delete(UnitLease).where(UnitLease.unit_id == unit_id, UnitLease.holder == holder)

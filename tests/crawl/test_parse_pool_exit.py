@@ -10,6 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy import select
+
+from storage.db import Store
+from storage.models import UnitLease
 from tests.conftest import NewDbUrl
 from tests.crawl.conftest import Crawled, run_vnfeeds
 
@@ -100,3 +104,22 @@ def test_the_crawl_forks_its_workers_with_its_progress_display_on(
     assert re.search(r"parse workers: \d+, forked from the crawl process", res.stderr), res.stderr[
         -2000:
     ]
+
+
+def test_the_crawl_command_with_its_locks_forks_its_workers(
+    crawled: Crawled, new_db_url: NewDbUrl
+) -> None:
+    # `vnfeeds crawl` as ops and the demo run it: it takes each unit's lease first and starts
+    # the heartbeats once the crawl is made, so the workers are still forked.
+    db = new_db_url("fork-locked")
+    res = run_vnfeeds(db, crawled.units, "-v", "crawl", "--full", "hanoi-sct")
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert re.search(r"parse workers: \d+, forked from the crawl process", res.stderr), res.stderr[
+        -2000:
+    ]
+    store = Store(db)
+    try:
+        with store.session() as s:
+            assert s.scalars(select(UnitLease)).all() == []  # released at the end
+    finally:
+        store.dispose()

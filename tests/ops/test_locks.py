@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from datetime import timedelta
 
 import pytest
 
-from ops.locks import LockBusy, is_locked, lock_key, unit_lock
+from ops.locks import LockBusy, is_locked, lock_key, renew_all, unit_lock
 from storage.db import Store
 from storage.models import UnitLease, utcnow
 
@@ -82,3 +83,29 @@ def test_many_units_locked_at_once_in_one_process(store: Store) -> None:
             pass
     finally:
         other.dispose()
+
+
+def test_a_lease_taken_without_renewal_is_renewed_once_asked(sqlite_only_store: Store) -> None:
+    """The crawl command takes its leases before it forks its parse workers and starts
+    their heartbeats after (a running thread would keep them from being forked)."""
+    with unit_lock(sqlite_only_store, "u1", holder="a", ttl=0.4, renew_now=False) as lock:
+        assert not any(t.name == "lease-u1" for t in threading.enumerate())
+        renew_all([lock])
+        renew_all([lock])  # a second call starts nothing more
+        assert sum(t.name == "lease-u1" for t in threading.enumerate()) == 1
+        time.sleep(1.0)  # longer than the ttl: only renewal keeps it
+        with (
+            pytest.raises(LockBusy),
+            unit_lock(sqlite_only_store, "u1", holder="b", ttl=0.4),
+        ):
+            pass
+    assert not any(t.name == "lease-u1" for t in threading.enumerate())
+
+
+def test_a_lease_never_renewed_expires_and_is_released_cleanly(sqlite_only_store: Store) -> None:
+    with unit_lock(sqlite_only_store, "u1", holder="a", ttl=0.4, renew_now=False):
+        time.sleep(0.8)  # not renewed: another holder may take it over
+        with unit_lock(sqlite_only_store, "u1", holder="b", ttl=0.4):
+            pass
+    with sqlite_only_store.session() as s:
+        assert s.get(UnitLease, "u1") is None

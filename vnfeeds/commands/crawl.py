@@ -12,7 +12,7 @@ from rich.table import Table
 
 from crawlers.runner import RunSummary, run_crawl
 from crawlers.spiders.units import LEFT_OUT
-from ops.locks import LockBusy, default_holder, unit_lock
+from ops.locks import Lock, LockBusy, default_holder, renew_all, unit_lock
 from vnfeeds.context import AppContext, pass_app
 
 #: States after which `vnfeeds crawl` exits non-zero (any unit asked for).
@@ -116,13 +116,17 @@ def cli(
     console = Console(stderr=True)
     with ExitStack() as stack:
         runnable = []
+        locks: list[Lock] = []
         if no_lock:
             runnable = ids
         else:
             holder = default_holder("crawl")
             for uid in ids:
                 try:
-                    stack.enter_context(unit_lock(store, uid, holder=holder))
+                    # renewed once the crawl has forked its workers (run_crawl's on_made)
+                    locks.append(
+                        stack.enter_context(unit_lock(store, uid, holder=holder, renew_now=False))
+                    )
                     runnable.append(uid)
                 except LockBusy as e:
                     console.print(f"[yellow]skipped {uid}: {e}[/]")
@@ -161,6 +165,7 @@ def cli(
                 full=full,
                 on_event=on_event,
                 extra=extra,
+                on_made=lambda: renew_all(locks),
             )
         from ops.judging import judge_latest_runs, verdicts_of_latest_runs
 
