@@ -58,7 +58,21 @@ def _html_to_text_once(html: str) -> str:
     return _TAG_LIKE.sub("< ", text)
 
 
+def _plain_fixed(text: str) -> bool:
+    """True when ``text``, an output of :func:`_html_to_text_once`, is its own text: with no
+    markup and no entity to read, parsed as HTML it is one text node, and it is already
+    ``clean_multiline``'s output (a property test holds this)."""
+    return "<" not in text and "&" not in text
+
+
 @lru_cache(maxsize=32)  # a body's text may be read twice (empty check, article)
 def html_to_text(html: str) -> str:
-    """Plain text of (sanitised) HTML: one paragraph per line, via clean_multiline."""
-    return _fixpoint(_html_to_text_once, html, limit=4)
+    """Plain text of (sanitised) HTML: one paragraph per line, via clean_multiline.
+
+    Read again until it no longer changes (``&amp;lt;`` is text only on the second
+    reading), unless the first reading left nothing to read again.
+    """
+    text = _html_to_text_once(html)
+    if text == html or _plain_fixed(text):
+        return text
+    return _fixpoint(_html_to_text_once, text, limit=3)
