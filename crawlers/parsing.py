@@ -127,6 +127,8 @@ class ParsePool:
         self.workers = workers
         self.shape = shape  # (shingle k, num_perm) of dedup's fingerprints; None: no dedup
         self.inline_lists = 0  # list pages it read itself, no worker being free
+        self.most_waiting = 0  # the most pages given to the workers and not yet done, at once
+        self.crawler: Crawler | None = None  # whose stats get the figures at close
         self._queued: set[Future[Any]] = set()  # tasks given to the workers, not yet done
         self._executor: ProcessPoolExecutor | None = None
         self._warmed = False
@@ -146,6 +148,7 @@ class ParsePool:
             cfg = DedupConfig.from_env()
             shape = (cfg.shingle, cfg.num_perm)
         pool = cls(max(0, workers), shape)
+        pool.crawler = crawler  # its stats exist only once the crawl starts
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         pool.start()
         return pool
@@ -256,6 +259,7 @@ class ParsePool:
         try:
             future = pool.submit(fn, *args, **kwargs)
             self._queued.add(future)
+            self.most_waiting = max(self.most_waiting, len(self._queued))
             future.add_done_callback(self._queued.discard)  # in the pool's thread, at once
             return await asyncio.wrap_future(future)
         except BrokenProcessPool as e:
@@ -275,5 +279,19 @@ class ParsePool:
             self._executor = None
 
     def close(self) -> None:
-        """Stop the workers."""
+        """Stop the workers; say how far behind the fetching they fell (the crawl's stats
+        ``vnfeeds/parse/*`` and an INFO line: many pages waiting means extraction, not the
+        network, set the crawl's pace: a machine short of CPU)."""
         self._shutdown()
+        stats = self.crawler.stats if self.crawler is not None else None
+        if stats is not None:
+            stats.set_value("vnfeeds/parse/workers", self.workers)
+            stats.set_value("vnfeeds/parse/most_waiting", self.most_waiting)
+            stats.set_value("vnfeeds/parse/inline_lists", self.inline_lists)
+        if self.workers:
+            log.info(
+                "parse workers: at most %d pages waited for them; %d list pages were read in"
+                " the crawl process, no worker being free",
+                self.most_waiting,
+                self.inline_lists,
+            )

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import signal
 import time
 from pathlib import Path
+
+import pytest
+from scrapy.utils.test import get_crawler
 
 from crawlers.extract import extract_list
 from crawlers.parsing import Parsed, ParsePool, extract_prepared
@@ -123,3 +127,36 @@ def test_the_pool_keeps_no_finished_task() -> None:
             pool.close()
 
     assert asyncio.run(run()) == 0
+
+
+def test_the_pool_reports_how_far_the_workers_fell_behind(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Pages waiting for the workers at once, and list pages read in the crawl process: in
+    the crawl's stats and one INFO line when it closes (extraction setting the pace)."""
+    crawler = get_crawler()
+    assert crawler.stats is not None
+    (art, url), (art2, url2) = _pages()
+    meta = json.loads((FIXTURES / "thong_bao.list.meta.json").read_text())
+    body = (FIXTURES / "thong_bao.list.html").read_bytes()
+
+    async def run() -> None:
+        pool = ParsePool(1, SHAPE)
+        pool.crawler = crawler
+        try:
+            await asyncio.gather(
+                pool.extract(art, url, platform="nukeviet", overrides={}, encoding=None),
+                pool.extract(art2, url2, platform="nukeviet", overrides={}, encoding=None),
+                pool.extract_list(
+                    body, meta["url"], platform="nukeviet", overrides={}, encoding=None
+                ),
+            )
+        finally:
+            with caplog.at_level(logging.INFO, logger="crawlers.parsing"):
+                pool.close()
+
+    asyncio.run(run())
+    assert crawler.stats.get_value("vnfeeds/parse/workers") == 1
+    assert crawler.stats.get_value("vnfeeds/parse/most_waiting") == 2
+    assert crawler.stats.get_value("vnfeeds/parse/inline_lists") == 1  # both pages were queued
+    assert "at most 2 pages waited for them; 1 list pages" in caplog.text

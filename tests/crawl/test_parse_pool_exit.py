@@ -117,6 +117,8 @@ def test_the_crawl_command_with_its_locks_forks_its_workers(
     assert re.search(r"parse workers: \d+, forked from the crawl process", res.stderr), res.stderr[
         -2000:
     ]
+    # and at the end, how far the workers fell behind the fetching
+    assert re.search(r"parse workers: at most \d+ pages waited for them", res.stderr)
     store = Store(db)
     try:
         with store.session() as s:
