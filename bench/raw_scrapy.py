@@ -7,6 +7,9 @@ concurrency, per-host slots, delay floor, robots.txt, AutoThrottle, timeouts, us
 minus vnfeeds' own components (pipelines, downloader middlewares, extensions but the
 throttle), plus the ``NAME=VALUE`` overrides given (as ``vnfeeds crawl --set`` takes them).
 The callback is a no-op: the cost measured is Scrapy fetching the pages and nothing else.
+Scrapy's loggers are quieted as the crawl's ``OneLineLogs`` extension quiets ours
+(:func:`crawlers.quietlog.quiet_scrapy_loggers`), so neither side makes log records that
+nothing shows.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 from scrapy.settings import Settings, default_settings
 
+from crawlers.quietlog import quiet_scrapy_loggers
 from crawlers.runner import crawl_settings
 from domain.registry import load_registry
 
@@ -64,6 +68,13 @@ def raw_settings(units_file: Path, overrides: dict[str, str] | None = None) -> S
     return settings
 
 
+def make_process(settings: Settings) -> CrawlerProcess:
+    """The crawl process, its Scrapy loggers quieted as ours are."""
+    process = CrawlerProcess(settings, install_root_handler=False)
+    quiet_scrapy_loggers(settings)
+    return process
+
+
 def main(argv: list[str]) -> int:
     """Crawl the URLs of ``argv[0]`` with the settings of the units file ``argv[1]``."""
     pairs = [a.partition("=") for a in argv[2:]]
@@ -73,7 +84,7 @@ def main(argv: list[str]) -> int:
         )
         return 2
     settings = raw_settings(Path(argv[1]), {k: v for k, _, v in pairs})
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = make_process(settings)
     process.crawl(NoopSpider, urls_file=argv[0])
     process.start()
     return 0

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +78,23 @@ def test_the_watcher_follows_the_whole_tree_to_the_end() -> None:
     others = [v for p, v in cpu.items() if p != proc.pid]
     assert cpu.get(proc.pid, 0.0) >= 0.55, "the root's CPU after its child ended was not read"
     assert others and max(others) >= 0.25, "the child's CPU was not read"
+
+
+def test_the_raw_side_makes_no_log_record_ours_would_not(tmp_path: Path) -> None:
+    """Both sides of the bench quiet Scrapy's loggers the same way: raw Scrapy making a
+    DEBUG record per page that nothing shows would be slowed by what ours is spared."""
+    from bench import raw_scrapy
+
+    scrapy_logger = logging.getLogger("scrapy")
+    before = scrapy_logger.level, logging.root.level
+    try:
+        logging.root.setLevel(logging.WARNING)
+        scrapy_logger.setLevel(logging.DEBUG)
+        units = tmp_path / "units.toml"
+        units.write_text("", encoding="utf-8")
+        raw_scrapy.make_process(raw_scrapy.raw_settings(units, {"LOG_LEVEL": "ERROR"}))
+        assert not logging.getLogger("scrapy.core.engine").isEnabledFor(logging.DEBUG)
+        assert not logging.getLogger("scrapy.core.engine").isEnabledFor(logging.INFO)
+    finally:
+        scrapy_logger.setLevel(before[0])
+        logging.root.setLevel(before[1])
