@@ -70,7 +70,8 @@ def raw_settings(units_file: Path, overrides: dict[str, str] | None = None) -> S
 
 def make_process(settings: Settings) -> CrawlerProcess:
     """The crawl process, its Scrapy loggers quieted as ours are."""
-    process = CrawlerProcess(settings, install_root_handler=False)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(settings)
     quiet_scrapy_loggers(settings)
     return process
 
