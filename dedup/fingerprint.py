@@ -108,11 +108,10 @@ class Fingerprint:
     @classmethod
     def from_bytes(cls, data: bytes) -> Fingerprint | None:
         """Parse :meth:`to_bytes` output; None when the bytes are not a fingerprint we read."""
-        if not data or len(data) < _HEADER.size:
+        head = _read_header(data)
+        if head is None:
             return None
-        magic, version, k, num_perm, n = _HEADER.unpack_from(data)
-        if magic != _MAGIC or version != _VERSION or len(data) != _HEADER.size + 4 * num_perm:
-            return None
+        k, _, n = head
         values = np.frombuffer(data, dtype="<u4", offset=_HEADER.size).astype(np.uint32)
         return cls(k=k, n_shingles=n, values=values)
 
@@ -120,18 +119,39 @@ class Fingerprint:
         """Estimated Jaccard similarity of the two shingle sets."""
         if self.num_perm != other.num_perm or self.k != other.k:
             raise ValueError("fingerprints of different shapes")
-        if self.n_shingles == 0 or other.n_shingles == 0:
-            return 0.0
-        return float(np.count_nonzero(self.values == other.values)) / self.num_perm
+        same = int(np.count_nonzero(self.values == other.values))
+        return _jaccard(same, self.num_perm, self.n_shingles, other.n_shingles)
 
     def containment(self, other: Fingerprint) -> float:
         """Estimated |A∩B| / min(|A|, |B|) from the Jaccard estimate and the set sizes."""
-        j = self.jaccard(other)
-        small = min(self.n_shingles, other.n_shingles)
-        if small == 0:
-            return 0.0
-        inter = j * (self.n_shingles + other.n_shingles) / (1.0 + j)
-        return min(1.0, inter / small)
+        return _containment(self.jaccard(other), self.n_shingles, other.n_shingles)
+
+
+def _read_header(data: bytes) -> tuple[int, int, int] | None:
+    """``(k, num_perm, n_shingles)`` of :meth:`Fingerprint.to_bytes` output of the right
+    length; None for anything else (empty, truncated, another magic or version)."""
+    if not data or len(data) < _HEADER.size:
+        return None
+    magic, version, k, num_perm, n = _HEADER.unpack_from(data)
+    if magic != _MAGIC or version != _VERSION or len(data) != _HEADER.size + 4 * num_perm:
+        return None
+    return k, num_perm, n
+
+
+def _jaccard(same: int, num_perm: int, n_a: int, n_b: int) -> float:
+    """The Jaccard estimate from ``same`` equal signature values (0 for an empty set)."""
+    if n_a == 0 or n_b == 0:
+        return 0.0
+    return float(same) / num_perm
+
+
+def _containment(j: float, n_a: int, n_b: int) -> float:
+    """The containment estimate from the Jaccard estimate ``j`` and the set sizes."""
+    small = min(n_a, n_b)
+    if small == 0:
+        return 0.0
+    inter = j * (n_a + n_b) / (1.0 + j)
+    return min(1.0, inter / small)
 
 
 def estimates(
@@ -141,36 +161,26 @@ def estimates(
     shape, equal to :meth:`Fingerprint.jaccard` and :meth:`Fingerprint.containment`;
     other rows (empty, unreadable, another shape) are left out.
 
-    The signatures are compared all at once (one array); the arithmetic per row is the
-    methods' own, so the floats are the same.
+    The signatures are compared all at once (one array); the formulas are the methods'.
     """
-    size = _HEADER.size + 4 * fp.num_perm
     ids: list[int] = []
     counts: list[int] = []
     bodies: list[bytes] = []
     for oid, raw in rows:
-        if not raw or len(raw) != size:
-            continue
-        magic, version, k, num_perm, n = _HEADER.unpack_from(raw)
-        if magic != _MAGIC or version != _VERSION or k != fp.k or num_perm != fp.num_perm:
+        head = _read_header(raw) if raw else None
+        if raw is None or head is None or head[:2] != (fp.k, fp.num_perm):
             continue
         ids.append(oid)
-        counts.append(n)
+        counts.append(head[2])
         bodies.append(raw[_HEADER.size :])
     if not ids:
         return []
     sigs = np.frombuffer(b"".join(bodies), dtype="<u4").reshape(len(ids), fp.num_perm)
     equal = np.count_nonzero(sigs == fp.values, axis=1).tolist()
     out: list[tuple[int, float, float, int]] = []
-    n_self = fp.n_shingles
     for oid, n, same in zip(ids, counts, equal, strict=True):
-        if n_self == 0 or n == 0:
-            out.append((oid, 0.0, 0.0, n))
-            continue
-        j = float(same) / fp.num_perm
-        small = min(n_self, n)
-        inter = j * (n_self + n) / (1.0 + j)
-        out.append((oid, j, min(1.0, inter / small), n))
+        j = _jaccard(same, fp.num_perm, fp.n_shingles, n)
+        out.append((oid, j, _containment(j, fp.n_shingles, n), n))
     return out
 
 
