@@ -281,14 +281,15 @@ class ParsePool:
     def close(self) -> None:
         """Stop the workers; say how far behind the fetching they fell (the crawl's stats
         ``vnfeeds/parse/*`` and an INFO line: many pages waiting means extraction, not the
-        network, set the crawl's pace: a machine short of CPU)."""
+        network, set the crawl's pace: a machine short of CPU). A crawl that gave its
+        workers nothing (no new page) has no line."""
         self._shutdown()
         stats = self.crawler.stats if self.crawler is not None else None
         if stats is not None:
             stats.set_value("vnfeeds/parse/workers", self.workers)
             stats.set_value("vnfeeds/parse/most_waiting", self.most_waiting)
             stats.set_value("vnfeeds/parse/inline_lists", self.inline_lists)
-        if self.workers:
+        if self.workers and (self.most_waiting or self.inline_lists):
             log.info(
                 "parse workers: at most %d pages waited for them; %d list pages were read in"
                 " the crawl process, no worker being free",

@@ -160,3 +160,21 @@ def test_the_pool_reports_how_far_the_workers_fell_behind(
     assert crawler.stats.get_value("vnfeeds/parse/most_waiting") == 2
     assert crawler.stats.get_value("vnfeeds/parse/inline_lists") == 1  # both pages were queued
     assert "at most 2 pages waited for them; 1 list pages" in caplog.text
+
+
+def test_a_pool_given_nothing_reports_zeros_and_logs_no_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A crawl that found nothing new gave its workers no page: the stats say 0, and no
+    "at most 0 pages waited" line is logged."""
+    crawler = get_crawler()
+    assert crawler.stats is not None
+    pool = ParsePool(1, SHAPE)
+    pool.crawler = crawler
+    pool.start()
+    pool.expect_articles()  # the workers get a task, but no page
+    with caplog.at_level(logging.INFO, logger="crawlers.parsing"):
+        pool.close()
+    assert crawler.stats.get_value("vnfeeds/parse/workers") == 1
+    assert crawler.stats.get_value("vnfeeds/parse/most_waiting") == 0
+    assert "pages waited" not in caplog.text
