@@ -3,10 +3,10 @@
 PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) on a stable
 64-bit hash of the unit id, held for the whole crawl on one dedicated connection per
 process (however many units it locks); the server drops it if the process dies.
-SQLite: a lease row in ``unit_leases`` with a short expiry (``ttl``, 60 s), renewed by a
-heartbeat thread every ``ttl/3`` while held (from :meth:`Lock.start_renewing` when taken with
-``renew_now=False``: the crawl command starts them once its parse workers are forked, which
-it does only while it runs one thread). A lease whose holder process is gone (same
+SQLite: a lease row in ``unit_leases`` with a short expiry (``ttl``, 60 s), renewed every
+``ttl/3`` while held by the process' one heartbeat thread (:mod:`ops.leases`), from
+:meth:`Lock.start_renewing` when taken with ``renew_now=False``: the crawl command starts
+the renewals once its parse workers are forked, which it does only while it runs one thread. A lease whose holder process is gone (same
 host, pid no longer alive) is taken over at once; one held from another host expires
 ``ttl`` seconds after its last heartbeat.
 
@@ -29,13 +29,11 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from sqlalchemy import Connection, Engine, delete, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, text
 
+from ops.leases import drop_lease, heartbeat, lease_holder, take_lease
 from storage.db import Store
-from storage.models import UnitLease, utcnow
 
 log = logging.getLogger("vnfeeds.ops.locks")
 
@@ -204,107 +202,32 @@ def _advisory_lock(store: Store, unit_id: str, holder: str) -> Iterator[Lock]:
         log.debug("unit=%s event=lock_released kind=advisory holder=%s", unit_id, holder)
 
 
-def holder_is_dead(holder: str) -> bool:
-    """True when ``holder`` (``prefix@host:pid:rand``) names a process of this host that is gone."""
-    try:
-        host, pid_text = holder.rsplit("@", 1)[1].split(":")[:2]
-        pid = int(pid_text)
-    except (IndexError, ValueError):
-        return False
-    if host != socket.gethostname() or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, another user's
-        return False
-    return False
-
-
-def _take_lease(store: Store, unit_id: str, holder: str, ttl: float) -> bool:
-    now = utcnow()
-    expires = now + timedelta(seconds=ttl)
-    try:
-        with store.session() as s:
-            s.execute(insert(UnitLease).values(unit_id=unit_id, holder=holder, expires_at=expires))
-        return True
-    except IntegrityError:
-        pass
-    with store.session() as s:
-        row = s.get(UnitLease, unit_id)
-        if row is None:
-            return False
-        if row.expires_at >= now and not holder_is_dead(row.holder):
-            return False
-        res = s.execute(  # compare-and-swap on the old holder: one taker wins
-            update(UnitLease)
-            .where(UnitLease.unit_id == unit_id, UnitLease.holder == row.holder)
-            .values(holder=holder, expires_at=expires)
-        )
-        if res.rowcount:  # type: ignore[attr-defined]
-            log.info("unit=%s event=lease_taken_over from=%s", unit_id, row.holder)
-        return bool(res.rowcount)  # type: ignore[attr-defined]
-
-
-def _renew_lease(store: Store, unit_id: str, holder: str, ttl: float) -> bool:
-    with store.session() as s:
-        res = s.execute(
-            update(UnitLease)
-            .where(UnitLease.unit_id == unit_id, UnitLease.holder == holder)
-            .values(expires_at=utcnow() + timedelta(seconds=ttl))
-        )
-        return bool(res.rowcount)  # type: ignore[attr-defined]
-
-
-def lease_holder(store: Store, unit_id: str) -> str | None:
-    """Who holds an unexpired lease on the unit (SQLite leases only), else None."""
-    with store.session() as s:
-        row = s.scalar(
-            select(UnitLease).where(UnitLease.unit_id == unit_id, UnitLease.expires_at >= utcnow())
-        )
-        return row.holder if row else None
-
-
 @contextmanager
 def _lease_lock(
     store: Store, unit_id: str, holder: str, ttl: float, renew_now: bool = True
 ) -> Iterator[Lock]:
-    if not _take_lease(store, unit_id, holder, ttl):
+    if not take_lease(store, unit_id, holder, ttl):
         raise LockBusy(unit_id, lease_holder(store, unit_id))
     log.debug("unit=%s event=lock_acquired kind=lease holder=%s ttl=%s", unit_id, holder, ttl)
-    stop = threading.Event()
-
-    def heartbeat() -> None:
-        while not stop.wait(max(ttl / 3, 0.05)):
-            try:
-                if not _renew_lease(store, unit_id, holder, ttl):
-                    log.warning("unit=%s event=lease_lost holder=%s", unit_id, holder)
-                    return
-            except Exception as e:  # a busy database must not kill the crawl
-                log.warning("unit=%s event=lease_renew_failed error=%r", unit_id, e)
-
-    beat = threading.Thread(target=heartbeat, name=f"lease-{unit_id}", daemon=True)
-    started = threading.Lock()
+    beat = heartbeat(store)
+    mutex = threading.Lock()
+    state = {"renewed": False, "released": False}
 
     def renew() -> None:
-        with started:
-            if beat.ident is None and not stop.is_set():
-                beat.start()
+        with mutex:
+            if not state["renewed"] and not state["released"]:
+                state["renewed"] = True
+                beat.add(unit_id, holder, ttl)
 
     if renew_now:
         renew()
     try:
         yield Lock(unit_id, holder, "lease", renew)
     finally:
-        stop.set()
-        with started:
-            if beat.ident is not None:
-                beat.join(timeout=5)
-        with store.session() as s:
-            s.execute(
-                delete(UnitLease).where(UnitLease.unit_id == unit_id, UnitLease.holder == holder)
-            )
+        with mutex:
+            state["released"] = True
+        beat.remove(unit_id, holder)
+        drop_lease(store, unit_id, holder)
         log.debug("unit=%s event=lock_released kind=lease holder=%s", unit_id, holder)
 
 

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from datetime import timedelta
 
 import pytest
 
+from ops.leases import THREAD_NAME
 from ops.locks import LockBusy, is_locked, lock_key, renew_all, unit_lock
 from storage.db import Store
 from storage.models import UnitLease, utcnow
+
+
+def _beats() -> int:
+    """Lease heartbeat threads running in this process."""
+    return sum(t.name == THREAD_NAME for t in threading.enumerate())
 
 
 def test_lock_key_is_stable_and_distinct() -> None:
@@ -89,17 +96,17 @@ def test_a_lease_taken_without_renewal_is_renewed_once_asked(sqlite_only_store: 
     """The crawl command takes its leases before it forks its parse workers and starts
     their heartbeats after (a running thread would keep them from being forked)."""
     with unit_lock(sqlite_only_store, "u1", holder="a", ttl=0.4, renew_now=False) as lock:
-        assert not any(t.name == "lease-u1" for t in threading.enumerate())
+        assert _beats() == 0
         renew_all([lock])
         renew_all([lock])  # a second call starts nothing more
-        assert sum(t.name == "lease-u1" for t in threading.enumerate()) == 1
+        assert _beats() == 1
         time.sleep(1.0)  # longer than the ttl: only renewal keeps it
         with (
             pytest.raises(LockBusy),
             unit_lock(sqlite_only_store, "u1", holder="b", ttl=0.4),
         ):
             pass
-    assert not any(t.name == "lease-u1" for t in threading.enumerate())
+    assert _beats() == 0
 
 
 def test_a_lease_never_renewed_expires_and_is_released_cleanly(sqlite_only_store: Store) -> None:
@@ -109,3 +116,60 @@ def test_a_lease_never_renewed_expires_and_is_released_cleanly(sqlite_only_store
             pass
     with sqlite_only_store.session() as s:
         assert s.get(UnitLease, "u1") is None
+
+
+def test_many_leases_share_one_heartbeat_and_one_statement_a_beat(
+    sqlite_only_store: Store,
+) -> None:
+    """A crawl of every unit holds a lease each: one thread renews them all, one UPDATE
+    per beat (a thread and a write per lease would contend with the crawl's writes)."""
+    from sqlalchemy import event
+
+    updates: list[str] = []
+
+    def count(_conn: object, _cur: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE UNIT_LEASES"):
+            updates.append(statement)
+
+    event.listen(sqlite_only_store.engine, "before_cursor_execute", count)
+    other = Store(sqlite_only_store.url)
+    try:
+        with contextlib.ExitStack() as stack:
+            for i in range(30):
+                stack.enter_context(unit_lock(sqlite_only_store, f"u{i}", holder="a", ttl=0.6))
+            assert _beats() == 1
+            time.sleep(1.2)  # twice the ttl: only renewal keeps them
+            for uid in ("u0", "u17", "u29"):
+                with pytest.raises(LockBusy), unit_lock(other, uid, holder="b", ttl=0.6):
+                    pass
+            assert 1 <= len(updates) < 30  # one renewal of each lease alone would be 30
+        assert _beats() == 0
+        with sqlite_only_store.session() as s:
+            assert s.query(UnitLease).count() == 0
+    finally:
+        event.remove(sqlite_only_store.engine, "before_cursor_execute", count)
+        other.dispose()
+
+
+def test_a_lease_taken_over_is_reported_lost_and_the_others_kept(
+    sqlite_only_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A lease another holder took (it had expired: a stalled process) is no longer
+    renewed, and says so; the holder's other leases are renewed as before."""
+    with (
+        caplog.at_level(logging.WARNING, logger="vnfeeds.ops.locks"),
+        unit_lock(sqlite_only_store, "u1", holder="a", ttl=0.3),
+        unit_lock(sqlite_only_store, "u2", holder="a", ttl=0.3),
+    ):
+        with sqlite_only_store.session() as s:
+            s.get(UnitLease, "u1").holder = "thief"  # type: ignore[union-attr]
+        time.sleep(0.6)
+        with sqlite_only_store.session() as s:
+            assert s.get(UnitLease, "u1").holder == "thief"  # type: ignore[union-attr]
+            u2 = s.get(UnitLease, "u2")
+            assert u2 is not None and u2.holder == "a" and u2.expires_at >= utcnow()
+    assert "unit=u1 event=lease_lost holder=a" in caplog.text
+    assert "unit=u2 event=lease_lost" not in caplog.text
+    with sqlite_only_store.session() as s:  # released: ours deleted, the thief's kept
+        assert s.get(UnitLease, "u2") is None
+        assert s.get(UnitLease, "u1").holder == "thief"  # type: ignore[union-attr]
