@@ -34,7 +34,7 @@ import numpy as np
 from dedup.config import DedupConfig
 from dedup.fingerprint import Fingerprinter
 from dedup.index import LSHIndex
-from domain.text import canonical_tone, is_vn_syllable
+from domain.syllables import canonical_tone, is_vn_syllable
 
 _INITIALS = ["", "b", "c", "ch", "d", "đ", "g", "gi", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "s", "t", "th", "tr", "v", "x"]  # fmt: skip
 _RHYMES = ["a", "ai", "an", "ang", "anh", "ao", "at", "ay", "ăn", "ăng", "âm", "ân", "ât", "âu", "e", "em", "en", "eo", "ê", "êm", "ên", "ênh", "êt", "i", "ia", "iên", "iêt", "im", "in", "inh", "it", "o", "oa", "oai", "oan", "oang", "oanh", "oc", "oi", "om", "on", "ong", "ô", "ôi", "ôn", "ông", "ôt", "ơ", "ơi", "ơn", "u", "ua", "uân", "uê", "ui", "um", "un", "ung", "uôc", "uôi", "uôn", "uông", "uy", "uyên", "ư", "ưa", "ưc", "ưng", "ươc", "ươi", "ươn", "ương", "ươt"]  # fmt: skip

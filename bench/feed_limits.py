@@ -28,7 +28,7 @@ from sqlalchemy import insert
 from starlette.testclient import TestClient
 
 from domain.registry import load_registry
-from domain.text import match_form
+from domain.syllables import match_form
 from feeds.config import FeedConfig
 from feeds.filters import Filters
 from storage.db import Store

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from crawlers.cleaning.dates import parse_list_date
 from crawlers.extract import is_article
 from domain.article import Article
-from domain.text import clean_text, match_form
+from domain.syllables import match_form
+from domain.text import clean_text
 from domain.timezone import VN_TZ
 
 _ELLIPSIS = re.compile(r"(?:\.{3,}|…)\s*$")

@@ -8,7 +8,7 @@ from functools import lru_cache
 from domain.article import Article
 from domain.records import Unit
 from domain.registry import Registry
-from domain.text import match_form
+from domain.syllables import match_form
 
 
 def assign_topics(

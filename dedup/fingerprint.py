@@ -1,6 +1,6 @@
 """Shingles and MinHash fingerprints over the canonical matching form of an article.
 
-The matching form (``domain.text.match_form``: NFC, one tone-placement
+The matching form (``domain.syllables.match_form``: NFC, one tone-placement
 convention, case-folded) makes "Hoà Bình" and "HÒA BÌNH" the same words, so copies
 that differ only in encoding habits fingerprint alike.  Shingles are runs of ``k``
 words; the MinHash (datasketch, affine32 scheme) is stored in ``Article.fingerprint``
@@ -20,7 +20,7 @@ from hashlib import blake2b
 
 import numpy as np
 
-from domain.text import match_form
+from domain.syllables import match_form
 
 # datasketch is imported where a MinHash is made, not here: importing it imports SciPy
 # (~0.5 s, more under load), and a crawl process that finds nothing new never needs it.

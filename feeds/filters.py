@@ -1,7 +1,7 @@
 """Feed filters: ``?q=`` keeps items containing any term, ``?exclude=`` drops items with any.
 
 Terms are compared as whole words on the canonical matching form
-(:func:`domain.text.match_form`), so case and tone placement do not matter. Each term list
+(:func:`domain.syllables.match_form`), so case and tone placement do not matter. Each term list
 is one compiled pattern, tried first on the casefolded text with any tone on any letter
 (cheap, and never misses), and only then on the exact matching form.
 """
@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from domain.text import canonical_tone, match_form
+from domain.syllables import canonical_tone, match_form
 
 __all__ = ["FilterError", "Filters", "raw_terms", "search_form"]
 

@@ -17,7 +17,7 @@ from jinja2 import Environment
 from sqlalchemy.orm import Session
 
 from domain.registry import Registry
-from domain.text import match_form
+from domain.syllables import match_form
 from feeds import queries
 from feeds.build import CONTENT_TYPES, ArchiveLinks, FeedMeta, render, web_url
 from feeds.config import FeedConfig

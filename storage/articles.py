@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.article import Article
-from domain.text import match_form
+from domain.syllables import match_form
 from storage import models as m
 from storage.urls import canonical_url
 

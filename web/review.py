@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute, Route
 
 from dedup import review as rv
 from dedup.clusters import cluster_members
-from domain.text import canonical_tone
+from domain.syllables import canonical_tone
 from domain.timezone import VN_TZ
 from feeds.i18n import gettext
 from storage import models as m

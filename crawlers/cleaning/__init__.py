@@ -1,4 +1,6 @@
-"""Pure cleaning functions (no Scrapy): dates, HTML and page encodings (text forms: domain.text).
+"""Pure cleaning functions (no Scrapy): dates, HTML and page encodings.
+
+Text forms live in :mod:`domain.text` (display) and :mod:`domain.syllables` (matching).
 
 Modules: :mod:`.dates` (Vietnamese date forms → aware datetimes), :mod:`.html` (sanitising, URLs, text) and
 :mod:`.encodings` (bytes → NFC text, legacy TCVN3/VNI).

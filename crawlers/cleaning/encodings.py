@@ -24,7 +24,8 @@ from collections.abc import Callable
 
 import charset_normalizer
 
-from domain.text import fix_encoding, is_vn_syllable
+from domain.syllables import is_vn_syllable
+from domain.text import fix_encoding
 
 __all__ = [
     "decode_page",

@@ -18,13 +18,13 @@ from lxml import etree
 
 from crawlers.cleaning.markup import HTML_PARSER, cap_depth, close_void_elements
 from crawlers.cleaning.urls import absolutize
+from domain.syllables import match_form
 from domain.text import (
     _SPACES,
     _fixpoint,
     _phrases,
     _repair,
     _words,
-    match_form,
     xml_safe,
 )
 

@@ -26,7 +26,7 @@ from crawlers.shared import crawl_store
 from crawlers.sniff import NotHtml, check_html
 from domain.records import Unit
 from domain.registry import Registry
-from domain.text import match_form
+from domain.syllables import match_form
 from storage.articles import known_articles, save_validators
 from storage.db import Store, error_line
 from storage.models import utcnow

@@ -17,7 +17,7 @@ from crawlers.cleaning.encodings import (
     encode_tcvn3,
     encode_vni,
 )
-from domain.text import is_vn_syllable
+from domain.syllables import is_vn_syllable
 
 UNICODE = [
     "Các đồng chí Lãnh đạo chụp ảnh lưu niệm tại hội nghị",

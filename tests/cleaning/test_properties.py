@@ -12,7 +12,8 @@ from crawlers.cleaning.dates import parse_list_date, parse_vn_date
 from crawlers.cleaning.encodings import decode_page
 from crawlers.cleaning.html import absolutize, sanitize_html
 from crawlers.cleaning.plaintext import html_to_text
-from domain.text import clean_multiline, clean_text, match_form, xml_safe
+from domain.syllables import match_form
+from domain.text import clean_multiline, clean_text, xml_safe
 from domain.timezone import VN_TZ
 
 BASE = "http://sct.hoabinh.gov.vn/web/guest/tin-tuc"

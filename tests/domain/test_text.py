@@ -6,14 +6,8 @@ import unicodedata
 
 import pytest
 
-from domain.text import (
-    canonical_tone,
-    clean_multiline,
-    clean_text,
-    is_vn_syllable,
-    match_form,
-    xml_safe,
-)
+from domain.syllables import canonical_tone, is_vn_syllable, match_form
+from domain.text import clean_multiline, clean_text, xml_safe
 
 SENTENCE = "Thứ năm, Hội nghị ngành Công thương 28 tỉnh tại Thanh Hóa “thành công”"
 

@@ -10,6 +10,7 @@ import ftfy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from domain.syllables import _WORD, _tone_token, canonical_tone, match_form
 from domain.text import (
     _DAMAGED_LONG,
     _DAMAGED_NUMERIC,
@@ -19,18 +20,14 @@ from domain.text import (
     _LINE_SEPARATOR_CHARS,
     _LINE_SEPARATORS,
     _SPACES,
-    _WORD,
     _clean_multiline_once,
     _clean_text_once,
     _numeric,
     _repair,
     _repair_entities,
-    _tone_token,
     _unescape,
-    canonical_tone,
     clean_text,
     fix_encoding,
-    match_form,
     xml_safe,
 )
 

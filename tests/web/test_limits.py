@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from domain.registry import Registry
-from domain.text import match_form
+from domain.syllables import match_form
 from feeds import queries
 from feeds.config import FeedConfig
 from storage.db import Store
