@@ -1,7 +1,7 @@
 """Vietnamese orthography: the syllable model, tone placement and the matching form.
 
 The syllable model (:func:`split_syllable`, :func:`is_vn_syllable`) is shared with
-:mod:`crawlers.cleaning.encodings` for legacy-encoding detection. :func:`canonical_tone`
+:mod:`crawlers.cleaning.legacy` for legacy-encoding detection. :func:`canonical_tone`
 puts a syllable's tone on one convention's vowel, and :func:`match_form`, built on
 :func:`domain.text.clean_text`, is the one canonical form used for dedup, search and topics.
 """

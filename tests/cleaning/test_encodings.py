@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.cleaning.encodings import (
+from crawlers.cleaning.encodings import decode_page
+from crawlers.cleaning.legacy import (
     TCVN3_DECODE,
     VNI_ENCODE,
-    decode_page,
     detect_legacy,
     encode_tcvn3,
     encode_vni,

@@ -8,7 +8,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawlers.cleaning.encodings import (
+from crawlers.cleaning.legacy import (
     _CANDIDATE,
     _LEGACY,
     _TOKEN,
