@@ -24,6 +24,7 @@ STAT_KEYS = (
     "articles_fetched",
     "missing_fields",
     "not_articles",
+    "dead_links_skipped",
     "list_checked",
     "list_mismatches",
     "list_title_mismatches",

@@ -22,6 +22,7 @@ from crawlers.cleaning.language import detect_language
 from crawlers.cleaning.markup import cap_depth, close_void_elements
 from crawlers.cleaning.plaintext import html_to_text
 from crawlers.detect import detect_platform
+from crawlers.notfound import is_soft_404
 from crawlers.platforms import feed, generic, get_platform
 from crawlers.platforms.base import ListPage
 from domain.article import Article, Attachment, Image, RawArticle
@@ -31,6 +32,10 @@ from domain.text import clean_text, xml_safe
 #: to): no title, no body text, no attachment and no image (a photo story with no title
 #: found is still an article). The crawler does not store it.
 NOT_AN_ARTICLE = "not an article: the page prints no title, no body and no attachment"
+#: The problem of a site's error page served as 200 OK (:mod:`crawlers.notfound`): the
+#: crawler does not store it and counts a failed attempt of its pending entry, as for a
+#: failed fetch (an article page can go up after its list entry).
+SOFT_404 = "not an article: the page says it does not exist (a soft 404)"
 
 
 #: Category texts that name the site's root folder or home page: no category at all
@@ -39,8 +44,8 @@ NO_CATEGORY = frozenset({"root", "home", "trang chủ"})
 
 
 def is_article(article: Article) -> bool:
-    """False for a page that prints no article (see :data:`NOT_AN_ARTICLE`)."""
-    return NOT_AN_ARTICLE not in article.problems
+    """False for a page that prints no article (:data:`NOT_AN_ARTICLE`, :data:`SOFT_404`)."""
+    return NOT_AN_ARTICLE not in article.problems and SOFT_404 not in article.problems
 
 
 def _nfc(s: str) -> str:
@@ -141,6 +146,8 @@ def finish(raw: RawArticle, *, platform: str, base_url: str) -> Article:
         article.problems.append("missing body")
         if not article.title and not article.attachments and not article.images:
             article.problems.append(NOT_AN_ARTICLE)
+    if is_article(article) and is_soft_404(article.title, body_text, len(article.attachments)):
+        article.problems.append(SOFT_404)
     return article
 
 

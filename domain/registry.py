@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -46,6 +47,13 @@ class Registry:
     topics: dict[str, Topic] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    def unit_on_host(self, netloc: str, but: str = "") -> str | None:
+        """The id of a unit (other than ``but``) one of whose start URLs is on ``netloc``."""
+        for unit in self.units.values():
+            if unit.id != but and any(urlsplit(s.url).netloc == netloc for s in unit.start):
+                return unit.id
+        return None
 
     def enabled_units(self) -> list[Unit]:
         """Units that are enabled, in id order."""

@@ -131,7 +131,11 @@ def judge(
         )
     missing = _num(stats, "missing_fields")
     if articles > 0 and missing / articles >= rules.missing_fields_ratio:
-        return Verdict("broken", f"{missing} of {articles} articles lack a title, date or body")
+        dead = _num(stats, "not_articles")  # counted too: a template change empties pages
+        why = f" ({dead} of them no article: an error or category page)" if dead else ""
+        return Verdict(
+            "broken", f"{missing} of {articles} articles lack a title, date or body{why}"
+        )
     checked, disagree = _num(stats, "list_checked"), _num(stats, "list_mismatches")
     if checked > 0 and disagree / checked > rules.list_mismatch_ratio:
         kinds = [

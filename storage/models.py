@@ -309,6 +309,19 @@ class PendingEntry(Base):
     listed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DeadLink(Base):
+    """An article link a unit's list shows that led nowhere: given up (its page was no
+    article, a soft 404, or failed on every try), not fetched again until ``until``."""
+
+    __tablename__ = "dead_links"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # pending_key(unit, url)
+    unit_id: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(Text)  # canonical
+    reason: Mapped[str] = mapped_column(Text, default="")
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)
+    until: Mapped[datetime]
+
+
 class Lease(Base):
     """A named lease with an expiry: who leads the schedulers (SQLite; PostgreSQL uses an advisory lock)."""
 

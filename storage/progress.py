@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
@@ -19,12 +19,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from storage import models as m
+from storage.urls import canonical_url
 
 _PENDING = cast(Table, m.PendingEntry.__table__)
 _DONE = delete(_PENDING).where(_PENDING.c.key == bindparam("key"))
 
 #: A pending entry that failed this many runs in a row is given up (its error is recorded).
 MAX_ATTEMPTS = 3
+#: Days a given-up article link is skipped when its list shows it again; then it is
+#: tried once more (an article page can go up after its list entry).
+DEAD_LINK_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -86,14 +90,27 @@ def done_pending(s: Session, unit_id: str, kind: str, url: str) -> None:
 
 
 def failed_pending(
-    s: Session, unit_id: str, kind: str, url: str, error: str, *, give_up: bool = False
+    s: Session,
+    unit_id: str,
+    kind: str,
+    url: str,
+    error: str,
+    *,
+    give_up: bool = False,
+    now: datetime | None = None,
 ) -> bool:
-    """Count a failed attempt; True when the entry is given up (``give_up`` or too many)."""
+    """Count a failed attempt; True when the entry is given up (``give_up`` or too many).
+
+    An article given up is a dead link (:class:`~storage.models.DeadLink`): its list
+    keeps showing it, and it is not fetched again for :data:`DEAD_LINK_DAYS`.
+    """
     row = s.get(m.PendingEntry, pending_key(unit_id, kind, url))
     if row is None:
         return False
     if give_up or row.attempts + 1 >= MAX_ATTEMPTS:
         s.delete(row)
+        if kind == "article":
+            bury(s, unit_id, url, error, now or m.utcnow())
         return True
     row.attempts += 1
     row.last_error = error
@@ -108,6 +125,24 @@ def pending_of(s: Session, unit_id: str) -> list[Pending]:
         .order_by(m.PendingEntry.kind.desc(), m.PendingEntry.listed_at, m.PendingEntry.key)
     )
     return [Pending(r.kind, r.url, r.category, r.list_date, r.page, r.title) for r in rows]
+
+
+def bury(s: Session, unit_id: str, url: str, reason: str, now: datetime) -> None:
+    """Remember ``url`` as a dead link of the unit until :data:`DEAD_LINK_DAYS` from now."""
+    canon = canonical_url(url)
+    key = pending_key(unit_id, "dead", canon)
+    row = s.get(m.DeadLink, key) or m.DeadLink(key=key, unit_id=unit_id, url=canon)
+    row.reason, row.found_at = reason[:2000], now
+    row.until = now + timedelta(days=DEAD_LINK_DAYS)
+    s.add(row)
+
+
+def dead_links(s: Session, unit_id: str, now: datetime) -> set[str]:
+    """Canonical URLs of the unit's dead links not to fetch again yet."""
+    rows = s.scalars(
+        select(m.DeadLink.url).where(m.DeadLink.unit_id == unit_id, m.DeadLink.until > now)
+    )
+    return set(rows)
 
 
 def close_dead_runs(s: Session, unit_ids: Iterable[str], now: datetime) -> list[int]:

@@ -18,7 +18,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.cleaning.dates import parse_list_date
-from crawlers.extract import NOT_AN_ARTICLE, is_article
+from crawlers.extract import NOT_AN_ARTICLE, SOFT_404, is_article
 from crawlers.hops import origin_of
 from crawlers.listcheck import check_against_list
 from crawlers.parsing import ParsePool
@@ -27,10 +27,10 @@ from crawlers.sniff import NotHtml, check_html
 from domain.records import Unit
 from domain.registry import Registry
 from domain.syllables import match_form
+from storage import progress
 from storage.articles import known_articles, save_validators
 from storage.db import Store, error_line
 from storage.models import utcnow
-from storage.progress import Pending, add_pending, done_pending, failed_pending, pending_of
 from storage.urls import canonical_url
 
 #: How a crawl of several units says it left one out (``unit U left out of this crawl: …``),
@@ -58,7 +58,8 @@ class UnitsSpider(Spider):
         self.backfill_pages = 20
         self.max_pages = 50
         self.store: Store | None = None
-        self.pending: dict[str, list[Pending]] = {}
+        self.pending: dict[str, list[progress.Pending]] = {}
+        self.dead: dict[str, set[str]] = {}  # canonical URLs given up lately, per unit
         self.queued: dict[str, set[str]] = defaultdict(set)  # canonical URLs asked this run
         self.url_limit = 2083
         self.max_bytes = 8 * 1024 * 1024
@@ -92,7 +93,8 @@ class UnitsSpider(Spider):
         self.unit_ids = [u.id for u in self.units]
         with self.store.session() as s:
             self.known = {u.id: known_articles(s, u.id) for u in self.units}
-            self.pending = {u.id: pending_of(s, u.id) for u in self.units}
+            self.pending = {u.id: progress.pending_of(s, u.id) for u in self.units}
+            self.dead = {u.id: progress.dead_links(s, u.id, utcnow()) for u in self.units}
 
     def unit(self, unit_id: str) -> Unit:
         """The unit record of a running crawl."""
@@ -153,12 +155,7 @@ class UnitsSpider(Spider):
             return None
         self._set(unit.id, "moved_to", f"{new.scheme}://{new.netloc}/")
         assert self.registry is not None
-        for other in self.registry.units.values():
-            if other.id != unit.id and any(
-                urlsplit(s.url).netloc == new.netloc for s in other.start
-            ):
-                return other.id
-        return None
+        return self.registry.unit_on_host(new.netloc, but=unit.id)
 
     async def parse_list(self, response: Response) -> AsyncIterator[Request]:
         """Queue unknown (or retitled) articles; follow the next page while it pays."""
@@ -216,6 +213,9 @@ class UnitsSpider(Spider):
             canon = canonical_url(entry.url)
             if canon in self.queued[unit.id]:  # shown again (a pagination trap): not fresh
                 continue
+            if not self.full and canon in self.dead[unit.id]:  # given up lately (DeadLink)
+                self._stat(unit.id, "dead_links_skipped")
+                continue
             if since and entry.date_text:
                 parsed = parse_list_date(entry.date_text)
                 if parsed and parsed.value.date() < since:
@@ -253,7 +253,7 @@ class UnitsSpider(Spider):
             page = r.meta.get("page", 0) if kind == "list" else 0
             meta = r.meta
             todo.append(
-                Pending(
+                progress.Pending(
                     kind,
                     url,
                     meta.get("category", ""),
@@ -264,9 +264,9 @@ class UnitsSpider(Spider):
             )
         try:
             with self.store.session() as s:
-                add_pending(s, unit_id, todo, utcnow())
+                progress.add_pending(s, unit_id, todo, utcnow())
                 kind, url = response.meta["vnfeeds_pending"]
-                done_pending(s, unit_id, kind, url)
+                progress.done_pending(s, unit_id, kind, url)
         except Exception as e:  # not durable, so not requested: the next run lists them again
             self.record_error(unit_id, response.url, f"progress not stored: {error_line(e)}")
             requests.clear()
@@ -306,11 +306,12 @@ class UnitsSpider(Spider):
             self._stat(unit.id, "fallbacks")
         if not article.title or article.published is None or "missing body" in article.problems:
             self._stat(unit.id, "missing_fields")
-        if not is_article(article):  # a category page a link led to: counted, not stored
+        if not is_article(article):  # a category page or an error page: counted, not stored
+            why = SOFT_404 if SOFT_404 in article.problems else NOT_AN_ARTICLE
             self._stat(unit.id, "not_articles")
-            self.logger.info("unit %s: %s: not stored: %s", unit.id, response.url, NOT_AN_ARTICLE)
+            self.logger.info("unit %s: %s: not stored: %s", unit.id, response.url, why)
             assert response.request is not None
-            self._failed(response.request, NOT_AN_ARTICLE, give_up=True)
+            self._failed(response.request, why, give_up=True)
             return
         yield {
             "unit_id": unit.id,
@@ -332,7 +333,7 @@ class UnitsSpider(Spider):
             return
         try:
             with self.store.session() as s:
-                failed_pending(s, unit_id, pending[0], pending[1], error, give_up=give_up)
+                progress.failed_pending(s, unit_id, pending[0], pending[1], error, give_up=give_up)
         except Exception as e:  # the entry stays pending as it was
             self.logger.error("unit %s: pending entry not updated: %s", unit_id, error_line(e))
 

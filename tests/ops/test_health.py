@@ -93,6 +93,18 @@ def test_broken_when_fields_go_missing() -> None:
     assert verdict(run(missing_fields=1))[0] == "ok"  # 1 of 4 is below the threshold
 
 
+def test_the_reason_says_how_many_pages_were_no_article() -> None:
+    """Error pages (soft 404s) and category pages count as articles lacking fields (a
+    template change can empty every page); the reason says how many there were."""
+    state, reason = verdict(run(articles_fetched=1, missing_fields=1, not_articles=1))
+    assert state == "broken"
+    assert reason == (
+        "1 of 1 articles lack a title, date or body (1 of them no article: an error or"
+        " category page)"
+    )
+    assert verdict(run(missing_fields=3))[1] == "3 of 4 articles lack a title, date or body"
+
+
 def test_broken_when_articles_disagree_with_their_list() -> None:
     state, reason = verdict(run(list_checked=20, list_mismatches=3, list_title_mismatches=3))
     assert state == "broken"

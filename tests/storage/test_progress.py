@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
 
 from storage import models as m
 from storage.db import Store
-from storage.progress import Pending, add_pending, done_pending, pending_of
+from storage.progress import (
+    DEAD_LINK_DAYS,
+    MAX_ATTEMPTS,
+    Pending,
+    add_pending,
+    dead_links,
+    done_pending,
+    failed_pending,
+    pending_of,
+)
 
 
 def test_entries_are_added_once_and_the_first_listing_wins(store: Store) -> None:
@@ -32,3 +43,28 @@ def test_entries_are_added_once_and_the_first_listing_wins(store: Store) -> None
         add_pending(s, "u", [], now)  # nothing listed: nothing changes
     with store.session() as s:
         assert {p.url for p in pending_of(s, "u")} == {"http://u/p2", "http://u/2"}
+
+
+def test_an_article_given_up_is_a_dead_link_for_a_while(store: Store) -> None:
+    """An article link that failed MAX_ATTEMPTS runs (or was judged no article) is
+    remembered, canonical, until DEAD_LINK_DAYS from then; a list page given up is not."""
+    now = datetime.now(UTC)
+    with store.session() as s:
+        add_pending(s, "u", [Pending("article", "http://www.u.vn/a?utm_source=x"),
+                             Pending("article", "http://u.vn/b"),
+                             Pending("list", "http://u.vn/p2", page=2)], now)  # fmt: skip
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        with store.session() as s:
+            gone = failed_pending(s, "u", "article", "http://www.u.vn/a?utm_source=x", "HTTP 404")
+            assert gone == (attempt == MAX_ATTEMPTS)
+            assert dead_links(s, "u", now) == (set() if not gone else {"https://u.vn/a"})
+    with store.session() as s:
+        assert failed_pending(s, "u", "list", "http://u.vn/p2", "HTTP 500", give_up=True)
+        assert failed_pending(s, "u", "article", "http://u.vn/b", "no article", give_up=True)
+    with store.session() as s:
+        assert dead_links(s, "u", now) == {"https://u.vn/a", "https://u.vn/b"}
+        assert dead_links(s, "other", now) == set()
+        assert {r.reason for r in s.scalars(select(m.DeadLink))} == {"HTTP 404", "no article"}
+        later = now + timedelta(days=DEAD_LINK_DAYS, seconds=1)
+        assert dead_links(s, "u", later) == set()  # then tried once more
+        assert pending_of(s, "u") == []
