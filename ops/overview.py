@@ -16,7 +16,7 @@ from sqlalchemy.sql import column, table
 from domain.timezone import VN_TZ
 from ops.leader import leader_alive
 from storage.db import Store
-from storage.models import Article, CrawlRun, Unit, utcnow
+from storage.models import Article, CrawlRun, DeadLink, Unit, utcnow
 
 JOBS_TABLE = "apscheduler_jobs"
 JOB_PREFIX = "crawl:"
@@ -160,6 +160,20 @@ def run_history(store: Store, unit_id: str, limit: int = 20) -> list[CrawlRun]:
             select(CrawlRun)
             .where(CrawlRun.unit_id == unit_id)
             .order_by(CrawlRun.id.desc())
+            .limit(limit)
+        )
+        return list(s.scalars(q))
+
+
+def dead_links_of(
+    store: Store, unit_id: str, now: datetime | None = None, limit: int = 100
+) -> list[DeadLink]:
+    """A unit's dead links still skipped at ``now`` (``storage.progress.bury``), newest first."""
+    with store.session() as s:
+        q = (
+            select(DeadLink)
+            .where(DeadLink.unit_id == unit_id, DeadLink.until > (now or utcnow()))
+            .order_by(DeadLink.found_at.desc())
             .limit(limit)
         )
         return list(s.scalars(q))

@@ -36,6 +36,7 @@ from ops.health import STATES
 from ops.metrics import build_registry
 from ops.overview import (
     articles_per_day,
+    dead_links_of,
     run_history,
     set_paused,
     unit_statuses,
@@ -144,6 +145,7 @@ async def unit_page(request: Request) -> Response:
         return _unknown_unit(unit)
     runs = await run_in_threadpool(run_history, store, unit, 30)
     per_day = await run_in_threadpool(articles_per_day, store, unit, CHART_DAYS)
+    dead = await run_in_threadpool(dead_links_of, store, unit)
     user, token = _user_and_token(request)
     return _render(
         request,
@@ -152,6 +154,7 @@ async def unit_page(request: Request) -> Response:
         runs=runs,
         chart=bar_chart(per_day),
         days=CHART_DAYS,
+        dead=dead,
         can_act=bool(user and token),
     )
 

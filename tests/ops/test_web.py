@@ -9,11 +9,13 @@ from datetime import timedelta
 import pytest
 from starlette.testclient import TestClient
 
+from crawlers.extract import SOFT_404
 from domain.registry import Registry
 from feeds.config import FeedConfig
 from ops.metrics import count_feed_request
 from storage.db import Store
 from storage.models import Article, CrawlRun, Unit, utcnow
+from storage.progress import DEAD_LINK_DAYS, bury
 from storage.repository import sync_registry
 from storage.users import add_user
 from web.app import create_app
@@ -147,3 +149,19 @@ def test_bar_chart_scales_to_the_busiest_day() -> None:
     svg = str(bar_chart([(date(2025, 7, 1), 0), (date(2025, 7, 2), 4)], width=100, height=60))
     assert svg.count("<rect") == 2 and "2025-07-02: 4" in svg
     assert 'height="42.0"' in svg and 'height="0.0"' in svg
+
+
+def test_unit_page_lists_the_dead_links_still_skipped(client: TestClient, store: Store) -> None:
+    """Ops see which article links a unit's lists show that led nowhere, and until when
+    they are skipped; an expired one is gone from the page, a hostile URL is escaped."""
+    now = utcnow()
+    with store.session() as s:
+        bury(s, "unit-a", "http://x/khai-truong", SOFT_404, now)
+        bury(s, "unit-a", "http://x/<b>bad", "HTTP 404", now)
+        bury(s, "unit-a", "http://x/old", "HTTP 500", now - timedelta(days=DEAD_LINK_DAYS + 1))
+    page = client.get("/status/unit-a").text
+    assert "Liên kết hỏng" in page and "https://x/khai-truong" in page and SOFT_404 in page
+    assert "<b>bad" not in page and "https://x/%3Cb%3Ebad" in page and "HTTP 404" in page
+    assert "https://x/old" not in page  # its 7 days are over: it is fetched again
+    other = client.get("/status/unit-b").text
+    assert "Không có liên kết hỏng." in other
