@@ -33,8 +33,7 @@ from domain.text import clean_text, xml_safe
 #: found is still an article). The crawler does not store it.
 NOT_AN_ARTICLE = "not an article: the page prints no title, no body and no attachment"
 #: The problem of a site's error page served as 200 OK (:mod:`crawlers.notfound`): the
-#: crawler does not store it and counts a failed attempt of its pending entry, as for a
-#: failed fetch (an article page can go up after its list entry).
+#: crawler does not store it, and skips the link for a while (``storage.progress.bury``).
 SOFT_404 = "not an article: the page says it does not exist (a soft 404)"
 
 
