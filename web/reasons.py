@@ -126,6 +126,20 @@ HEALTH: list[tuple[re.Pattern[str], Callable[[re.Match[str], str], str]]] = [
         ),
     ),
     (
+        re.compile(
+            r"(\d+) of (\d+) articles lack a title, date or body"
+            r" \((\d+) of them no article: an error or category page\)"
+        ),
+        lambda m, lang: _g(
+            "%(n)s of %(total)s articles lack a title, date or body"
+            " (%(dead)s of them no article: an error or category page)",
+            lang,
+            n=m[1],
+            total=m[2],
+            dead=m[3],
+        ),
+    ),
+    (
         re.compile(r"(\d+) of (\d+) articles lack a title, date or body"),
         lambda m, lang: _g(
             "%(n)s of %(total)s articles lack a title, date or body", lang, n=m[1], total=m[2]

@@ -77,6 +77,12 @@ def test_reasons_in_vietnamese(reason: str, vi: str) -> None:
             "no new article since 2026-10-01 (expected every 14 days)",
             "không có bài mới từ 2026-10-01 (thường 14 ngày có bài)",
         ),
+        (
+            "1 of 1 articles lack a title, date or body (1 of them no article: an error or"
+            " category page)",
+            "1 trên 1 bài thiếu tiêu đề, ngày đăng hoặc nội dung (1 trong số đó không phải bài"
+            " viết: trang báo lỗi hoặc trang chuyên mục)",
+        ),
         ("Connection refused (4 errors)", "Connection refused (4 lỗi)"),
         ("Connection refused", "Connection refused"),  # the crawler's own text, as written
     ],
