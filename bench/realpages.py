@@ -78,7 +78,7 @@ def score(site: Site, extract: Extractor) -> Tally:
         tally[name][1] += 1
 
     for url, truth in sorted(site.truth.items()):
-        article = extract(site.pages[url], url)
+        article = extract(site.pages.get(url) or site.placeholders[url], url)
         _score_article(site, truth, article, count)
     return tally
 

@@ -12,7 +12,10 @@ From a folder of real saved sites (``<dir>/<host>/<slug>/index.html``, list page
   (menus, sidebars, footer): none may appear in an article body;
 - **hand-written golden JSON** (``tests/fixtures/lacviet``, meta ``source``): title,
   date, category, body start/end, images and captions, written by a person; and whether
-  the page is an article at all (a category page a menu links to prints none).
+  the page is an article at all (a category page a menu links to prints none);
+- **placeholders** a list entry leads to: the rebuild's small pages that begin with its
+  generator's name (``EasyWeb``, under ``MIN_PAGE_BYTES``; its "Default 404 Not Found
+  Page"): a page the site serves for a link of its own list, and no article.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ class Site:
     chrome: list[str] = field(default_factory=list)
     truth: dict[str, Truth] = field(default_factory=dict)
     nav: set[str] = field(default_factory=set)
+    placeholders: dict[str, bytes] = field(default_factory=dict)  # kept out of ``pages``
 
 
 def page_url(host: str, rel: Path) -> str:
@@ -95,8 +99,11 @@ def load_site(folder: Path) -> Site:
     site = Site(folder.name)
     for path in sorted(folder.rglob("index.html")):
         body = path.read_bytes()
+        url = page_url(site.host, path.relative_to(folder))
         if len(body) >= MIN_PAGE_BYTES and PLACEHOLDER not in body[:200]:
-            site.pages[page_url(site.host, path.relative_to(folder))] = body
+            site.pages[url] = body
+        elif body.startswith(b"<h1>" + PLACEHOLDER):
+            site.placeholders[url] = body
     for pager in sorted(folder.rglob("page")):
         if pager.is_dir():
             base = pager.parent.relative_to(folder)
@@ -115,7 +122,9 @@ def _read_lists(site: Site) -> None:
         doc = lxml_html.fromstring(site.pages[list_url])
         for a in doc.iter("a"):
             target = _norm(urljoin(list_url, a.get("href") or ""))
-            if target == list_url or target not in site.pages or target in site.list_urls:
+            if target == list_url or target in site.list_urls:
+                continue
+            if target not in site.pages and target not in site.placeholders:
                 continue
             if target in site.nav or a.find(".//div") is not None or a.find(".//p") is not None:
                 continue  # menus; blocks wrapped in a link (document registers) are not entries
@@ -128,6 +137,9 @@ def _read_lists(site: Site) -> None:
             if day is None and parent is not None and len(parent.findall(".//a")) == 1:
                 day, clock = _date(_words(parent)[len(text) :])
             truth = site.truth.setdefault(target, Truth())
+            if target in site.placeholders:
+                truth.article = False
+                truth.sources.add("placeholder")
             if not truth.title:
                 truth.title = title
                 truth.sources.add("list")
