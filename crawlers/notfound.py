@@ -5,9 +5,12 @@ and status 200 often enough (the real Krông Nô site's list links a placeholder
 "Default 404 Not Found Page"; NukeViet's own wording is "Lỗi truy cập 404" / "Trang web
 mà bạn đã cố gắng truy cập không tồn tại trên máy chủ của website", nukeviet/nukeviet
 ``includes/language/vi/global.php``). Stored, such a page is a feed item with the list's
-title and an error message for a body. A page is a soft 404 when its title, or its body,
-says so in one of :data:`PHRASES` and it prints no more than :data:`MAX_BODY_WORDS`
-words and no attachment: an article that merely mentions a missing page is longer.
+title and an error message for a body. A page is a soft 404 when it prints no attachment
+and no more than :data:`MAX_BODY_WORDS` words, and its title (or a part of it between
+" - ", " | " …) is an error code or one of :data:`PHRASES` with at most
+:data:`MAX_EXTRA_TITLE_WORDS` other words, or its body of at most
+:data:`MAX_ERROR_BODY_WORDS` words holds one of :data:`PHRASES`. A headline about an
+error ("Khắc phục lỗi 404 trên Cổng dịch vụ công") is longer; so is an article quoting one.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from domain.syllables import match_form
 
 #: An article body longer than this is an article, whatever its words say.
 MAX_BODY_WORDS = 60
+#: An error page's own message is terse: a body this short that says "not found" is one.
+MAX_ERROR_BODY_WORDS = 30
+#: Words a title may hold besides an error phrase ("Default 404 Not Found Page") and
+#: still be an error page's; a longer one is a headline about an error.
+MAX_EXTRA_TITLE_WORDS = 4
 
 #: What error pages say, Vietnamese and English; matched as whole words in the matching
 #: form (case, tone placement and punctuation ignored).
@@ -76,10 +84,30 @@ def _says_not_found(text: str) -> bool:
     return any(form in padded for form in _FORMS)
 
 
+#: Separators between a page title's parts ("404 - Không tìm thấy trang - Sở Y tế …").
+_TITLE_PARTS = re.compile(r"\s+[-–—|:»]\s+|\s*\|\s*")
+
+
+def _error_title(title: str) -> bool:
+    """A title, or one of its parts, that is an error code or an error phrase and little else."""
+    for part in _TITLE_PARTS.split(title):
+        words = _words(part)
+        if words in BARE_TITLES:
+            return True
+        padded, count = f" {words} ", len(words.split())
+        for form in _FORMS:
+            if form in padded and count - len(form.split()) <= MAX_EXTRA_TITLE_WORDS:
+                return True
+    return False
+
+
 def is_soft_404(title: str, body_text: str, attachments: int = 0) -> bool:
-    """True when a page's title or short body says the page does not exist."""
-    if attachments or len(body_text.split()) > MAX_BODY_WORDS:
+    """True when a page's title, or its terse body, says the page does not exist."""
+    if attachments:
         return False
-    if title and (_words(title) in BARE_TITLES or _says_not_found(title)):
+    n = len(body_text.split())
+    if n > MAX_BODY_WORDS:
+        return False
+    if title and _error_title(title):
         return True
-    return bool(body_text) and _says_not_found(body_text)
+    return n <= MAX_ERROR_BODY_WORDS and bool(body_text) and _says_not_found(body_text)

@@ -89,6 +89,16 @@ def test_articles_that_mention_a_missing_page_stay_articles() -> None:
     body = "Người dân phản ánh trang bạn yêu cầu không tồn tại khi nộp hồ sơ. " * 8
     assert len(body.split()) > MAX_BODY_WORDS
     assert not is_soft_404("Khắc phục lỗi cổng dịch vụ công", body)
+    # a short headline about an error, its body quoting it
+    assert not is_soft_404(
+        "Khắc phục lỗi 404 trên Cổng dịch vụ công của tỉnh",
+        "Từ ngày 5/11, người dân truy cập cổng gặp lỗi 404 khi nộp hồ sơ trực tuyến. Sở"
+        " Thông tin và Truyền thông đã phối hợp với đơn vị cung cấp phần mềm khắc phục sự"
+        " cố, hệ thống hoạt động bình thường từ chiều cùng ngày.",
+    )
+    # an error page's title with the site's name after it
+    assert is_soft_404("404 - Không tìm thấy trang - Cổng thông tin điện tử tỉnh Phú Thọ", "")
+    assert is_soft_404("Page Not Found | Sở Y tế tỉnh Thanh Hóa", "Về trang chủ")
     # a notice whose content is its attachment
     assert not is_soft_404("Lỗi 404", "", attachments=1)
     # the same short error text is a soft 404 without the attachment
