@@ -47,6 +47,7 @@ class UnitStatus:
     last_new_at: datetime | None
     next_run: datetime | None
     moved_to: str | None
+    dead_links: int = 0  # article links its lists show that are skipped as dead, now
 
     @property
     def next_run_state(self) -> tuple[str, datetime | None]:
@@ -125,6 +126,7 @@ def unit_statuses(store: Store, unit_ids: list[str] | None = None) -> list[UnitS
             q = q.where(Unit.id.in_(unit_ids))
         units = list(s.scalars(q))
     runs = latest_runs(store, unit_ids)
+    dead = dead_link_counts(store, unit_ids)
     # A stopped scheduler leaves its jobs behind: their times count only while one leads.
     nexts = next_run_times(store) if leader_alive(store) else {}
     out = []
@@ -148,9 +150,23 @@ def unit_statuses(store: Store, unit_ids: list[str] | None = None) -> list[UnitS
                 last_new_at=u.last_new_at,
                 next_run=nexts.get(u.id),
                 moved_to=u.moved_to,
+                dead_links=dead.get(u.id, 0),
             )
         )
     return out
+
+
+def dead_link_counts(store: Store, unit_ids: list[str] | None = None) -> dict[str, int]:
+    """How many dead links each unit has that are still skipped."""
+    with store.session() as s:
+        q = (
+            select(DeadLink.unit_id, func.count())
+            .where(DeadLink.until > utcnow())
+            .group_by(DeadLink.unit_id)
+        )
+        if unit_ids:
+            q = q.where(DeadLink.unit_id.in_(unit_ids))
+        return {uid: int(n) for uid, n in s.execute(q).tuples()}
 
 
 def run_history(store: Store, unit_id: str, limit: int = 20) -> list[CrawlRun]:

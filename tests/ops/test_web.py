@@ -165,3 +165,5 @@ def test_unit_page_lists_the_dead_links_still_skipped(client: TestClient, store:
     assert "https://x/old" not in page  # its 7 days are over: it is fetched again
     other = client.get("/status/unit-b").text
     assert "Không có liên kết hỏng." in other
+    counts = {x["unit"]: x["dead_links"] for x in client.get("/status.json").json()}
+    assert counts == {"unit-a": 2, "unit-b": 0}  # the expired one is not counted
