@@ -46,5 +46,11 @@ def test_replicas_command_serves_and_writes_units(tmp_path: Path) -> None:
         assert labels.stat().st_size > 1000
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
+        try:  # reading both pipes meanwhile: a child blocked writing to a full one never ends
+            rest, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            rest, err = proc.communicate()
+            raise AssertionError(f"not stopped 30 s after Ctrl-C; stderr: {err[-3000:]}") from None
+    assert "stopped" in rest, (rest, err[-3000:])
     assert proc.returncode in (0, 130)
