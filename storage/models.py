@@ -310,8 +310,8 @@ class PendingEntry(Base):
 
 
 class DeadLink(Base):
-    """An article link a unit's list shows that led nowhere: given up (its page was no
-    article, a soft 404, or failed on every try), not fetched again until ``until``."""
+    """An article link a unit's list shows whose page held no article (a soft 404, a
+    category page): not fetched again until ``until``."""
 
     __tablename__ = "dead_links"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)  # pending_key(unit, url)

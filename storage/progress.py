@@ -97,19 +97,22 @@ def failed_pending(
     error: str,
     *,
     give_up: bool = False,
+    dead: bool = False,
     now: datetime | None = None,
 ) -> bool:
     """Count a failed attempt; True when the entry is given up (``give_up`` or too many).
 
-    An article given up is a dead link (:class:`~storage.models.DeadLink`): its list
-    keeps showing it, and it is not fetched again for :data:`DEAD_LINK_DAYS`.
+    ``dead`` (an article whose page answered and holds no article: judged, not a failure
+    that may pass) also makes its link a dead link (:class:`~storage.models.DeadLink`):
+    its list keeps showing it, and it is not fetched again for :data:`DEAD_LINK_DAYS`. A
+    fetch that failed is not: the next run's listing brings it back, as before.
     """
     row = s.get(m.PendingEntry, pending_key(unit_id, kind, url))
     if row is None:
         return False
     if give_up or row.attempts + 1 >= MAX_ATTEMPTS:
         s.delete(row)
-        if kind == "article":
+        if dead and kind == "article":
             bury(s, unit_id, url, error, now or m.utcnow())
         return True
     row.attempts += 1

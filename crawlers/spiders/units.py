@@ -311,7 +311,7 @@ class UnitsSpider(Spider):
             self._stat(unit.id, "not_articles")
             self.logger.info("unit %s: %s: not stored: %s", unit.id, response.url, why)
             assert response.request is not None
-            self._failed(response.request, why, give_up=True)
+            self._failed(response.request, why, give_up=True, dead=True)
             return
         yield {
             "unit_id": unit.id,
@@ -325,7 +325,9 @@ class UnitsSpider(Spider):
             "packed": packed,
         }
 
-    def _failed(self, request: Request, error: str, *, give_up: bool = False) -> None:
+    def _failed(
+        self, request: Request, error: str, *, give_up: bool = False, dead: bool = False
+    ) -> None:
         """A pending entry's attempt failed: kept for the next run unless given up."""
         pending = request.meta.get("vnfeeds_pending")
         unit_id = request.meta.get("unit_id")
@@ -333,7 +335,9 @@ class UnitsSpider(Spider):
             return
         try:
             with self.store.session() as s:
-                progress.failed_pending(s, unit_id, pending[0], pending[1], error, give_up=give_up)
+                progress.failed_pending(
+                    s, unit_id, pending[0], pending[1], error, give_up=give_up, dead=dead
+                )
         except Exception as e:  # the entry stays pending as it was
             self.logger.error("unit %s: pending entry not updated: %s", unit_id, error_line(e))
 
