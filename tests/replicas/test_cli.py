@@ -30,6 +30,9 @@ def test_replicas_command_serves_and_writes_units(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C reaches the command as in a terminal, even when this suite runs as a
+        # background job of a script (which starts with SIGINT ignored, and passes that on)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert proc.stdout is not None
