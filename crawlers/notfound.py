@@ -105,7 +105,7 @@ def is_soft_404(title: str, body_text: str, attachments: int = 0) -> bool:
     """True when a page's title, or its terse body, says the page does not exist."""
     if attachments:
         return False
-    n = len(body_text.split())
+    n = len(body_text.split(maxsplit=MAX_BODY_WORDS))  # counted no further than needed
     if n > MAX_BODY_WORDS:
         return False
     if title and _error_title(title):

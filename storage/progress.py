@@ -100,7 +100,8 @@ def failed_pending(
     dead: bool = False,
     now: datetime | None = None,
 ) -> bool:
-    """Count a failed attempt; True when the entry is given up (``give_up`` or too many).
+    """Count a failed attempt; True when the entry is given up (``give_up``, ``dead`` or
+    too many).
 
     ``dead`` (an article whose page answered and holds no article: judged, not a failure
     that may pass) also makes its link a dead link (:class:`~storage.models.DeadLink`):
@@ -110,7 +111,7 @@ def failed_pending(
     row = s.get(m.PendingEntry, pending_key(unit_id, kind, url))
     if row is None:
         return False
-    if give_up or row.attempts + 1 >= MAX_ATTEMPTS:
+    if give_up or dead or row.attempts + 1 >= MAX_ATTEMPTS:
         s.delete(row)
         if dead and kind == "article":
             bury(s, unit_id, url, error, now or m.utcnow())

@@ -311,7 +311,7 @@ class UnitsSpider(Spider):
             self._stat(unit.id, "not_articles")
             self.logger.info("unit %s: %s: not stored: %s", unit.id, response.url, why)
             assert response.request is not None
-            self._failed(response.request, why, give_up=True, dead=True)
+            self._failed(response.request, why, dead=True)
             return
         yield {
             "unit_id": unit.id,
