@@ -25,6 +25,7 @@ STAT_KEYS = (
     "missing_fields",
     "not_articles",
     "dead_links_skipped",
+    "dead_links_still_dead",
     "list_checked",
     "list_mismatches",
     "list_title_mismatches",

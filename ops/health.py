@@ -129,6 +129,8 @@ def judge(
         return Verdict(
             "broken", f"{list_pages} list page(s) loaded but no article link was found on them"
         )
+    # dead links fetched again and found dead again say nothing about the unit's pages
+    articles -= _num(stats, "dead_links_still_dead")
     missing = _num(stats, "missing_fields")
     if articles > 0 and missing / articles >= rules.missing_fields_ratio:
         dead = _num(stats, "not_articles")  # counted too: a template change empties pages

@@ -29,6 +29,8 @@ MAX_ATTEMPTS = 3
 #: Days a given-up article link is skipped when its list shows it again; then it is
 #: tried once more (an article page can go up after its list entry).
 DEAD_LINK_DAYS = 7
+#: How long a dead link is remembered after its skip ran out (then its row is deleted).
+DEAD_LINK_MEMORY_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,20 @@ def pending_of(s: Session, unit_id: str) -> list[Pending]:
 
 
 def bury(s: Session, unit_id: str, url: str, reason: str, now: datetime) -> None:
-    """Remember ``url`` as a dead link of the unit until :data:`DEAD_LINK_DAYS` from now."""
+    """Remember ``url`` as a dead link of the unit until :data:`DEAD_LINK_DAYS` from now.
+
+    The unit's rows expired for :data:`DEAD_LINK_MEMORY_DAYS` go (a link its lists stopped
+    showing, or that came back as an article): the table holds what is still of use.
+    """
     canon = canonical_url(url)
     key = pending_key(unit_id, "dead", canon)
+    s.execute(
+        delete(m.DeadLink).where(
+            m.DeadLink.unit_id == unit_id,
+            m.DeadLink.until < now - timedelta(days=DEAD_LINK_MEMORY_DAYS),
+            m.DeadLink.key != key,
+        )
+    )
     row = s.get(m.DeadLink, key) or m.DeadLink(key=key, unit_id=unit_id, url=canon)
     row.reason, row.found_at = reason[:2000], now
     row.until = now + timedelta(days=DEAD_LINK_DAYS)
@@ -143,10 +156,21 @@ def bury(s: Session, unit_id: str, url: str, reason: str, now: datetime) -> None
 
 def dead_links(s: Session, unit_id: str, now: datetime) -> set[str]:
     """Canonical URLs of the unit's dead links not to fetch again yet."""
-    rows = s.scalars(
-        select(m.DeadLink.url).where(m.DeadLink.unit_id == unit_id, m.DeadLink.until > now)
-    )
-    return set(rows)
+    return dead_link_sets(s, unit_id, now)[0]
+
+
+def dead_link_sets(s: Session, unit_id: str, now: datetime) -> tuple[set[str], set[str]]:
+    """The unit's dead links as canonical URLs: (not to fetch again yet, due again).
+
+    A link due again is fetched; found dead once more it is no news about the unit's pages
+    (the crawl counts it as ``dead_links_still_dead``, not against the unit's health).
+    """
+    skip: set[str] = set()
+    due: set[str] = set()
+    rows = s.execute(select(m.DeadLink.url, m.DeadLink.until).where(m.DeadLink.unit_id == unit_id))
+    for url, until in rows.tuples():
+        (skip if until > now else due).add(url)
+    return skip, due
 
 
 def close_dead_runs(s: Session, unit_ids: Iterable[str], now: datetime) -> list[int]:

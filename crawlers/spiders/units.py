@@ -18,12 +18,11 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.cleaning.dates import parse_list_date
-from crawlers.extract import NOT_AN_ARTICLE, SOFT_404, is_article
 from crawlers.hops import origin_of
-from crawlers.listcheck import check_against_list
 from crawlers.parsing import ParsePool
 from crawlers.shared import crawl_store
 from crawlers.sniff import NotHtml, check_html
+from crawlers.spiders.tally import tally
 from domain.records import Unit
 from domain.registry import Registry
 from domain.syllables import match_form
@@ -60,6 +59,7 @@ class UnitsSpider(Spider):
         self.store: Store | None = None
         self.pending: dict[str, list[progress.Pending]] = {}
         self.dead: dict[str, set[str]] = {}  # canonical URLs given up lately, per unit
+        self.recheck: dict[str, set[str]] = {}  # … given up a while ago, due again
         self.queued: dict[str, set[str]] = defaultdict(set)  # canonical URLs asked this run
         self.url_limit = 2083
         self.max_bytes = 8 * 1024 * 1024
@@ -94,7 +94,9 @@ class UnitsSpider(Spider):
         with self.store.session() as s:
             self.known = {u.id: known_articles(s, u.id) for u in self.units}
             self.pending = {u.id: progress.pending_of(s, u.id) for u in self.units}
-            self.dead = {u.id: progress.dead_links(s, u.id, utcnow()) for u in self.units}
+            now = utcnow()
+            for u in self.units:
+                self.dead[u.id], self.recheck[u.id] = progress.dead_link_sets(s, u.id, now)
 
     def unit(self, unit_id: str) -> Unit:
         """The unit record of a running crawl."""
@@ -291,27 +293,19 @@ class UnitsSpider(Spider):
             self.record_error(unit.id, origin_of(response.request), f"not read: {error_line(e)}")
             self._failed(response.request, str(e))
             return
-        verdict = check_against_list(
-            article, response.meta.get("list_title", ""), response.meta.get("list_date", "")
+        told = tally(
+            article,
+            response.meta.get("list_title", ""),
+            response.meta.get("list_date", ""),
+            lambda key: self._stat(unit.id, key),
+            due_again=self._due_again(unit.id, response),
         )
-        if verdict.checked:
-            self._stat(unit.id, "list_checked")
-        if verdict.mismatch:
-            self._stat(unit.id, "list_mismatches")
+        if told.mismatch:
             self.logger.info("unit %s: %s: %s", unit.id, response.url, article.problems[-1])
-        for kind, flag in (("title", verdict.title_mismatch), ("date", verdict.date_mismatch)):
-            if flag:
-                self._stat(unit.id, f"list_{kind}_mismatches")
-        if article.fallback:
-            self._stat(unit.id, "fallbacks")
-        if not article.title or article.published is None or "missing body" in article.problems:
-            self._stat(unit.id, "missing_fields")
-        if not is_article(article):  # a category page or an error page: counted, not stored
-            why = SOFT_404 if SOFT_404 in article.problems else NOT_AN_ARTICLE
-            self._stat(unit.id, "not_articles")
-            self.logger.info("unit %s: %s: not stored: %s", unit.id, response.url, why)
+        if told.skip:
+            self.logger.info("unit %s: %s: not stored: %s", unit.id, response.url, told.skip)
             assert response.request is not None
-            self._failed(response.request, why, dead=True)
+            self._failed(response.request, told.skip, dead=True)
             return
         yield {
             "unit_id": unit.id,
@@ -324,6 +318,11 @@ class UnitsSpider(Spider):
             "prepared": prepared,
             "packed": packed,
         }
+
+    def _due_again(self, unit_id: str, response: Response) -> bool:
+        """True when the page is a dead link of the unit whose skip ran out."""
+        pending = response.meta.get("vnfeeds_pending")
+        return pending is not None and canonical_url(pending[1]) in self.recheck[unit_id]
 
     def _failed(
         self, request: Request, error: str, *, give_up: bool = False, dead: bool = False

@@ -10,11 +10,12 @@ here are built from the platforms' published wording: NukeViet's ``error_404_tit
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from crawlers.extract import SOFT_404, extract_page, is_article
 from crawlers.listcheck import check_against_list
@@ -137,4 +138,19 @@ def test_a_crawl_keeps_the_soft_404_out_and_skips_the_dead_link_for_a_while(
             last = s.scalars(select(m.CrawlRun).order_by(m.CrawlRun.id.desc())).first()
             assert last is not None and last.stats["dead_links_skipped"] == 1
             assert len(set(s.scalars(select(m.Article.title)))) == 9
+            # DEAD_LINK_DAYS later: fetched once more, and found dead again
+            s.execute(update(m.DeadLink).values(until=datetime.now(UTC) - timedelta(hours=1)))
+            s.commit()
+        week = run_vnfeeds(db, units, "crawl", "-q", timeout=300)
+        assert week.returncode == 0, week.stdout + week.stderr[-3000:]
+        assert site.paths.count(STUB) == 2
+        with store.session() as s:
+            last = s.scalars(select(m.CrawlRun).order_by(m.CrawlRun.id.desc())).first()
+            assert last is not None and last.stats["dead_links_still_dead"] == 1
+            assert last.stats["not_articles"] == last.stats["missing_fields"] == 0
+            dead = s.scalars(select(m.DeadLink)).one()  # skipped for another week
+            assert dead.until > datetime.now(UTC) + timedelta(days=DEAD_LINK_DAYS - 1)
+        # the one page the run fetched was a known dead link: no news, so not broken
+        status = run_vnfeeds(db, units, "status", "--json")
+        assert [r["state"] for r in json.loads(status.stdout)] == ["ok"], status.stdout
         store.dispose()

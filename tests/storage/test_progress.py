@@ -10,9 +10,12 @@ from storage import models as m
 from storage.db import Store
 from storage.progress import (
     DEAD_LINK_DAYS,
+    DEAD_LINK_MEMORY_DAYS,
     MAX_ATTEMPTS,
     Pending,
     add_pending,
+    bury,
+    dead_link_sets,
     dead_links,
     done_pending,
     failed_pending,
@@ -72,3 +75,29 @@ def test_an_article_judged_no_article_is_a_dead_link_for_a_while(store: Store) -
         later = now + timedelta(days=DEAD_LINK_DAYS, seconds=1)
         assert dead_links(s, "u", later) == set()  # then tried once more
         assert pending_of(s, "u") == []
+
+
+def test_dead_links_due_again_are_told_apart_and_long_expired_ones_go(store: Store) -> None:
+    """A dead link whose skip ran out is due again (fetched, and found dead again it is no
+    news); one expired for DEAD_LINK_MEMORY_DAYS is deleted at the unit's next burial."""
+    now = datetime.now(UTC)
+    with store.session() as s:
+        bury(s, "u", "http://u.vn/due", "no article", now - timedelta(days=DEAD_LINK_DAYS + 1))
+        bury(s, "u", "http://u.vn/new", "no article", now - timedelta(days=1))
+        bury(s, "u", "http://u.vn/old", "no article", now - timedelta(days=60))
+        bury(s, "v", "http://v.vn/old", "no article", now - timedelta(days=60))
+    with store.session() as s:
+        skip, due = dead_link_sets(s, "u", now)
+        assert skip == {"https://u.vn/new"} and due == {"https://u.vn/due", "https://u.vn/old"}
+        assert dead_links(s, "u", now) == skip
+        bury(s, "u", "http://u.vn/another", "no article", now)
+    with store.session() as s:
+        left = {(r.unit_id, r.url) for r in s.scalars(select(m.DeadLink))}
+        cutoff = now - timedelta(days=DEAD_LINK_MEMORY_DAYS)
+        assert cutoff < now - timedelta(days=DEAD_LINK_DAYS + 1)  # "due" is within memory
+        assert left == {
+            ("u", "https://u.vn/due"),
+            ("u", "https://u.vn/new"),
+            ("u", "https://u.vn/another"),
+            ("v", "https://v.vn/old"),  # another unit's rows wait for its own burial
+        }
