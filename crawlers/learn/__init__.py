@@ -18,10 +18,11 @@ from crawlers.extract import extract_list, extract_page
 from crawlers.learn import article as art
 from crawlers.learn.body import has_own_text, learn_body, learn_remove, measure
 from crawlers.learn.category import learn_category
-from crawlers.learn.listpage import learn_list_date, learn_list_links, list_category, site_name
+from crawlers.learn.listpage import list_category, site_name
 from crawlers.listcheck import ListVerdict, check_against_list
 from crawlers.platforms.base import ListEntry
 from crawlers.platforms.common import select, text_of
+from crawlers.platforms.linkgroups import entry_date_spec, headline_links
 from domain.article import Article
 
 PLATFORM = "selectors"
@@ -68,12 +69,12 @@ def learn_pages(
     """
     lsel = _selector(list_page)
     learned = Learned(list_url, site_name(lsel), list_category(lsel, list_url))
-    links = learn_list_links(lsel, list_url)
+    links = headline_links(lsel, list_url)
     if links is None:
         learned.notes.append("no group of article links found on the list page")
         return learned
     learned.selectors["list_links"] = links
-    list_date = learn_list_date(lsel, links)
+    list_date = entry_date_spec(lsel, links)
     if list_date:
         learned.selectors["list_date"] = list_date
     listing = extract_list(list_page, list_url, platform=PLATFORM, overrides=learned.selectors)

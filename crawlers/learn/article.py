@@ -17,7 +17,8 @@ from lxml import etree
 from parsel import Selector
 
 from crawlers.cleaning.dates import ParsedDate, parse_vn_date
-from crawlers.learn.candidates import (
+from crawlers.listcheck import titles_agree
+from crawlers.platforms.candidates import (
     contains,
     is_element,
     named,
@@ -26,7 +27,6 @@ from crawlers.learn.candidates import (
     text_nodes,
     unique,
 )
-from crawlers.listcheck import titles_agree
 from crawlers.platforms.common import DATE_RE, first_text, select
 from domain.timezone import VN_TZ
 

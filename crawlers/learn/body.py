@@ -19,7 +19,8 @@ from parsel import Selector
 from parsel.csstranslator import css2xpath
 
 from crawlers.learn.article import Sample, best_candidate, title_elements
-from crawlers.learn.candidates import (
+from crawlers.listcheck import titles_agree
+from crawlers.platforms.candidates import (
     contains,
     is_element,
     named,
@@ -28,7 +29,6 @@ from crawlers.learn.candidates import (
     text_nodes,
     unique,
 )
-from crawlers.listcheck import titles_agree
 from crawlers.platforms.common import select
 
 #: Text shorter than this never counts as article text (dates, counters, labels).

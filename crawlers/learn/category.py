@@ -16,8 +16,8 @@ from parsel import Selector
 
 from crawlers.cleaning.dates import parse_vn_date
 from crawlers.learn.article import Sample, best_candidate
-from crawlers.learn.candidates import is_element, selectors_for, unique
 from crawlers.listcheck import titles_agree
+from crawlers.platforms.candidates import is_element, selectors_for, unique
 from crawlers.platforms.common import DATE_RE, first_text, select
 
 #: A category is a label: at most this many characters.
