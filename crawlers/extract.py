@@ -21,6 +21,7 @@ from crawlers.cleaning.html import absolutize, sanitize_html
 from crawlers.cleaning.language import detect_language
 from crawlers.cleaning.markup import cap_depth, close_void_elements
 from crawlers.cleaning.plaintext import html_to_text
+from crawlers.cleaning.titles import split_title_stamp
 from crawlers.detect import detect_platform
 from crawlers.notfound import is_soft_404
 from crawlers.platforms import feed, generic, get_platform
@@ -111,7 +112,11 @@ def _compose_body(raw_body: str, lead: str, lead_image: Image | None, base_url: 
 
 def finish(raw: RawArticle, *, platform: str, base_url: str) -> Article:
     """Clean a raw article: text, dates (+07:00), sanitised body, absolute URLs, problems."""
-    published = parse_vn_date(raw.published_text, raw.date_format) if raw.published_text else None
+    title, stamp = split_title_stamp(clean_text(raw.title))
+    if raw.published_text:
+        published = parse_vn_date(raw.published_text, raw.date_format)
+    else:  # the date the theme printed inside the title's heading, if any
+        published = parse_vn_date(stamp) if stamp else None
     updated = parse_vn_date(raw.updated_text, raw.date_format) if raw.updated_text else None
     images = _images(raw, base_url)
     lead = clean_text(raw.lead)
@@ -119,7 +124,7 @@ def finish(raw: RawArticle, *, platform: str, base_url: str) -> Article:
     body_text = _nfc(html_to_text(body_html)) if body_html else ""
     article = Article(
         url=raw.url,
-        title=clean_text(raw.title),
+        title=title,
         published=published.value if published else None,
         time_unknown=published.time_unknown if published else True,
         category=_category(raw.category),
@@ -230,6 +235,9 @@ def extract_list(
     else:
         name = platform or detect_platform(sel, url)
         page = get_platform(name).parse_list(sel, _base(sel, url), overrides or {})
+        if not page.entries and name != "generic" and not (overrides or {}).get("list_links"):
+            # a theme the platform's selectors do not know: the page's own headline links
+            page = generic.parse_list(sel, _base(sel, url), overrides or {})
     for entry in page.entries:
         entry.title = clean_text(entry.title)
         entry.summary = clean_text(entry.summary)

@@ -11,6 +11,9 @@ and no more than :data:`MAX_BODY_WORDS` words, and its title (or a part of it be
 :data:`MAX_EXTRA_TITLE_WORDS` other words, or its body of at most
 :data:`MAX_ERROR_BODY_WORDS` words holds one of :data:`PHRASES`. A headline about an
 error ("Khắc phục lỗi 404 trên Cổng dịch vụ công") is longer; so is an article quoting one.
+A page with no title at all is one when a short line of its text is such a title: with
+no title, the text read is the page frame around the message (a real Liferay theme's
+"Ooops... Error 404", ewh-support/ldld-1.daknong ``404/``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from domain.syllables import match_form
 MAX_BODY_WORDS = 60
 #: An error page's own message is terse: a body this short that says "not found" is one.
 MAX_ERROR_BODY_WORDS = 30
+#: An error page's heading line, on a page with no title (its text is the page frame).
+MAX_ERROR_LINE_WORDS = 10
 #: Words a title may hold besides an error phrase ("Default 404 Not Found Page") and
 #: still be an error page's; a longer one is a headline about an error.
 MAX_EXTRA_TITLE_WORDS = 4
@@ -102,9 +107,16 @@ def _error_title(title: str) -> bool:
 
 
 def is_soft_404(title: str, body_text: str, attachments: int = 0) -> bool:
-    """True when a page's title, or its terse body, says the page does not exist."""
+    """True when a page's title, or its terse body, says the page does not exist; or, on a
+    page with no title, when a line of its text is an error title ("Ooops... Error 404")."""
     if attachments:
         return False
+    if not title and any(
+        _error_title(line)
+        for line in body_text.splitlines()
+        if len(line.split()) <= MAX_ERROR_LINE_WORDS
+    ):
+        return True  # no title: the text read is the page frame around the error message
     n = len(body_text.split(maxsplit=MAX_BODY_WORDS))  # counted no further than needed
     if n > MAX_BODY_WORDS:
         return False

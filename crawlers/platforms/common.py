@@ -307,6 +307,8 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
             break
         if parent.tag in ("script", "style"):
             continue
+        if inside and any(a.tag in ("td", "th") for a in _up_to(parent, body)):
+            continue  # a data table of the body ("Thời gian đấu giá | 15/07/2019")
         if len(text.strip()) > 150:  # prose (a lead, the body): its dates are not the article's
             if body is None or around:  # where the body's text begins
                 break
@@ -317,6 +319,16 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
         if m and len(clean) - len(" ".join(m.group(0).split())) <= DATE_LINE_EXTRA:
             return clean
     return ""
+
+
+def _up_to(el: etree._Element, top: etree._Element | None) -> list[etree._Element]:
+    """``el`` and its ancestors below ``top`` (all of them when ``top`` is None)."""
+    out = []
+    for node in (el, *el.iterancestors()):
+        if node is top:
+            break
+        out.append(node)
+    return out
 
 
 _LABEL = re.compile(r"^\s*(?:tác giả|nguồn tin|nguồn|tin, ảnh|ảnh)\s*:\s*", re.IGNORECASE)

@@ -17,7 +17,7 @@ import trafilatura
 from lxml import html as lxml_html
 from parsel import Selector
 
-from crawlers.platforms import common, headline, listing
+from crawlers.platforms import common, headline, linkgroups, listing
 from crawlers.platforms.base import ListEntry, ListPage
 from domain.article import Attachment, Image, RawArticle
 
@@ -138,7 +138,17 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
 
 
 def parse_list(sel: Selector, url: str, overrides: dict[str, str]) -> ListPage:
-    """Links whose text reads like a headline (at least five words), in page order."""
+    """The biggest group of headline links one selector names (``linkgroups``), with their
+    dates; else every link whose text reads like a headline (five words), in page order."""
+    spec = overrides.get("list_links") or linkgroups.headline_links(sel, url)
+    if spec:
+        found = {"list_links": spec}
+        date = linkgroups.entry_date_spec(sel, spec)
+        if date:
+            found["list_date"] = date
+        page = listing.parse_list_with(found, sel, url, overrides)
+        if page.entries:
+            return page
     seen: set[str] = set()
     entries = []
     for a in sel.css("a[href]"):

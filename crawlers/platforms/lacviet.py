@@ -12,7 +12,12 @@ Read from real pages of four Đắk Nông sites (``shared/realsites``, provenanc
 - the search-result part (``td.dv-title``): section ``td.dvVBPL-title``, title ``h2``,
   lead ``h3``, body the rest of the cell (no date on the page);
 - the document register's detail part (``table.table_ct``): title ``div.title_ct``,
-  label/value rows ("Ngày ban hành" the date, "Trích yếu" the lead), the table the body.
+  label/value rows ("Ngày ban hành" the date, "Trích yếu" the lead), the table the body;
+- the "gthieu" part (real pages of Sở Tài chính Đắk Nông, ewh-support/stc.daknong @
+  0b1e89f3, read for this): category ``div.title-gt`` before ``div.gthieu``; in
+  ``div.gtTitle`` the title is a bold ``<p>`` (no heading), the lead a bold justified
+  ``<div>`` (often empty), then the body (``div.img``, a "Xem chi tiết tại đây" link to
+  the file); no date on the page.
 
 Then "TIN ĐÃ ĐƯA" (``div#part2``, ``td.Other li a`` + ``span.ShowDate``) lists other
 articles: never the article's date. Web parts are often left unclosed, so the parser
@@ -55,6 +60,8 @@ SELECTORS: dict[str, str] = {
     "title": (
         "#part1 p.Title || div.noiDung > div.title || td.dv-title h2"
         " || table.table_ct tr.row_title div.title_ct"
+        " || xpath:(//div[contains(concat(' ', @class, ' '), ' gtTitle ')]//p"
+        "[contains(@style, 'bold')][normalize-space()])[1]"
     ),
     "date": "tr.ms-news-header td.Time || " + _DOC_FIELD.format("Ngày ban hành"),
     "category": (
@@ -63,27 +70,39 @@ SELECTORS: dict[str, str] = {
         "/preceding-sibling::*[1][self::p]"
         " || xpath://td[contains(concat(' ', @class, ' '), ' dv-title ')]"
         "/ancestor::table[1]//td[contains(concat(' ', @class, ' '), ' dvVBPL-title ')]"
+        " || xpath://div[contains(concat(' ', @class, ' '), ' gthieu ')]"
+        "/preceding-sibling::div[contains(concat(' ', @class, ' '), ' title-gt ')][1]"
     ),
     "lead": (
         "#part1 b.lv_description_mode1, #part1 p.sapo || div.noiDung > div.moTaNgan"
-        " || td.dv-title h3 || " + _DOC_FIELD.format("Trích yếu")
+        " || td.dv-title h3 || " + _DOC_FIELD.format("Trích yếu") + " || "
+        "xpath://div[contains(concat(' ', @class, ' '), ' gtTitle ')]//div[contains(@style,"
+        " 'justify')][contains(@style, 'bold')]"
     ),
-    "body": ("#part1 div[class^='ExternalClass'] || div.noiDung > div.contents || td.dv-title"),
+    "body": (
+        "#part1 div[class^='ExternalClass'] || div.noiDung > div.contents || td.dv-title"
+        " || div.gthieu div.gtTitle"
+    ),
     "images": (
         "#part1 div[class^='ExternalClass'] img || div.noiDung > div.contents img"
-        " || td.dv-title img"
+        " || td.dv-title img || div.gthieu div.gtTitle img"
     ),
     "caption": (
         "xpath://tr[preceding-sibling::tr[1]//img][not(.//img)]/td"
         " | //figcaption | //p[em and not(normalize-space(text()))]"
     ),
     "attachments": (
-        "#part1 div[class^='ExternalClass'] a[href] || div.noiDung > div.contents a[href]"
-        " || td.dv-title a[href] || table.table_ct a[href]"
+        # a file is also linked after the article's table: "xem chi tiết <a>tại đây</a>"
+        "#part1 div[class^='ExternalClass'] a[href], #part1 > p a[href]"
+        " || div.noiDung > div.contents a[href]"
+        " || td.dv-title a[href] || table.table_ct a[href] || div.gthieu div.gtTitle a[href]"
     ),
-    # the rebuild's "Xem chi tiết tại đây" linking to nothing (or to the site root)
     "remove": (
-        "xpath:.//p[starts-with(normalize-space(.), 'Xem chi tiết')]"
+        # the "gthieu" part's title and lead block (the body is the rest of div.gtTitle)
+        "xpath:self::div[contains(concat(' ', @class, ' '), ' gtTitle ')]"
+        "/*[1][.//p[contains(@style, 'bold')]]"
+        # the rebuild's "Xem chi tiết tại đây" linking to nothing (or to the site root)
+        " | .//p[starts-with(normalize-space(.), 'Xem chi tiết')]"
         "[a][not(a[normalize-space(@href) != '' and normalize-space(@href) != '/'"
         " and not(starts-with(@href, '#')) and not(starts-with(@href, 'javascript'))])]"
     ),

@@ -12,7 +12,10 @@ public repository dinolupo/Liferay6.2-fixed @ d87abb8): the title is a
 ``div.asset-full-content``; inside it ``div.asset-content`` holds the journal article
 (``div.journal-content-article``), then ``div.asset-metadata`` with
 ``span.metadata-entry.metadata-publish-date``. Department themes often print their own
-date line instead, just outside the full content ("Ngày đăng 11/07/2022 | 7:48 PM").
+date line instead, just outside the full content ("Ngày đăng 11/07/2022 | 7:48 PM"), or
+their own heading inside it: the real Liên đoàn Lao động Đắk Nông theme
+(ewh-support/ldld-1.daknong) prints ``div.nd_detail_chitiet > h2`` with the date in a
+``<span>( … )</span>`` of the heading (split off by ``crawlers.cleaning.titles``).
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ SELECTORS: dict[str, str] = {
         "[.//*[contains(@class, 'header-title')]][1]//*[contains(@class, 'header-title')]"
         f" || {_FULL} h1.asset-title, {_FULL} h3.header-title, h1.header-title, "
         "h3.header-title span, h1.asset-title"
+        # a theme's own heading in the full content, above the article's text
+        " || xpath:(//div[contains(@class, 'asset-full-content')]//*[self::h1 or self::h2"
+        " or self::h3 or self::h4][not(ancestor::*[contains(@class, 'journal-content-article')"
+        "])][normalize-space()])[1]"
     ),
     "date": (
         f"{_FULL} .asset-date, {_FULL} .metadata-publish-date, {_FULL} .date"

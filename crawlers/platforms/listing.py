@@ -17,13 +17,46 @@ from parsel import Selector
 
 from crawlers.cleaning.urls import unwrap_archive
 from crawlers.platforms.base import ListEntry, ListPage
-from crawlers.platforms.common import DATE_RE, clean_href, first_text, merged, select, text_of
+from crawlers.platforms.common import (
+    DATE_LINE_EXTRA,
+    DATE_RE,
+    clean_href,
+    first_text,
+    merged,
+    select,
+    text_of,
+)
+
+#: A machine date a theme prints as is: "(2019-05-17T02:49:00.000Z)".
+ISO_DATE_RE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d-])"
+)
+
+
+def _dates(text: str) -> list[re.Match[str]]:
+    """Date-looking matches in ``text``, in order (Vietnamese day-first, then ISO 8601)."""
+    found = [*DATE_RE.finditer(text), *ISO_DATE_RE.finditer(text)]
+    return sorted(found, key=lambda m: m.start())
+
+
+def _in_prose(date: str, node: Selector) -> bool:
+    """True when ``date`` is cited inside a sentence of ``node`` (a summary's "Ngày
+    20/3/2019, LĐLĐ tỉnh tổ chức …"), not printed as the item's date (a short line, or
+    the end of a line: "Tin A (24.06.2019)")."""
+    for raw in node.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall():
+        text = " ".join(raw.split())
+        if date not in text or len(text) - len(date) <= DATE_LINE_EXTRA:
+            continue
+        if not text.rstrip(" )].").endswith(date) and not text.lstrip(" ([").startswith(date):
+            return True
+    return False
 
 
 def _entry_date(item: Selector, href: str, spec: str | None, title: str = "") -> str:
     """The date an item shows: its date element, else the first date-like text near it
     (in the item or the ancestors that hold no link to another article), never a date
-    the title itself mentions ("Quyết định ngày 01/04/2019 của …")."""
+    the title itself mentions ("Quyết định ngày 01/04/2019 của …") nor one a summary
+    cites in a sentence."""
     if spec:
         text = first_text(item, spec)
         if text:
@@ -33,8 +66,10 @@ def _entry_date(item: Selector, href: str, spec: str | None, title: str = "") ->
         links = {clean_href(h) for h in node.xpath(".//a/@href").getall()}
         if links - {href}:
             break
-        for m in DATE_RE.finditer(text_of(node)):
+        for m in _dates(text_of(node)):
             if m.group(0) in inside and not inside.endswith(m.group(0)):
+                continue
+            if _in_prose(m.group(0), node):
                 continue
             return m.group(0)
     return ""

@@ -106,6 +106,19 @@ def test_articles_that_mention_a_missing_page_stay_articles() -> None:
     assert is_soft_404("Lỗi 404", "")
 
 
+def test_a_page_without_a_title_whose_frame_holds_an_error_line_is_a_soft_404() -> None:
+    """With no title the text read is the page frame (menus, footer) around the message,
+    too long for the body rules: a short line that is an error title decides (the real
+    Liferay theme of ldld-1.daknong: "Ooops... Error 404", golden ``liferay62/ldld_404``)."""
+    frame = "\n".join(["Trang chủ Giới thiệu Tư vấn pháp luật Văn bản ban hành"] * 12)
+    assert is_soft_404("", f"{frame}\nOoops... Error 404\nXin lỗi, trang không có\n{frame}")
+    assert is_soft_404("", f"{frame}\nLỗi 404\n{frame}")
+    # a sentence that mentions an error is no error line, and a titled page is judged as before
+    line = "Cổng dịch vụ công đã khắc phục lỗi 404 khi nộp hồ sơ trực tuyến trong tuần qua"
+    assert not is_soft_404("", f"{frame}\n{line}\n{frame}")
+    assert not is_soft_404("Tin tức", f"{frame}\nOoops... Error 404\n{frame}")
+
+
 def test_a_crawl_keeps_the_soft_404_out_and_skips_the_dead_link_for_a_while(
     tmp_path: Path, new_db_url: NewDbUrl
 ) -> None:
