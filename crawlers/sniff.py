@@ -1,12 +1,17 @@
 """Is this an HTML page? Decided from the bytes (never from a file name or a header).
 
 Used by `vnfeeds extract` and `sites learn` to refuse binary files, images, PDFs and
-random bytes at once, with a one-line reason, instead of parsing them for minutes.
+random bytes at once, with a one-line reason, instead of parsing them for minutes; and by
+the spider, with the charset Scrapy decided on for a response.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
 
 SNIFF_BYTES = 4096
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -56,3 +61,9 @@ def check_html(data: bytes, *, max_bytes: int) -> None:
         raise NotHtml("not an HTML page: binary data (control bytes)")
     if not _MARKUP.search(head.lstrip(b"".join(_BOMS))):
         raise NotHtml(f"not an HTML page: no HTML markup in the first {SNIFF_BYTES} bytes")
+
+
+def response_encoding(response: Response) -> str | None:
+    """The charset Scrapy decided on (header, meta or detection), if it decoded the page."""
+    encoding: str | None = getattr(response, "encoding", None)  # a TextResponse's only
+    return encoding

@@ -14,14 +14,14 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawlers.cleaning.dates import parse_list_date
 from crawlers.hops import origin_of
 from crawlers.parsing import ParsePool
 from crawlers.shared import crawl_store
-from crawlers.sniff import NotHtml, check_html
+from crawlers.sniff import NotHtml, check_html, response_encoding
 from crawlers.spiders.tally import tally
 from domain.records import Unit
 from domain.registry import Registry
@@ -190,7 +190,7 @@ class UnitsSpider(Spider):
                 response.url,
                 platform=unit.platform,
                 overrides=unit.selectors.as_dict(),
-                encoding=_encoding(response),
+                encoding=response_encoding(response),
             )
         except Exception as e:  # a parser or selector failure is the unit's error, not a crash
             self.record_error(unit.id, response.url, f"list page not read: {error_line(e)}")
@@ -286,7 +286,7 @@ class UnitsSpider(Spider):
                 response.url,
                 platform=None if unit.platform == "feed" else unit.platform,
                 overrides=unit.selectors.as_dict(),
-                encoding=_encoding(response),
+                encoding=response_encoding(response),
             )
         except Exception as e:  # a parser or selector failure is the unit's error, not a crash
             assert response.request is not None
@@ -312,7 +312,7 @@ class UnitsSpider(Spider):
             "article": article,
             "list_category": response.meta.get("category", ""),
             "raw": response.body,
-            "encoding": _encoding(response),
+            "encoding": response_encoding(response),
             "status": response.status,
             "pending": response.meta.get("vnfeeds_pending"),
             "prepared": prepared,
@@ -397,8 +397,3 @@ class UnitsSpider(Spider):
                     continue
                 for url, (etag, lm) in pages.items():
                     save_validators(s, url, unit_id, etag, lm)
-
-
-def _encoding(response: Response) -> str | None:
-    """The charset Scrapy decided on (header, meta or detection), if it decoded the page."""
-    return response.encoding if isinstance(response, TextResponse) else None
