@@ -14,6 +14,7 @@ __all__ = ["absolutize", "unwrap_archive"]
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _URL_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "tel"})
 _INVISIBLE_IN_URL = re.compile("[\t\n\r\x00]")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
 # A Wayback Machine address: /web/<14-digit timestamp><flags like im_, js_>/<original>
 _ARCHIVED = re.compile(r"^/web/\d{4,14}[a-z]{0,2}_?/+(?P<orig>(?:https?:/+)?.+)$", re.IGNORECASE)
 _ARCHIVE_HOSTS = ("web.archive.org", "wayback.archive.org")
@@ -50,7 +51,7 @@ def absolutize(url: str, base_url: str) -> str:
     ``;jsessionid=``; undoes a saved page's archive rewriting (:func:`unwrap_archive`). Returns '' for javascript:/data:/vbscript:/file: and other
     schemes than http(s), mailto, ftp, tel, and for what cannot be made absolute.
     """
-    u = _INVISIBLE_IN_URL.sub("", url).strip()
+    u = _INVISIBLE_IN_URL.sub("", url).strip(_C0_AND_SPACE)  # as browsers do (WHATWG URL)
     u = repair_amp(u)
     if not u:
         return ""
