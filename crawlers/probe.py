@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -17,6 +15,7 @@ from crawlers.fetch import fetch
 from crawlers.platforms.base import ListPage
 from domain.article import Article
 from domain.registry import load_registry
+from domain.syllables import slug
 from domain.text import clean_text
 
 
@@ -32,13 +31,6 @@ class ProbeResult:
     selectors: dict[str, str] = field(default_factory=dict)
     category: str = ""
     site_name: str = ""
-
-
-def slug(s: str) -> str:
-    """ASCII slug of a Vietnamese text ("Đắk Nông" -> "dak-nong")."""
-    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
 def guess_list_links(sel: Selector) -> str | None:

@@ -160,3 +160,10 @@ def match_form(s: str) -> str:
     See :func:`canonical_tone` for the tone rule.
     """
     return _fixpoint(_match_form_once, s)
+
+
+def slug(s: str) -> str:
+    """ASCII slug of a Vietnamese text ("Đắk Nông" -> "dak-nong")."""
+    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from parsel import Selector
 
 from crawlers.platforms.common import clean_href, text_of
-from crawlers.probe import slug
+from domain.syllables import slug
 from domain.text import clean_text
 
 _SITE_WORDS = re.compile(r"^(?:trang chủ|home)\s*[-|:»]\s*", re.IGNORECASE)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from crawlers.learn import PLATFORM, Learned
 from crawlers.probe import guess_province
-from crawlers.probe import slug as make_slug
+from domain.syllables import slug as make_slug
 
 _PORTAL_WORDS = re.compile(
     r"(?:trang|cổng) thông tin điện tử|website|trang chủ|portal", re.IGNORECASE

@@ -110,14 +110,16 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
     }
     body = _body(html, url, captions)
     anchor = headline.body_anchor(sel, _plain(body))
-    title, title_el = headline.find_title(sel, anchor)
+    title, title_el = headline.find_title(sel, anchor, url)
     body = headline.without_headings(body, {title})
     body_sel = Selector(text=f"<div>{body}</div>") if body else None
     images = []
     attachments: list[Attachment] = []
     if body_sel is not None:
         for src in body_sel.css("img::attr(src)").getall():
-            images.append(Image(url=src, caption=" ".join(captions.get(src, "").split())))
+            images.append(
+                Image(url=src, caption=" ".join(captions.get(urljoin(url, src), "").split()))
+            )
         attachments = common.attachments_of(body_sel, "a[href]")
     raw = RawArticle(
         url=url,

@@ -11,6 +11,7 @@ and the body (never a related list's date after the body, never a date cited in 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -18,6 +19,7 @@ from parsel import Selector
 
 from crawlers.cleaning.html import drop_element, parse_fragment
 from crawlers.platforms.common import DATE_LINE_EXTRA, DATE_RE, VN_DATE_RE
+from domain.syllables import slug
 
 _HEADING_TAGS = ("h1", "h2", "h3", "h4")
 _FRAME = re.compile(
@@ -27,6 +29,9 @@ _FRAME = re.compile(
 _BOGUS = re.compile(r"^(\w*Controller|Trang chủ|Home|Untitled|Default)$", re.IGNORECASE)
 _TITLE_META = 'meta[property="og:title"]::attr(content), meta[name="title"]::attr(content)'
 MAX_SCAN = 80  # text nodes between a title and the body
+NEAR_SCAN = 15  # … next to the title, when the body found is not after it
+ABOVE_SCAN = 5  # text nodes above a title where its date line may stand
+PROSE = 150  # characters: a text node this long is the article's text, not a date line
 
 
 def squash(text: str) -> str:
@@ -90,14 +95,57 @@ def _before(order: dict[etree._Element, int], el: etree._Element, anchor: etree.
     return order.get(el, 0) <= order.get(anchor, len(order))
 
 
-def find_title(sel: Selector, anchor: etree._Element | None) -> tuple[str, etree._Element | None]:
+def _url_words(url: str) -> str:
+    """The words of the page's address as a title's slug would spell them, squeezed
+    ("…/chinh-sach-moi-co-hieu-luc-tu-thang-62019/" -> "chinhsachmoicohieuluctuthang62019");
+    "" when the address holds no headline (an id, a short name)."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if not segments:
+        return ""
+    last = re.sub(r"\.(?:html?|aspx?|php|jsp)$", "", unquote(segments[-1]), flags=re.I)
+    last = re.sub(r"^\d+-|-\d+$", "", last)  # Liferay's "12345-slug", NukeViet's "slug-12345"
+    if len(slug(last).split("-")) < 4:
+        return ""
+    return slug(last).replace("-", "")
+
+
+def slug_title(sel: Selector, url: str) -> tuple[str, etree._Element | None]:
+    """The text the page's address spells (sites make an article's address from its title:
+    ``/thue-bao-di-dong-co-the-…/`` for "Thuê bao di động có thể …"), outside links and the
+    page frame; ("", None) when none does. A sidebar heading never spells the address."""
+    words = _url_words(url)
+    if not words:
+        return "", None
+    for text in _texts(sel.root):
+        el = text.getparent()
+        if text.is_tail:
+            el = el.getparent()
+        clean = squash(text)
+        if not 3 <= len(clean.split()) <= 60 or el.tag in ("a", "title", "option", "script"):
+            continue
+        spelled = slug(clean).replace("-", "")
+        if spelled != words and not (len(words) >= 20 and spelled.startswith(words)):
+            continue
+        if el.xpath("ancestor::a[@href]") or _in_frame(el):
+            continue
+        return clean, el
+    return "", None
+
+
+def find_title(
+    sel: Selector, anchor: etree._Element | None, url: str = ""
+) -> tuple[str, etree._Element | None]:
     """The article's title and its element (None when only ``og:title`` names it).
 
-    Among the headings before the body (nearest first, none in the page frame): the one
-    ``og:title`` names, else one whose words are in ``<title>``, else the nearest that is
-    not a section label; ``og:title`` alone only when no heading qualifies (it can name
-    the section: "Bản tin nội bộ").
+    The text the page's address spells (:func:`slug_title`); else, among the headings
+    before the body (nearest first, none in the page frame): the one ``og:title`` names,
+    else one whose words are in ``<title>``, else the nearest that is not a section
+    label; ``og:title`` alone only when no heading qualifies (it can name the section:
+    "Bản tin nội bộ").
     """
+    spelled, spelled_el = slug_title(sel, url) if url else ("", None)
+    if spelled:
+        return spelled, spelled_el
     order = {el: i for i, el in enumerate(sel.root.iter())}
     page_title = _key(sel.css("title::text").get(""))
     headings = _candidates(sel)
@@ -120,25 +168,81 @@ def find_title(sel: Selector, anchor: etree._Element | None) -> tuple[str, etree
     return "", None
 
 
+def _date_in(text: etree._ElementUnicodeResult) -> str:
+    """The text node's words when it is a date line (a date and at most a few labels)."""
+    parent = text.getparent()
+    if text.is_tail:  # the text after an element belongs to that element's parent
+        parent = parent.getparent()
+    if parent.tag in ("script", "style"):
+        return ""
+    clean = squash(text)
+    m = DATE_RE.search(clean) or VN_DATE_RE.search(clean)
+    if m and len(clean) - len(squash(m.group(0))) <= DATE_LINE_EXTRA:
+        return clean
+    return ""
+
+
 def date_line(title: etree._Element | None, anchor: etree._Element | None) -> str:
-    """The first short date line after ``title`` and before the body's ``anchor``."""
+    """The first short date line after ``title`` and before the body's ``anchor``; else
+    one right above the title (a "category (17.05.2019 10:20)" row over the headline).
+
+    A body found before the title (the page frame read as the body) bounds nothing: then
+    the date line nearest the title within a few lines, after or above it, never a
+    related list's dates further on. The scan after the title ends where the article's
+    text begins (a text of more than :data:`PROSE` characters).
+    """
     if title is None:
         return ""
+    limit = MAX_SCAN
+    near = anchor is not None and anchor in title.xpath("preceding::*")
+    if near:
+        limit, anchor = NEAR_SCAN, None
+    after, distance = "", limit + 1
     for i, text in enumerate(title.xpath("following::text()")):
         parent = text.getparent()
-        if text.is_tail:  # the text after an element belongs to that element's parent
+        if text.is_tail:
             parent = parent.getparent()
-        if i > MAX_SCAN or (
+        if i > limit or (
             anchor is not None and (parent is anchor or anchor in parent.iterancestors())
         ):
             break
-        if parent.tag in ("script", "style"):
-            continue
-        clean = squash(text)
-        m = DATE_RE.search(clean) or VN_DATE_RE.search(clean)
-        if m and len(clean) - len(squash(m.group(0))) <= DATE_LINE_EXTRA:
-            return clean
-    return ""
+        if len(text.strip()) > PROSE and parent.tag not in ("script", "style"):
+            break  # the article's text has begun: a date further on is not its date line
+        after = _date_in(text)
+        if after and _in_list_entry(text):
+            after = ""  # a related list's "(04/04/2019)"
+        if after:
+            distance = i
+            break
+    if after and not near:
+        return after
+    before = title.xpath(f"preceding::text()[normalize-space()][position() <= {ABOVE_SCAN}]")
+    for j, text in enumerate(reversed(before)):
+        line = _date_in(text)
+        if line and _dates_the_article(text):
+            return line if j < distance or not after else after
+    return after
+
+
+_WEEKDAY = re.compile(r"^\W*(?:thứ\s+(?:[2-7]|hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\b", re.I)
+
+
+def _in_list_entry(text: etree._ElementUnicodeResult) -> bool:
+    """The text is part of a list entry: in a list item, or in a block with a link."""
+    el = text.getparent()
+    block = next((a for a in (el, *el.iterancestors()) if a.tag not in _INLINE), el)
+    return bool(block.xpath(".//a[@href] | ancestor-or-self::li | ancestor::a"))
+
+
+def _dates_the_article(text: etree._ElementUnicodeResult) -> bool:
+    """A date line above the title that is the article's: not in the page frame, not a
+    list entry's (next to a link), not a header clock (those name the weekday)."""
+    if _in_frame(text.getparent()) or _in_list_entry(text):
+        return False
+    return not _WEEKDAY.match(squash(text))
+
+
+_INLINE = frozenset({"a", "span", "b", "strong", "em", "i", "font", "small", "nobr"})
 
 
 def without_headings(body: str, repeated: set[str]) -> str:
