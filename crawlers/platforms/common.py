@@ -298,7 +298,13 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
     # a title inside the body: what lies between them is the body's own text, and past
     # the body's end come related lists ("TIN ĐÃ ĐƯA" and their dates)
     around = body is not None and body in title.iterancestors()
+    # the first text past the body's end (an empty body has no text to stop the scan at):
+    # beyond it come the right column and its lists' dates ("Ngày: 18/12/2017")
+    past = body.xpath("(following::text())[1]") if body is not None and not around else []
+    end = (past[0].getparent(), past[0].is_tail) if past else None
     for i, text in enumerate(title.xpath("following::text()")):
+        if end is not None and text.getparent() is end[0] and text.is_tail == end[1]:
+            break
         parent = text.getparent()
         if text.is_tail:  # the text after an element belongs to that element's parent
             parent = parent.getparent()

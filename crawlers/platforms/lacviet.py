@@ -17,7 +17,10 @@ Read from real pages of four Đắk Nông sites (``shared/realsites``, provenanc
   0b1e89f3, read for this): category ``div.title-gt`` before ``div.gthieu``; in
   ``div.gtTitle`` the title is a bold ``<p>`` (no heading), the lead a bold justified
   ``<div>`` (often empty), then the body (``div.img``, a "Xem chi tiết tại đây" link to
-  the file); no date on the page.
+  the file); no date on the page;
+- the "giới thiệu chung" part (real pages of thị xã Gia Nghĩa, levinhtuyen1234/
+  gianghia.daknong @ 645b318d, read for this): title ``div.div-gioi-thieu-chung-title``,
+  body ``div.div-noi-dung-gioi-thieu-chung``, an empty news header above (no date).
 
 Then "TIN ĐÃ ĐƯA" (``div#part2``, ``td.Other li a`` + ``span.ShowDate``) lists other
 articles: never the article's date. Web parts are often left unclosed, so the parser
@@ -62,6 +65,7 @@ SELECTORS: dict[str, str] = {
         " || table.table_ct tr.row_title div.title_ct"
         " || xpath:(//div[contains(concat(' ', @class, ' '), ' gtTitle ')]//p"
         "[contains(@style, 'bold')][normalize-space()])[1]"
+        " || div.div-gioi-thieu-chung-title"
     ),
     "date": "tr.ms-news-header td.Time || " + _DOC_FIELD.format("Ngày ban hành"),
     "category": (
@@ -81,11 +85,11 @@ SELECTORS: dict[str, str] = {
     ),
     "body": (
         "#part1 div[class^='ExternalClass'] || div.noiDung > div.contents || td.dv-title"
-        " || div.gthieu div.gtTitle"
+        " || div.gthieu div.gtTitle || div.div-noi-dung-gioi-thieu-chung"
     ),
     "images": (
         "#part1 div[class^='ExternalClass'] img || div.noiDung > div.contents img"
-        " || td.dv-title img || div.gthieu div.gtTitle img"
+        " || td.dv-title img || div.gthieu div.gtTitle img || div.div-noi-dung-gioi-thieu-chung img"
     ),
     "caption": (
         "xpath://tr[preceding-sibling::tr[1]//img][not(.//img)]/td"
@@ -96,6 +100,7 @@ SELECTORS: dict[str, str] = {
         "#part1 div[class^='ExternalClass'] a[href], #part1 > p a[href]"
         " || div.noiDung > div.contents a[href]"
         " || td.dv-title a[href] || table.table_ct a[href] || div.gthieu div.gtTitle a[href]"
+        " || div.div-noi-dung-gioi-thieu-chung a[href]"
     ),
     "remove": (
         # the "gthieu" part's title and lead block (the body is the rest of div.gtTitle)
