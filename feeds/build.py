@@ -20,7 +20,7 @@ from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from crawlers.cleaning.html import enforce_allowlist
+from crawlers.cleaning.allowlist import enforce_allowlist
 from domain.timezone import VN_TZ
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -1,8 +1,9 @@
 """Sanitising article HTML (its plain text is :mod:`crawlers.cleaning.plaintext`).
 
 :func:`sanitize_html` first reshapes the fragment with lxml (URLs, lazy images,
-page chrome, block structure, text repair), then nh3 enforces the allowlist.
-nh3 is the security boundary: whatever the first stage misses, it strips.
+page chrome, block structure, text repair), then nh3 enforces the allowlist
+(:mod:`crawlers.cleaning.allowlist`). nh3 is the security boundary: whatever the first
+stage misses, it strips.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import lxml.html
-import nh3
 from lxml import etree
 
+from crawlers.cleaning.allowlist import CLEANER
 from crawlers.cleaning.markup import HTML_PARSER, cap_depth, close_void_elements
 from crawlers.cleaning.urls import absolutize
 from domain.syllables import match_form
@@ -33,7 +34,6 @@ __all__ = [
     "DROP_TAGS",
     "absolutize",
     "drop_element",
-    "enforce_allowlist",
     "parse_fragment",
     "sanitize_html",
 ]
@@ -56,10 +56,6 @@ DROP_TAGS = _words(
 _EMPTY_REMOVABLE = _words(
     "p h1 h2 h3 h4 h5 h6 li ul ol blockquote figure figcaption strong b em i u sub sup span font "
     "a table thead tbody tfoot tr"
-)
-_ALLOWED_TAGS = _words(
-    "p br h2 h3 h4 h5 h6 ul ol li table thead tbody tr th td a img figure figcaption strong b em "
-    "i u sub sup blockquote"
 )
 
 # ----------------------------------------------------------------------- chrome
@@ -340,34 +336,6 @@ def _drop_empty(root: lxml.html.HtmlElement) -> None:
             drop_element(el)
 
 
-def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
-    if attr in ("width", "height", "colspan", "rowspan"):
-        return value if value.isdigit() and len(value) <= 4 else None
-    if tag == "img" and attr == "src" and not value.startswith(("http://", "https://")):
-        return None
-    return value
-
-
-_CLEANER = nh3.Cleaner(
-    tags=set(_ALLOWED_TAGS),
-    clean_content_tags=set(
-        _words("script style iframe object embed svg math template noscript textarea select title")
-        | _words("xmp noembed noframes")
-    ),
-    attributes={
-        "a": {"href", "title"},
-        "img": {"src", "alt", "width", "height"},
-        "td": {"colspan", "rowspan"},
-        "th": {"colspan", "rowspan"},
-    },
-    attribute_filter=_attribute_filter,
-    url_schemes={"http", "https", "mailto"},
-    link_rel="nofollow noopener",
-    strip_comments=True,
-    url_relative="deny",
-)
-
-
 _EMPTY_P = re.compile(r"<p>\s*</p>")
 
 
@@ -383,7 +351,7 @@ def _sanitize_once(fragment: str, base_url: str) -> str:
     _fix_text(root)
     _drop_empty(root)
     html = "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
-    out = _EMPTY_P.sub("", _CLEANER.clean(html))  # html5 parsing can split a <p> around blocks
+    out = _EMPTY_P.sub("", CLEANER.clean(html))  # html5 parsing can split a <p> around blocks
     return xml_safe(unicodedata.normalize("NFC", out)).strip()
 
 
@@ -394,12 +362,3 @@ def sanitize_html(fragment: str, base_url: str) -> str:
     Idempotent: applying it to its own output changes nothing.
     """
     return _fixpoint(lambda s: _sanitize_once(s, base_url), fragment, limit=4)
-
-
-def enforce_allowlist(fragment: str) -> str:
-    """Only the allowlist's tags, attributes and URL schemes (the feeds' last line of defence).
-
-    The nh3 stage of :func:`sanitize_html` alone: no restructuring, so already-sanitised
-    HTML comes back as it was (links gain ``rel="nofollow noopener"``).
-    """
-    return _CLEANER.clean(fragment)
