@@ -154,11 +154,6 @@ def bury(s: Session, unit_id: str, url: str, reason: str, now: datetime) -> None
     s.add(row)
 
 
-def dead_links(s: Session, unit_id: str, now: datetime) -> set[str]:
-    """Canonical URLs of the unit's dead links not to fetch again yet."""
-    return dead_link_sets(s, unit_id, now)[0]
-
-
 def dead_link_sets(s: Session, unit_id: str, now: datetime) -> tuple[set[str], set[str]]:
     """The unit's dead links as canonical URLs: (not to fetch again yet, due again).
 

@@ -45,7 +45,8 @@ class ParsedDate:
 
 # ------------------------------------------------------------------- patterns
 
-_ISO = re.compile(
+#: An ISO 8601 date, with a time and offset or not (also "(2019-05-17T02:49:00.000Z)" printed as is).
+ISO_DATE = re.compile(
     r"(?<!\d)(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?(?![\d])"
 )
@@ -104,7 +105,7 @@ def _time_match(m: re.Match[str]) -> time | None:
 
 def _dates(text: str, short_years: bool) -> list[_Found]:
     found: list[_Found] = []
-    for m in _ISO.finditer(text):
+    for m in ISO_DATE.finditer(text):
         day = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if day is None:
             continue
@@ -287,7 +288,7 @@ def _parse(text: str, fmt: str | None, short_years: bool) -> ParsedDate | None:
     found = _dates(text, short_years)
     if found:
         return _from_found(text, found[0])
-    if any(p.search(text) for p in (_ISO, _YMD, _DMY, _WORDS)):
+    if any(p.search(text) for p in (ISO_DATE, _YMD, _DMY, _WORDS)):
         return None  # a date was printed but is impossible (31/02): do not guess
     return _dateparser_fallback(text)
 

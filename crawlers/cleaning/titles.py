@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import re
 
+from crawlers.cleaning.dates import ISO_DATE
+
 _TRAILING = re.compile(r"\s*[(\[]([^()\[\]]{0,40})[)\]]\s*$")
 _BLANK = re.compile(r"^[\s\-–—:,.|/]*$")
-_DATE_ONLY = re.compile(
-    r"^\s*(?:"
-    # 15/05/2019, 15-05-2019, 15.05.2019, with a time before or after
+# 15/05/2019, 15-05-2019, 15.05.2019, with a time before or after
+_DMY_ONLY = re.compile(
     r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?[\s,|-]*)?\d{1,2}([/.-])\d{1,2}\1\d{4}"
-    r"(?:[\s,|-]*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)?"
-    # ISO 8601: 2019-05-17, 2019-05-17T07:42:09.672Z, … +07:00
-    r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-    r")\s*$",
+    r"(?:[\s,|-]*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)?",
     re.IGNORECASE,
 )
+
+
+def _date_only(text: str) -> bool:
+    """True when ``text`` is a date and nothing else (day-first or ISO 8601)."""
+    text = text.strip()
+    return bool(_DMY_ONLY.fullmatch(text) or ISO_DATE.fullmatch(text))
 
 
 def split_title_stamp(title: str) -> tuple[str, str]:
@@ -42,6 +46,6 @@ def split_title_stamp(title: str) -> tuple[str, str]:
     inner = m.group(1)
     if _BLANK.match(inner):
         return title[: m.start()].rstrip(), ""
-    if _DATE_ONLY.match(inner):
+    if _date_only(inner):
         return title[: m.start()].rstrip(), " ".join(inner.split())
     return title, ""

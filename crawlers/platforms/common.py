@@ -319,12 +319,20 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
             if body is None or around:  # where the body's text begins
                 break
             continue
-        m = DATE_RE.search(text) or VN_DATE_RE.search(text)
-        clean = " ".join(text.split())
-        # a date line ("Ngày đăng 11/07/2022 | 7:48 PM"), not a sentence that cites a date
-        if m and len(clean) - len(" ".join(m.group(0).split())) <= DATE_LINE_EXTRA:
-            return clean
+        line = date_line_of(text)
+        if line:
+            return line
     return ""
+
+
+def date_line_of(text: str) -> str:
+    """``text``'s words when it is a date line ("Ngày đăng 11/07/2022 | 7:48 PM": a date
+    and at most :data:`DATE_LINE_EXTRA` other characters), not a sentence citing a date."""
+    m = DATE_RE.search(text) or VN_DATE_RE.search(text)
+    if m is None:
+        return ""
+    clean = " ".join(text.split())
+    return clean if len(clean) - len(" ".join(m.group(0).split())) <= DATE_LINE_EXTRA else ""
 
 
 def _up_to(el: etree._Element, top: etree._Element | None) -> list[etree._Element]:

@@ -18,7 +18,7 @@ from lxml import etree
 from parsel import Selector
 
 from crawlers.cleaning.html import drop_element, parse_fragment
-from crawlers.platforms.common import DATE_LINE_EXTRA, DATE_RE, VN_DATE_RE
+from crawlers.platforms.common import date_line_of
 from domain.syllables import slug
 
 _HEADING_TAGS = ("h1", "h2", "h3", "h4")
@@ -175,11 +175,7 @@ def _date_in(text: etree._ElementUnicodeResult) -> str:
         parent = parent.getparent()
     if parent.tag in ("script", "style"):
         return ""
-    clean = squash(text)
-    m = DATE_RE.search(clean) or VN_DATE_RE.search(clean)
-    if m and len(clean) - len(squash(m.group(0))) <= DATE_LINE_EXTRA:
-        return clean
-    return ""
+    return date_line_of(text)
 
 
 def date_line(title: etree._Element | None, anchor: etree._Element | None) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from parsel import Selector
 
+from crawlers.cleaning.dates import ISO_DATE
 from crawlers.cleaning.urls import unwrap_archive
 from crawlers.platforms.base import ListEntry, ListPage
 from crawlers.platforms.common import (
@@ -27,15 +28,10 @@ from crawlers.platforms.common import (
     text_of,
 )
 
-#: A machine date a theme prints as is: "(2019-05-17T02:49:00.000Z)".
-ISO_DATE_RE = re.compile(
-    r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d-])"
-)
-
 
 def _dates(text: str) -> list[re.Match[str]]:
     """Date-looking matches in ``text``, in order (Vietnamese day-first, then ISO 8601)."""
-    found = [*DATE_RE.finditer(text), *ISO_DATE_RE.finditer(text)]
+    found = [*DATE_RE.finditer(text), *ISO_DATE.finditer(text)]
     return sorted(found, key=lambda m: m.start())
 
 

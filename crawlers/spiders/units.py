@@ -321,8 +321,9 @@ class UnitsSpider(Spider):
 
     def _due_again(self, unit_id: str, response: Response) -> bool:
         """True when the page is a dead link of the unit whose skip ran out."""
+        due = self.recheck[unit_id]  # empty for most units: no URL canonicalised per article
         pending = response.meta.get("vnfeeds_pending")
-        return pending is not None and canonical_url(pending[1]) in self.recheck[unit_id]
+        return bool(due) and pending is not None and canonical_url(pending[1]) in due
 
     def _failed(
         self, request: Request, error: str, *, give_up: bool = False, dead: bool = False
