@@ -21,6 +21,7 @@ STAT_KEYS = (
     "list_pages",
     "list_not_modified",
     "entries_seen",
+    "list_fallbacks",
     "articles_fetched",
     "missing_fields",
     "not_articles",

@@ -238,6 +238,7 @@ def extract_list(
         if not page.entries and name != "generic" and not (overrides or {}).get("list_links"):
             # a theme the platform's selectors do not know: the page's own headline links
             page = generic.parse_list(sel, _base(sel, url), overrides or {})
+            page.fallback = bool(page.entries)
     for entry in page.entries:
         entry.title = clean_text(entry.title)
         entry.summary = clean_text(entry.summary)

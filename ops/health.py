@@ -6,7 +6,8 @@ States (``Unit.state``):
 - ``ok``: the crawl found articles (or the list pages were unchanged, 304);
 - ``down``: nothing could be fetched (network or HTTP errors, crashed or timed-out crawl);
 - ``broken``: pages load but the site no longer looks as the parser expects: list pages
-  that yield no article link, articles whose title/date/body cannot be found (or that
+  that yield no article link (or whose links were all found only by generic link finding),
+  articles whose title/date/body cannot be found (or that
   all needed generic extraction), or articles that disagree with their list entry
   (title or date) more often than ``list_mismatch_ratio`` — usually a layout change;
 - ``stale``: no new article for longer than ``schedule.expected_cadence_days``
@@ -128,6 +129,16 @@ def judge(
     if list_pages > 0 and _num(stats, "entries_seen") == 0 and "entries_seen" in stats:
         return Verdict(
             "broken", f"{list_pages} list page(s) loaded but no article link was found on them"
+        )
+    if (
+        list_pages > 0
+        and _num(stats, "list_fallbacks") >= list_pages
+        and platform not in rules.fallback_platforms_exempt
+    ):
+        # the links were still found (and fetched), but by guesswork: the template changed
+        # or was never known; `vnfeeds sites learn` gives the unit its own selectors
+        return Verdict(
+            "broken", f"all {list_pages} list pages needed generic link finding (layout changed?)"
         )
     # dead links fetched again and found dead again say nothing about the unit's pages
     articles -= _num(stats, "dead_links_still_dead")

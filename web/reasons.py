@@ -156,6 +156,12 @@ HEALTH: list[tuple[re.Pattern[str], Callable[[re.Match[str], str], str]]] = [
         ),
     ),
     (
+        re.compile(r"all (\d+) list pages needed generic link finding \(layout changed\?\)"),
+        lambda m, lang: _g(
+            "all %(n)s list pages needed generic link finding (layout changed?)", lang, n=m[1]
+        ),
+    ),
+    (
         re.compile(r"all (\d+) articles needed generic extraction \(layout changed\?\)"),
         lambda m, lang: _g(
             "all %(n)s articles needed generic extraction (layout changed?)", lang, n=m[1]

@@ -36,6 +36,7 @@ class ListPage:
     entries: list[ListEntry] = field(default_factory=list)
     next_url: str | None = None
     follow: list[str] = field(default_factory=list)
+    fallback: bool = False  # the links were found generically: the platform's selectors found none
 
 
 class Platform(Protocol):

@@ -197,6 +197,7 @@ class UnitsSpider(Spider):
             self._failed(response.request, str(e))  # type: ignore[arg-type]
             return
         self._stat(unit.id, "entries_seen", len(listing.entries))
+        self._stat(unit.id, "list_fallbacks", int(listing.fallback))  # health: layout changed?
         known = self.known[unit.id]
         first_run = not known
         fresh = 0

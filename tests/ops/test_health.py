@@ -81,6 +81,17 @@ def test_broken_when_list_pages_yield_nothing() -> None:
     assert state == "broken" and "no article link" in reason
 
 
+def test_broken_when_every_list_page_needed_generic_link_finding() -> None:
+    """A platform's list selectors that find nothing fall back to the page's headline
+    links: the articles are fetched, but the unit is flagged, as a template change is."""
+    pages = int(STATS["list_pages"] or 0)
+    state, reason = verdict(run(list_fallbacks=pages))
+    assert state == "broken"
+    assert reason == f"all {pages} list pages needed generic link finding (layout changed?)"
+    assert verdict(run(list_fallbacks=pages - 1))[0] == "ok"  # one page read by its selectors
+    assert verdict(run(list_fallbacks=pages), platform="feed")[0] == "ok"
+
+
 def test_unchanged_list_pages_are_fine() -> None:
     assert (
         verdict(run(list_pages=0, list_not_modified=2, entries_seen=0, articles_fetched=0))[0]

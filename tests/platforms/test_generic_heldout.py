@@ -13,7 +13,7 @@ from pathlib import Path
 
 from parsel import Selector
 
-from crawlers.extract import extract_page
+from crawlers.extract import extract_list, extract_page
 from crawlers.platforms.headline import date_line, slug_title
 from domain.article import Article
 
@@ -66,3 +66,19 @@ def test_the_address_is_never_matched_by_a_link_or_the_page_frame() -> None:
     # an address that spells no headline (an id) names no title
     assert slug_title(sel, "https://so.gov.vn/tin-tuc/12345") == ("", None)
     assert slug_title(sel, "https://so.gov.vn/Pages/default.aspx?ItemID=42") == ("", None)
+
+
+def test_a_list_page_no_selector_reads_is_read_by_its_headline_links_and_says_so() -> None:
+    """The real Liferay theme's list (ldld-1, 0 links by the platform's selectors): its
+    own headline links are read, and the page says it needed them (``list_fallbacks``)."""
+    liferay = LACVIET.parent / "liferay62"
+    page = extract_list(
+        (liferay / "ldld_tin_tuc_su_kien.list.html").read_bytes(),
+        "http://ldld-1.daknong.gov.vn/tin-tuc-su-kien/",
+    )
+    assert len(page.entries) == 10 and page.fallback
+    known = extract_list(
+        (LACVIET / "hdnd_tin_tuc_su_kien_page_2.list.html").read_bytes(),
+        "http://hdnd.daknong.gov.vn/tin-tuc-su-kien/page/2/",
+    )
+    assert known.entries and not known.fallback
