@@ -80,10 +80,6 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def _import_fingerprinting() -> None:
-    import datasketch  # noqa: F401
-
-
 def exit_with(pid: int) -> None:
     """In a worker: end this process as soon as process ``pid`` (the crawl) has ended.
 
@@ -131,7 +127,6 @@ class ParsePool:
         self.crawler: Crawler | None = None  # whose stats get the figures at close
         self._queued: set[Future[Any]] = set()  # tasks given to the workers, not yet done
         self._executor: ProcessPoolExecutor | None = None
-        self._warmed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParsePool:
@@ -161,14 +156,6 @@ class ParsePool:
             if pool is not None:
                 pool.submit(int).result()  # a forking pool launches all its workers at once
 
-    def expect_articles(self) -> None:
-        """The crawl will extract pages: import the fingerprinting (datasketch, with SciPy,
-        ~0.5 s) in the workers now, while the first article is fetched, once per crawl."""
-        if self.shape is not None and not self._warmed and self._pool() is not None:
-            self._warmed = True
-            for _ in range(self.workers):
-                self._pool().submit(_import_fingerprinting)  # type: ignore[union-attr]
-
     def _pool(self) -> ProcessPoolExecutor | None:
         if self._executor is None and self.workers > 0:
             ctx = self._context()
@@ -187,10 +174,7 @@ class ParsePool:
         if _can_fork():
             return multiprocessing.get_context("fork")
         ctx = multiprocessing.get_context("forkserver")
-        # the fork server imports once what every worker needs (datasketch, with SciPy,
-        # is imported lazily elsewhere: here it would cost each worker 0.6 s mid-crawl)
-        preload = ["crawlers.parsing"] + (["datasketch"] if self.shape else [])
-        ctx.set_forkserver_preload(preload)
+        ctx.set_forkserver_preload(["crawlers.parsing"])  # imported once, for every worker
         return ctx
 
     async def extract(

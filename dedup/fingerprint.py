@@ -3,7 +3,7 @@
 The matching form (``domain.syllables.match_form``: NFC, one tone-placement
 convention, case-folded) makes "Hoà Bình" and "HÒA BÌNH" the same words, so copies
 that differ only in encoding habits fingerprint alike.  Shingles are runs of ``k``
-words; the MinHash (datasketch, affine32 scheme) is stored in ``Article.fingerprint``
+words; the MinHash (datasketch's affine32 scheme, :mod:`dedup.minhash`) is stored in ``Article.fingerprint``
 as a few hundred bytes with a small header (see :meth:`Fingerprint.to_bytes`).
 """
 
@@ -12,18 +12,14 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from hashlib import blake2b
 
 import numpy as np
 
+from dedup.minhash import minhash
 from domain.syllables import match_form
-
-# datasketch is imported where a MinHash is made, not here: importing it imports SciPy
-# (~0.5 s, more under load), and a crawl process that finds nothing new never needs it.
 
 __all__ = [
     "Fingerprint",
@@ -184,13 +180,6 @@ def estimates(
     return out
 
 
-@lru_cache(maxsize=8)
-def _permutations(num_perm: int, seed: int) -> np.ndarray:
-    from datasketch import MinHash
-
-    return np.asarray(MinHash(num_perm=num_perm, seed=seed).permutations)
-
-
 class Fingerprinter:
     """Makes :class:`Fingerprint` objects with one fixed shape (k, num_perm, seed)."""
 
@@ -199,27 +188,10 @@ class Fingerprinter:
         self.k = k
         self.seed = seed
 
-    @property
-    def _perms(self) -> np.ndarray:
-        """datasketch's permutations for (num_perm, seed), made on first use (cached)."""
-        return _permutations(self.num_perm, self.seed)
-
     def of_shingles(self, sh: set[str]) -> Fingerprint:
-        """MinHash of a shingle set (crc32 per shingle, datasketch's mixing and permutations)."""
-        from datasketch import MinHash
-
-        m = MinHash(
-            num_perm=self.num_perm,
-            seed=self.seed,
-            permutations=self._perms,
-            scheme="affine32",
-            hashfunc=zlib.crc32,
-        )
-        if sh:
-            m.update_batch([s.encode("utf-8") for s in sh])
-        return Fingerprint(
-            k=self.k, n_shingles=len(sh), values=np.asarray(m.hashvalues, dtype=np.uint32)
-        )
+        """MinHash of a shingle set (crc32 per shingle, datasketch's affine32 scheme)."""
+        values = minhash((s.encode("utf-8") for s in sh), self.num_perm, self.seed)
+        return Fingerprint(k=self.k, n_shingles=len(sh), values=values)
 
     def of_text(self, match_text: str) -> Fingerprint:
         """Fingerprint of an already match-formed text."""

@@ -131,7 +131,6 @@ class UnitsSpider(Spider):
         """An article request; its pending row is cleared when the article is stored."""
         meta = self._meta(unit, category=category, list_title=list_title, list_date=list_date)
         meta["vnfeeds_pending"] = ("article", url)
-        self.parser.expect_articles()
         return Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
 
     async def start(self) -> AsyncIterator[Request]:

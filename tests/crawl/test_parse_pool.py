@@ -171,8 +171,7 @@ def test_a_pool_given_nothing_reports_zeros_and_logs_no_line(
     assert crawler.stats is not None
     pool = ParsePool(1, SHAPE)
     pool.crawler = crawler
-    pool.start()
-    pool.expect_articles()  # the workers get a task, but no page
+    pool.start()  # the workers get a task (the fork's first), but no page
     with caplog.at_level(logging.INFO, logger="crawlers.parsing"):
         pool.close()
     assert crawler.stats.get_value("vnfeeds/parse/workers") == 1
