@@ -1,6 +1,7 @@
 """Generic main-content extraction (trafilatura) for pages no platform selector reads.
 
-The body is trafilatura's main content. The title is never a portlet, section or site
+The body is trafilatura's main content, without the page frame it keeps on pages laid
+out in tables (:mod:`crawlers.platforms.framing`). The title is never a portlet, section or site
 heading nor a CMS placeholder such as ``DetailController``: ``og:title``, else the
 heading nearest before the body whose words are in ``<title>``, else the nearest heading
 that is not a section label (:mod:`crawlers.platforms.headline`); the crawler prefers
@@ -17,7 +18,7 @@ import trafilatura
 from lxml import html as lxml_html
 from parsel import Selector
 
-from crawlers.platforms import common, headline, linkgroups, listing
+from crawlers.platforms import common, framing, headline, linkgroups, listing
 from crawlers.platforms.base import ListEntry, ListPage
 from domain.article import Attachment, Image, RawArticle
 
@@ -123,7 +124,7 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
     body = _body(html, url, captions)
     anchor = headline.body_anchor(sel, _plain(body))
     title, title_el = headline.find_title(sel, anchor, url)
-    body = headline.without_headings(body, {title})
+    body = headline.without_headings(framing.drop_frame(body, title), {title})
     body_sel = Selector(text=f"<div>{body}</div>") if body else None
     images = []
     attachments: list[Attachment] = []
