@@ -1,6 +1,6 @@
 """How right extraction is on real pages: per site and per field, the share right.
 
-    python -m bench.realpages [--dir DIR] [--unit FILE …] [--no-learn] [--json]
+    python -m bench.realpages [--dir DIR] [--unit FILE …] [--no-learn] [--generic] [--json]
 
 Reads saved real sites (default ``/work/shared/realsites``, or ``$VNFEEDS_REALSITES``),
 serves nothing, and extracts every page. Ground truth comes from
@@ -10,6 +10,8 @@ the extractor. Columns:
 - **A**: the shipped platform modules (``extract_page`` with platform detection);
 - **B**: the unit ``sites learn`` induces for the site (``crawlers.learn.learn_pages`` on
   the site's list page with the most linked articles and those articles), no hand edits;
+- **G** (``--generic``): generic extraction of every page, as if no platform module knew
+  the site (trafilatura's body without the page frame, headline rules for title and date);
 - one column per ``--unit FILE``: extraction with the selectors of the unit in FILE whose
   start URL is on the site's host (its platform and every selector it sets).
 
@@ -133,6 +135,11 @@ def shipped(page: bytes, url: str) -> Article:
     return extract_page(page, url)
 
 
+def generic(page: bytes, url: str) -> Article:
+    """Column G: generic extraction, as for a site whose platform is unknown."""
+    return extract_page(page, url, platform="generic")
+
+
 def with_selectors(platform: str | None, selectors: dict[str, str]) -> Extractor:
     """An extractor reading pages with a unit's platform and selectors."""
 
@@ -191,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="saved real sites")
     parser.add_argument("--unit", type=Path, action="append", default=[], help="units file")
     parser.add_argument("--no-learn", action="store_true", help="skip column B (sites learn)")
+    parser.add_argument(
+        "--generic", action="store_true", help="add column G (generic extraction of every page)"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if not args.dir.is_dir():
@@ -213,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(f"B learned from {note}")
             if extractor is not None:
                 columns["B learned"] = extractor
+        if args.generic:
+            columns["G generic"] = generic
         for path in args.unit:
             try:
                 extractor = unit_column(path, host)

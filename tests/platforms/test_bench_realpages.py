@@ -137,3 +137,15 @@ def test_a_page_printing_no_article_is_scored_as_such(
     a = json.loads(capsys.readouterr().out)["sites"]["krongno.daknong.gov.vn"]["columns"]
     assert a["A shipped"]["article?"] == [1, 1]
     assert a["A shipped"]["title"] == [0, 0] and a["A shipped"]["chrome"] == [0, 0]
+
+
+def test_bench_adds_the_generic_column_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--generic``: every page also read as if no platform module knew the site."""
+    _site(tmp_path / "sites")
+    args = ["--dir", str(tmp_path / "sites"), "--no-learn", "--generic", "--json"]
+    assert realpages.main(args) == 0
+    columns = json.loads(capsys.readouterr().out)["sites"]["svhttdl.daknong.gov.vn"]["columns"]
+    assert set(columns) == {"A shipped", "G generic"}
+    assert columns["G generic"]["article?"][1] == columns["A shipped"]["article?"][1] > 0
