@@ -16,6 +16,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawlers.extract import extract_page
 from crawlers.platforms.framing import drop_frame
@@ -120,3 +122,39 @@ def test_bodies_without_a_frame_lose_nothing(body: str, title: str) -> None:
     out = drop_frame(body, title)
     for words in ("Ngắn.", "Ghi chú.", "Tin: Hà", PROSE):
         assert body.count(words) == out.count(words), words
+
+
+_TAGS = st.sampled_from(["p", "div", "table", "tr", "td", "span", "strong", "h2", "ul", "li"])
+_WORDS = st.sampled_from(["Hội", "nghị", "tổng", "kết", "năm", "2024", "Trang", "chủ", "."])
+_TEXT = st.one_of(
+    st.lists(_WORDS, max_size=15).map(" ".join), st.just("Hội nghị tổng kết"), st.just(PROSE)
+)
+
+
+@st.composite
+def _html(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        if depth < 3 and draw(st.booleans()):
+            tag = draw(_TAGS)
+            parts.append(f"<{tag}>{draw(_html(depth + 1))}</{tag}>")
+        else:
+            parts.append(draw(_TEXT))
+    return "".join(parts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=_html(), title=st.sampled_from(["Hội nghị tổng kết", "Trang chủ", "kết năm"]))
+def test_drop_frame_only_ever_removes(body: str, title: str) -> None:
+    """Whatever the markup, nothing is added or reordered: the words out are the words in,
+    some of them dropped, in the same order."""
+    out = drop_frame(body, title)
+
+    def words(html: str) -> list[str]:
+        if not html.strip():
+            return []
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        return [w for text in root.itertext() for w in text.split()]  # per text node
+
+    it = iter(words(body))
+    assert all(w in it for w in words(out))  # a subsequence
