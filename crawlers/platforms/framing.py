@@ -79,8 +79,11 @@ def drop_frame(body: str, title: str) -> str:
             ),
             None,
         )
-        text = _key(root.text_content())
-        if first is None or not _is_title(first, wanted) or not text.startswith(wanted):
+        if (
+            first is None
+            or not _is_title(first, wanted)
+            or "".join(first.xpath("preceding::text()")).strip()  # text before the title
+        ):
             return body
         _drop(first)
     return (root.text or "") + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
@@ -129,10 +132,17 @@ def _drop(el: etree._Element) -> None:
     prev = el.getprevious()
     if el.tail and el.tail.strip():
         if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
+            prev.tail = _joined(prev.tail, el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = _joined(parent.text, el.tail)
     parent.remove(el)
+
+
+def _joined(before: str | None, after: str) -> str:
+    """Two texts an element separated, still two words apart."""
+    if not before:
+        return after
+    return before + after if before[-1].isspace() or after[0].isspace() else f"{before} {after}"
 
 
 def _drop_through_title(root: etree._Element, wanted: str) -> None:
