@@ -31,6 +31,8 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     gen = np.random.RandomState(seed)
     a = gen.randint(0, 1 << 31, num_perm, dtype=_U32) * _U32(2) + _U32(1)
     b = gen.randint(0, 1 << 32, num_perm, dtype=_U32)
+    a.setflags(write=False)  # cached and shared by every caller
+    b.setflags(write=False)
     return a, b
 
 

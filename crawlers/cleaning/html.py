@@ -118,17 +118,24 @@ def _elements(root: lxml.html.HtmlElement, tags: Iterable[str] | None = None) ->
 
 
 def drop_element(el: etree._Element) -> None:
-    """Remove ``el`` and its content, keeping its tail text."""
+    """Remove ``el`` and its content, keeping its tail text (a word apart from the text
+    before it: "a<p>x</p>b" loses the paragraph, not the space between "a" and "b")."""
     parent = el.getparent()
     if parent is None:
         return
     if el.tail:
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
+            prev.tail = _joined(prev.tail, el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = _joined(parent.text, el.tail)
     parent.remove(el)
+
+
+def _joined(before: str | None, after: str) -> str:
+    if not before or before[-1].isspace() or after[0].isspace():
+        return (before or "") + after
+    return f"{before} {after}"
 
 
 def _attached(el: etree._Element, root: etree._Element) -> bool:

@@ -22,7 +22,8 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
-from crawlers.cleaning.html import parse_fragment
+from crawlers.cleaning.html import drop_element, parse_fragment
+from crawlers.platforms.headline import key
 
 #: A text run of this many words is prose, not a label, a menu entry or a date bar.
 PROSE_WORDS = 12
@@ -32,37 +33,26 @@ _CONTAINERS = frozenset({"table", "tbody", "div", "section", "article", "main"})
 _BLOCKS = ("p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
+def _leaf(el: etree._Element) -> bool:
+    """No text block inside: its text is one run, not several blocks' texts."""
+    return next(el.iterdescendants(*_BLOCKS), None) is None
 
 
 def _prose(block: etree._Element) -> int:
     """Words of ``block`` in prose runs (leaf text blocks of :data:`PROSE_WORDS`+ words)."""
-    total = 0
-    runs = [block] if block.tag in _BLOCKS else []
-    runs += list(block.iter(*_BLOCKS))
-    for el in runs:
-        if any(child.tag in _BLOCKS for child in el.iterdescendants(*_BLOCKS)):
-            continue  # counted in its own blocks
-        n = len(_words(el.text_content()))
-        if n >= PROSE_WORDS:
-            total += n
-    return total
+    runs = (len(el.text_content().split()) for el in block.iter(*_BLOCKS) if _leaf(el))
+    return sum(n for n in runs if n >= PROSE_WORDS)
 
 
 def _has_image(block: etree._Element) -> bool:
     return block.tag == "img" or next(block.iter("img"), None) is not None
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def drop_frame(body: str, title: str) -> str:
     """``body`` (trafilatura's, as HTML) without the page frame, when its shape shows one;
     else unchanged."""
     root = parse_fragment(body) if body.strip() else None
-    wanted = _key(title)
+    wanted = key(title)
     if root is None or not wanted:
         return body
     if _trim(root, wanted):
@@ -75,7 +65,7 @@ def drop_frame(body: str, title: str) -> str:
                 if isinstance(el.tag, str)
                 and el is not root
                 and el.text_content().strip()
-                and next(el.iterdescendants(*_BLOCKS), None) is None
+                and _leaf(el)
             ),
             None,
         )
@@ -85,7 +75,7 @@ def drop_frame(body: str, title: str) -> str:
             or "".join(first.xpath("preceding::text()")).strip()  # text before the title
         ):
             return body
-        _drop(first)
+        drop_element(first)
     return (root.text or "") + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
 
 
@@ -104,7 +94,7 @@ def _trim(node: etree._Element, wanted: str) -> bool:
     if not total or blocks[main].tag not in _CONTAINERS or prose[main] < MAIN_SHARE * total:
         return False
     # the title at or before the article: else the biggest prose may be a footer's
-    start = next((i for i in range(main + 1) if wanted in _key(blocks[i].text_content())), None)
+    start = next((i for i in range(main + 1) if _prints_title(blocks[i], wanted)), None)
     if start is None:
         return False
     end = main + 1
@@ -117,32 +107,16 @@ def _trim(node: etree._Element, wanted: str) -> bool:
     return True
 
 
-def _is_title(el: etree._Element, wanted: str) -> bool:
-    """``el`` prints the title and nothing else (a closing full stop aside)."""
-    return _key(el.text_content()).rstrip(".:") == wanted.rstrip(".:") and (
-        next(el.iterdescendants(*_BLOCKS), None) is None
+def _prints_title(block: etree._Element, wanted: str) -> bool:
+    """``block`` holds an element printing the title (its words inside prose do not count)."""
+    return wanted.rstrip(".:") in key(block.text_content()) and any(
+        _is_title(el, wanted) for el in block.iter() if isinstance(el.tag, str)
     )
 
 
-def _drop(el: etree._Element) -> None:
-    """Remove ``el``, keeping the text after it."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    prev = el.getprevious()
-    if el.tail and el.tail.strip():
-        if prev is not None:
-            prev.tail = _joined(prev.tail, el.tail)
-        else:
-            parent.text = _joined(parent.text, el.tail)
-    parent.remove(el)
-
-
-def _joined(before: str | None, after: str) -> str:
-    """Two texts an element separated, still two words apart."""
-    if not before:
-        return after
-    return before + after if before[-1].isspace() or after[0].isspace() else f"{before} {after}"
+def _is_title(el: etree._Element, wanted: str) -> bool:
+    """``el`` prints the title and nothing else (a closing full stop aside)."""
+    return key(el.text_content()).rstrip(".:") == wanted.rstrip(".:") and _leaf(el)
 
 
 def _drop_through_title(root: etree._Element, wanted: str) -> None:
@@ -167,4 +141,4 @@ def _drop_through_title(root: etree._Element, wanted: str) -> None:
             parent.remove(earlier)
         parent.text = None
         node = parent
-    _drop(title)
+    drop_element(title)

@@ -39,7 +39,8 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _key(text: str) -> str:
+def key(text: str) -> str:
+    """Whitespace collapsed and case folded: how titles and texts are compared."""
     return squash(text).casefold()
 
 
@@ -53,9 +54,9 @@ def body_anchor(sel: Selector, body_text: str) -> etree._Element | None:
     first = next((squash(line) for line in body_text.splitlines() if len(line.strip()) >= 20), "")
     if not first:
         return None
-    probe = _key(first)[:30]
+    probe = key(first)[:30]
     for text in _texts(sel.root):
-        if probe in _key(text) or (len(_key(text)) >= 20 and _key(text)[:30] in probe):
+        if probe in key(text) or (len(key(text)) >= 20 and key(text)[:30] in probe):
             return text.getparent()
     return None
 
@@ -147,18 +148,18 @@ def find_title(
     if spelled:
         return spelled, spelled_el
     order = {el: i for i, el in enumerate(sel.root.iter())}
-    page_title = _key(sel.css("title::text").get(""))
+    page_title = key(sel.css("title::text").get(""))
     headings = _candidates(sel)
     if anchor is not None:
         headings = [(el, t) for el, t in headings if _before(order, el, anchor)][::-1]
     articles = [(el, t) for el, t in headings if not _section_heading(el, t)]
     meta = squash(sel.css(_TITLE_META).get(""))
     if meta and not _BOGUS.match(meta):
-        named = next(((el, t) for el, t in articles if _key(t) == _key(meta)), None)
+        named = next(((el, t) for el, t in articles if key(t) == key(meta)), None)
         if named:
             return named[1], named[0]
     for el, text in articles:
-        if page_title and _key(text) in page_title:
+        if page_title and key(text) in page_title:
             return text, el
     for el, text in articles:
         if len(text.split()) >= 3:
@@ -243,12 +244,12 @@ _INLINE = frozenset({"a", "span", "b", "strong", "em", "i", "font", "small", "no
 
 def without_headings(body: str, repeated: set[str]) -> str:
     """``body`` without its top-level headings that repeat the title or the lead."""
-    wanted = {_key(t) for t in repeated if t.strip()}
+    wanted = {key(t) for t in repeated if t.strip()}
     root = parse_fragment(body) if body.strip() and wanted else None
     if root is None:
         return body
     heads = root.xpath("./h1 | ./h2 | ./h3 | ./h4 | ./div/h1 | ./div/h2 | ./div/h3 | ./div/h4")
-    dropped = [h for h in heads if _key(h.xpath("string()")) in wanted]
+    dropped = [h for h in heads if key(h.xpath("string()")) in wanted]
     if not dropped:
         return body
     for heading in dropped:

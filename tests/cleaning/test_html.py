@@ -7,7 +7,7 @@ import re
 import pytest
 from lxml import html as lxml_html
 
-from crawlers.cleaning.html import absolutize, sanitize_html
+from crawlers.cleaning.html import absolutize, drop_element, sanitize_html
 from crawlers.cleaning.plaintext import html_to_text
 
 BASE = "http://sct.hoabinh.gov.vn/web/guest/cms?p_p_id=x&_articleId=5"
@@ -276,3 +276,22 @@ def test_html_to_text_of_sanitised_seed_shape() -> None:
     assert html_to_text(sanitize_html(frag, BASE)) == (
         "Ngayf 23/9, tại tỉnh Thanh Hóa.\nTheo báo cáo của Bộ Công Thương."
     )
+
+
+@pytest.mark.parametrize(
+    ("html", "drop", "text"),
+    [
+        ("<div>Hội nghị<p>x</p>tổng kết</div>", "p", "Hội nghị tổng kết"),  # no space: one added
+        (
+            "<div>Hội nghị <p>x</p>tổng kết</div>",
+            "p",
+            "Hội nghị tổng kết",
+        ),  # space kept, not doubled
+        ("<div><b>a</b>Hội<p>x</p>nghị</div>", "p", "aHội nghị"),  # the tail joins the sibling's
+        ("<div><p>x</p>Hội nghị</div>", "p", "Hội nghị"),  # nothing before: no space
+    ],
+)
+def test_drop_element_keeps_the_words_around_it_apart(html: str, drop: str, text: str) -> None:
+    root = lxml_html.fragment_fromstring(html)
+    drop_element(root.find(f".//{drop}"))
+    assert root.text_content() == text
