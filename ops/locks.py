@@ -31,9 +31,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from ops.leases import drop_lease, heartbeat, lease_holder, take_lease
-from storage.db import Store
+from storage.db import Store, error_line
 
 log = logging.getLogger("vnfeeds.ops.locks")
 
@@ -227,8 +228,18 @@ def _lease_lock(
         with mutex:
             state["released"] = True
         beat.remove(unit_id, holder)
-        drop_lease(store, unit_id, holder)
-        log.debug("unit=%s event=lock_released kind=lease holder=%s", unit_id, holder)
+        try:
+            drop_lease(store, unit_id, holder)
+        except SQLAlchemyError as e:  # a full disk, a lost server: the lease ends by itself
+            log.error(
+                "unit %s: lock not released (%s); another crawl may take it once this process"
+                " has ended or after %.0f s",
+                unit_id,
+                error_line(e),
+                ttl,
+            )
+        else:
+            log.debug("unit=%s event=lock_released kind=lease holder=%s", unit_id, holder)
 
 
 def is_locked(store: Store, unit_id: str) -> bool:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 import threading
 import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
 from ops.leases import THREAD_NAME
 from ops.locks import LockBusy, is_locked, lock_key, renew_all, unit_lock
@@ -118,12 +121,37 @@ def test_a_lease_never_renewed_expires_and_is_released_cleanly(sqlite_only_store
         assert s.get(UnitLease, "u1") is None
 
 
+def test_a_lease_that_cannot_be_dropped_is_one_error_line_and_expires(
+    sqlite_only_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full disk at the end of a crawl: releasing the lock fails; the crawl still ends
+    cleanly (one line naming the unit), and the lease expires for the next crawl."""
+
+    def full_disk(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("DELETE FROM UNIT_LEASES"):
+            # as SQLAlchemy raises the driver's error
+            raise OperationalError(statement, params, sqlite3.OperationalError("disk I/O error"))
+
+    engine = sqlite_only_store.engine
+    with caplog.at_level(logging.ERROR, logger="vnfeeds.ops.locks"):
+        with unit_lock(sqlite_only_store, "u1", holder="a", ttl=0.4, renew_now=False):
+            event.listen(engine, "before_cursor_execute", full_disk)
+        event.remove(engine, "before_cursor_execute", full_disk)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].startswith("unit u1: lock not released"), errors
+    assert "disk I/O error" in errors[0]
+    with sqlite_only_store.session() as s:
+        assert s.get(UnitLease, "u1") is not None  # still there, expiring
+    time.sleep(0.6)
+    with unit_lock(sqlite_only_store, "u1", holder="b", ttl=0.4):
+        pass
+
+
 def test_many_leases_share_one_heartbeat_and_one_statement_a_beat(
     sqlite_only_store: Store,
 ) -> None:
     """A crawl of every unit holds a lease each: one thread renews them all, one UPDATE
     per beat (a thread and a write per lease would contend with the crawl's writes)."""
-    from sqlalchemy import event
 
     updates: list[str] = []
 
