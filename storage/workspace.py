@@ -18,6 +18,7 @@ class Workspace:
     verbose: int = 0
     _store: Store | None = field(default=None, repr=False)
     _registry: Registry | None = field(default=None, repr=False)
+    _schema_stores: list[Store] = field(default_factory=list, repr=False)
 
     @property
     def db_url(self) -> str:
@@ -29,6 +30,18 @@ class Workspace:
         if self._store is None:
             self._store = Store.open(self.db)
         return self._store
+
+    def schema_store(self) -> Store:
+        """A store on the same database left at its schema revision (for migrations)."""
+        store = Store(self.db_url, auto_upgrade=False)
+        self._schema_stores.append(store)
+        return store
+
+    def close(self) -> None:
+        """Close the pooled connections of every store it opened (they open again on use)."""
+        for store in [self._store, *self._schema_stores]:
+            if store is not None:
+                store.dispose()
 
     def registry(self) -> Registry:
         """Units, provinces and topics from ``--sites`` (or the shipped data)."""

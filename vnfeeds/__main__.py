@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from vnfeeds.cli import main
+from vnfeeds.cli import run
 
-main()
+run()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from vnfeeds.context import AppContext, setup_logging
+from vnfeeds.exiting import exit_now
 
 # command name -> (module in vnfeeds.commands with a click command, one-line help).
 # The help text is listed here so that `vnfeeds --help` imports no command module.
@@ -122,6 +124,7 @@ def cli(ctx: click.Context, db: str | None, sites: Path | None, verbose: int) ->
     """vnfeeds: clean, deduplicated feeds from Vietnamese department news sites."""
     setup_logging(verbose)
     ctx.obj = AppContext(db=db, sites=sites, verbose=verbose)
+    ctx.call_on_close(ctx.obj.close)  # connections closed cleanly, not left to the exit
 
 
 def main() -> None:
@@ -145,5 +148,19 @@ def main() -> None:
         sys.exit(1)
 
 
+def run() -> NoReturn:
+    """The installed ``vnfeeds`` command: :func:`main`, then a quick exit
+    (:func:`vnfeeds.exiting.exit_now`) with its code."""
+    try:
+        main()
+    except SystemExit as e:
+        code = e.code
+    else:
+        code = 0
+    if code is None or isinstance(code, int):
+        exit_now(code or 0)
+    sys.exit(code)  # a message: the interpreter prints it and exits 1
+
+
 if __name__ == "__main__":
-    main()
+    run()

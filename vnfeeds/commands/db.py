@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from storage.db import Store, current_revision, downgrade, upgrade
+from storage.db import current_revision, downgrade, upgrade
 from vnfeeds.context import AppContext, pass_app
 
 
@@ -18,7 +18,7 @@ def cli() -> None:
 @pass_app
 def upgrade_cmd(app: AppContext, revision: str) -> None:
     """Upgrade the schema to REVISION (default: the newest)."""
-    store = Store(app.db_url, auto_upgrade=False)
+    store = app.schema_store()
     upgrade(store.engine, revision)
     click.echo(
         f"{store.engine.url.render_as_string(hide_password=True)}: at {current_revision(store.engine)}"
@@ -30,7 +30,7 @@ def upgrade_cmd(app: AppContext, revision: str) -> None:
 @pass_app
 def downgrade_cmd(app: AppContext, revision: str) -> None:
     """Downgrade the schema to REVISION (``base`` removes every table)."""
-    store = Store(app.db_url, auto_upgrade=False)
+    store = app.schema_store()
     downgrade(store.engine, revision)
     click.echo(f"at {current_revision(store.engine) or 'base'}")
 
@@ -39,5 +39,5 @@ def downgrade_cmd(app: AppContext, revision: str) -> None:
 @pass_app
 def current_cmd(app: AppContext) -> None:
     """Print the schema revision the database is at."""
-    store = Store(app.db_url, auto_upgrade=False)
+    store = app.schema_store()
     click.echo(current_revision(store.engine) or "base")
