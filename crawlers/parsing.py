@@ -21,6 +21,7 @@ crawl process does not.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -151,7 +152,11 @@ class ParsePool:
     def start(self) -> None:
         """Fork the workers now if this process runs one thread (see the module); else
         they start from a fork server at the first page."""
-        if self._executor is None and _can_fork():
+        if self._executor is None and _can_fork() and self.workers > 0:
+            # What the process holds now (modules, parsers, the registry) lives to its end:
+            # frozen, the collector stops rescanning it, in the crawl and in its forks, whose
+            # copies of those pages then stay shared (CPython's advice before a fork).
+            gc.freeze()
             pool = self._pool()
             if pool is not None:
                 pool.submit(int).result()  # a forking pool launches all its workers at once
