@@ -128,6 +128,7 @@ class ParsePool:
         self.crawler: Crawler | None = None  # whose stats get the figures at close
         self._queued: set[Future[Any]] = set()  # tasks given to the workers, not yet done
         self._executor: ProcessPoolExecutor | None = None
+        self._froze = False  # it froze the collector's view of the heap (undone at close)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParsePool:
@@ -157,6 +158,7 @@ class ParsePool:
             # frozen, the collector stops rescanning it, in the crawl and in its forks, whose
             # copies of those pages then stay shared (CPython's advice before a fork).
             gc.freeze()
+            self._froze = True
             pool = self._pool()
             if pool is not None:
                 pool.submit(int).result()  # a forking pool launches all its workers at once
@@ -273,6 +275,9 @@ class ParsePool:
         network, set the crawl's pace: a machine short of CPU). A crawl that gave its
         workers nothing (no new page) has no line."""
         self._shutdown()
+        if self._froze:  # a process that crawls again must not keep this crawl's cycles
+            gc.unfreeze()
+            self._froze = False
         stats = self.crawler.stats if self.crawler is not None else None
         if stats is not None:
             stats.set_value("vnfeeds/parse/workers", self.workers)

@@ -183,8 +183,9 @@ def test_a_pool_given_nothing_reports_zeros_and_logs_no_line(
 
 def test_a_forking_pool_freezes_what_the_crawl_holds_before_the_fork() -> None:
     """Long-lived objects are moved out of the collector's reach before the workers fork
-    (CPython's advice: fewer full collections rescanning them, pages stay shared); a pool
-    with no workers forks nothing and freezes nothing. In a fresh process: one thread."""
+    (CPython's advice: fewer full collections rescanning them, pages stay shared), and
+    let back at close; a pool with no workers forks and freezes nothing. In a fresh
+    process: one thread."""
     code = """
 import gc
 from crawlers.parsing import ParsePool
@@ -193,8 +194,10 @@ for workers in (0, 1):
     pool.start()
     print(workers, pool._executor is not None, gc.get_freeze_count() > 0)
     pool.close()
+    print("closed", gc.get_freeze_count())
 """
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     ).stdout.split("\n")
-    assert out[:2] == ["0 False False", "1 True True"]
+    # and thawed at close: a process that crawls again collects this crawl's cycles
+    assert out[:4] == ["0 False False", "closed 0", "1 True True", "closed 0"]
