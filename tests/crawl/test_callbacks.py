@@ -4,6 +4,7 @@ it parses a callback's source on every response): the same check, once, here."""
 from __future__ import annotations
 
 import inspect
+from collections.abc import Generator
 
 from scrapy.utils.misc import is_generator_with_return_value
 
@@ -29,7 +30,7 @@ def test_no_callback_is_a_generator_that_returns_a_value() -> None:
 
 
 def test_the_check_finds_a_generator_that_returns_a_value() -> None:
-    def callback(response: object) -> object:
+    def callback(response: object) -> Generator[object, None, int]:
         yield response
         return 1
 

@@ -38,7 +38,9 @@ def test_first_crawl_stores_every_unit(crawled: Crawled) -> None:
     assert set(runs) == set(reg.units)
     with crawled.store().session() as s:
         counts = dict(
-            s.execute(select(m.Article.unit_id, func.count()).group_by(m.Article.unit_id)).all()
+            s.execute(select(m.Article.unit_id, func.count()).group_by(m.Article.unit_id))
+            .tuples()
+            .all()
         )
     moved = {uid for uid, run in runs.items() if run.stats.get("moved_to")}
     assert moved == {"hoabinh-stc"}
@@ -165,14 +167,15 @@ def test_a_failing_unit_does_not_stop_the_others(crawled: Crawled) -> None:
         bad_row = s.get(m.Unit, bad)
         assert bad_row is not None
         assert bad_row.state == "down" and bad_row.backoff_until is not None
-    assert runs[bad].error_text and bad in runs[bad].error_text and "HTTP 5" in runs[bad].error_text
+    error_text = runs[bad].error_text
+    assert error_text and bad in error_text and "HTTP 5" in error_text
     for uid in others:
         assert runs[uid].status == "ok", runs[uid].error_text
     with crawled.store().session() as s:
-        assert (
-            s.scalar(select(func.count()).select_from(m.Article).where(m.Article.unit_id == bad))
-            >= 30
+        stored = s.scalar(
+            select(func.count()).select_from(m.Article).where(m.Article.unit_id == bad)
         )
+        assert stored is not None and stored >= 30
 
 
 def test_private_network_is_refused_unless_the_unit_allows_it(

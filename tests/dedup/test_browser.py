@@ -102,7 +102,9 @@ def test_review_in_chromium(
             phone = browser.new_page(
                 viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True
             )
-            phone.context.add_cookies(page.context.cookies())
+            # cookies() feeds add_cookies as Playwright documents; its stubs type the two
+            # as TypedDicts that differ only in Optional values
+            phone.context.add_cookies(page.context.cookies())  # type: ignore[arg-type]
             for path in (f"/review/{cid}", "/review", "/review/log", "/login"):
                 phone.goto(base + path)
                 fits = phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -105,7 +105,9 @@ def test_grey_band_goes_to_review_and_editors_win(dstore: Store) -> None:
     eng2 = DedupEngine(dstore, DedupConfig(high=0.999, low=0.99))
     with dstore.session() as s:
         for aid in ids:
-            eng2.process(s, s.get(m.Article, aid))
+            art = s.get(m.Article, aid)
+            assert art is not None
+            eng2.process(s, art)
     with dstore.session() as s:
         c = s.get(m.DuplicateCandidate, cid)
         assert c is not None and (c.status, c.decided_by) == ("duplicate", "biên tập 1")
@@ -138,7 +140,9 @@ def test_not_duplicate_is_never_relinked(dstore: Store) -> None:
         # a third copy links to both, but the two stay in different clusters
         c3 = make_article(s, "hoabinh-portal", 3, hours=2)
         eng.process(s, c3)
-        eng.process(s, s.get(m.Article, ids[1]))
+        second = s.get(m.Article, ids[1])
+        assert second is not None
+        eng.process(s, second)
     with dstore.session() as s:
         assert s.get(m.DuplicateCandidate, cid).status == "distinct"  # type: ignore[union-attr]
         assert _cluster(s, ids[0])[0] != _cluster(s, ids[1])[0]

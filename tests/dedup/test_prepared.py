@@ -5,8 +5,10 @@ from __future__ import annotations
 import pickle
 import random
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import Connection, event, func, select
+from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
 
 from dedup import DedupEngine
 from dedup.decide import DocView, score_keys, score_text
@@ -64,8 +66,16 @@ def test_storing_an_article_compiles_its_insert_once(store: Store) -> None:
         s.add(m.Unit(id="u", name="U", province_id="p", platform="generic", homepage="http://u"))
 
     @event.listens_for(store.engine, "before_cursor_execute")
-    def _seen(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+    def _seen(
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        params: Any,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         if statement.startswith("INSERT INTO articles"):
+            assert context is not None and context.compiled is not None
             compiled.append((context.compiled.cache_key is not None and "cached") or "uncached")
 
     for i in range(3):

@@ -205,7 +205,7 @@ def worlds(draw: st.DrawFn) -> dict[str, Any]:
     }
     steps = [draw(st.sets(st.sampled_from(ids), min_size=1))]
     flip = None
-    if cands and draw(st.booleans()):
+    if bool(cands) and draw(st.booleans()):  # bool(): mypy reads `x and y` in x's type
         flip = (
             draw(st.integers(0, len(cands) - 1)),
             draw(st.sampled_from(["auto", "distinct", "duplicate", "cleared"])),
@@ -261,7 +261,7 @@ def _state(s: Session, w: dict[str, Any]) -> tuple[Any, ...]:
     clusters = sorted(
         conn.execute(select(m.Cluster.id, m.Cluster.canonical_id, m.Cluster.manual)).all()
     )
-    seen = []  # what the session shows (its objects, or loads)
+    seen: list[tuple[Any, ...]] = []  # what the session shows (its objects, or loads)
     for a in w["arts"]:
         obj = s.get(m.Article, a["id"])
         assert obj is not None

@@ -76,8 +76,10 @@ def test_newsboat_sees_every_item_once(
                 else f"Hội nghị ngành lần {n}"
             )
             a = make_article(s, "phutho-soct", n, title=title)
+            assert a.published is not None
             expected[a.guid] = (title, int(a.published.timestamp()))
         a = make_article(s, "hanoi-syt", 40, title="Sở Y tế Hà Nội: tiêm chủng")
+        assert a.published is not None
         expected[a.guid] = (a.title, int(a.published.timestamp()))
     port = free_port()
     cfg = FeedConfig(base_url=f"http://127.0.0.1:{port}", limit=5)

@@ -116,7 +116,9 @@ def test_clusters_one_item_in_aggregates_all_in_unit_feeds(
     ]
     # canonical moves to a: the aggregates follow
     with fstore.session() as s:
-        s.get(Cluster, c.id).canonical_id = a_id
+        cluster = s.get(Cluster, c.id)
+        assert cluster is not None
+        cluster.canonical_id = a_id
     assert _guids(fstore, registry, FeedSpec("all"))[1] == "tag:vnfeeds.test,2025:hoabinh-soct/1"
 
 
@@ -162,7 +164,9 @@ def test_data_version_moves_on_every_kind_of_change(
     v1 = v()
     assert v1 != v0 and v() == v1
     with fstore.session() as s:
-        s.get(type(a), a.id).changed_at = T0 + timedelta(days=3)
+        art = s.get(type(a), a.id)
+        assert art is not None
+        art.changed_at = T0 + timedelta(days=3)
     v2 = v()
     assert v2 != v1
     with fstore.session() as s:
@@ -171,7 +175,9 @@ def test_data_version_moves_on_every_kind_of_change(
     v3 = v()
     assert v3 != v2
     with fstore.session() as s:
-        s.get(type(a), a.id).cluster_id = c.id  # membership change without changed_at
+        art = s.get(type(a), a.id)
+        assert art is not None
+        art.cluster_id = c.id  # membership change without changed_at
     v4 = v()
     assert v4 != v3
     with fstore.session() as s:
@@ -205,11 +211,12 @@ def test_items_of_aggregated_feeds_follow_the_rule_on_random_clusters(
             s.flush()
             clusters.append(c)
         for n in range(1, 61):
-            c = rng.choice([None, None, *clusters])
+            cl = rng.choice([None, None, *clusters])
             topics = tuple(t for t in slugs if rng.random() < 0.5)
             a = make_article(s, rng.choice(units), n, hours=rng.choice([1, 2, 3, n]),
-                             topics=topics, cluster=c)  # fmt: skip
-            rows.append((a.id, a.unit_id, set(topics), c.id if c else None, a.published))
+                             topics=topics, cluster=cl)  # fmt: skip
+            assert a.published is not None
+            rows.append((a.id, a.unit_id, set(topics), cl.id if cl else None, a.published))
         for c in clusters:
             members = [r[0] for r in rows if r[3] == c.id]
             c.canonical_id = rng.choice([*members, None]) if members else None
@@ -231,10 +238,12 @@ def test_items_of_aggregated_feeds_follow_the_rule_on_random_clusters(
         scoped = [r for r in rows if in_scope(r)]
         items = [r for r in scoped if r[3] is None]
         for cid in {r[3] for r in scoped if r[3] is not None}:
-            members = [r for r in scoped if r[3] == cid]
+            in_cluster = [r for r in scoped if r[3] == cid]
             canon = canon_of[cid]
-            chosen = by_id[canon] if canon in {m[0] for m in members} else min(
-                members, key=lambda r: (r[4], r[0]))  # fmt: skip
+            if canon is not None and canon in {m[0] for m in in_cluster}:
+                chosen = by_id[canon]
+            else:
+                chosen = min(in_cluster, key=lambda r: (r[4], r[0]))
             items.append(chosen)
         expected = [r[0] for r in sorted(items, key=lambda r: (r[4], r[0]), reverse=True)]
         with fstore.session() as s:

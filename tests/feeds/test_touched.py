@@ -82,6 +82,7 @@ def test_unit_topic_pairs_and_changed_since(
             ("phutho-soct", "cong-thuong"),
         }
         top = s.scalar(select(func.max(Article.id)))
+        assert top is not None
         ch, _, _ = changes_since(s, registry, Mark(T0 + timedelta(days=1), top), None, margin=NONE)
     assert ch.units == {"hanoi-syt"} and ch.pairs == {("hanoi-syt", "y-te")}
 

@@ -18,7 +18,7 @@ import html
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from lxml import etree
@@ -34,6 +34,9 @@ from tests.dedup.test_browser import ARGS, CHROMIUM, _need_chromium
 from tests.feeds.checks import not_bozo
 from tests.feeds.conftest import UNITS, make_article
 from web.app import create_app
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
@@ -241,7 +244,12 @@ def test_no_payload_runs_in_any_exported_feed(
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+            def on_dialog(d: Dialog) -> None:
+                dialogs.append(d.message)
+                d.dismiss()
+
+            page.on("dialog", on_dialog)
 
             def show(fragment: str) -> Any:
                 page.set_content(f"<!doctype html><html><body>{fragment}</body></html>")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect
 
@@ -86,7 +87,7 @@ def test_main_exits_non_zero_with_one_line(tmp_path: Path) -> None:
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_db_path_resolution(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_db_path_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VNFEEDS_DB", raising=False)
     assert resolve_db_url(str(tmp_path / "a.sqlite3")) == f"sqlite:///{tmp_path / 'a.sqlite3'}"
     monkeypatch.setenv("VNFEEDS_DB", str(tmp_path / "b.sqlite3"))

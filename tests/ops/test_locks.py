@@ -8,9 +8,11 @@ import sqlite3
 import threading
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Connection, event
+from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
 from sqlalchemy.exc import OperationalError
 
 from ops.leases import THREAD_NAME
@@ -127,7 +129,14 @@ def test_a_lease_that_cannot_be_dropped_is_one_error_line_and_expires(
     """A full disk at the end of a crawl: releasing the lock fails; the crawl still ends
     cleanly (one line naming the unit), and the lease expires for the next crawl."""
 
-    def full_disk(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+    def full_disk(
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        params: Any,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         if statement.lstrip().upper().startswith("DELETE FROM UNIT_LEASES"):
             # as SQLAlchemy raises the driver's error
             raise OperationalError(statement, params, sqlite3.OperationalError("disk I/O error"))

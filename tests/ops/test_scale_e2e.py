@@ -125,8 +125,8 @@ def test_two_schedulers_two_nodes_hundred_units(
                 -3000:
             ]
         finally:
-            for s in scheds:
-                s.stop()
+            for sched in scheds:
+                sched.stop()
 
         log2 = second.text()
         assert "event=node_lost" in log2 and "event=crawl_retried" in log2, log2[-3000:]

@@ -54,7 +54,9 @@ def test_a_full_disk_is_one_error_line_and_loses_nothing(
     try:
         with store.session() as s:
             counts = dict(
-                s.execute(select(m.Article.unit_id, func.count()).group_by(m.Article.unit_id)).all()
+                s.execute(select(m.Article.unit_id, func.count()).group_by(m.Article.unit_id))
+                .tuples()
+                .all()
             )
     finally:
         store.dispose()

@@ -6,6 +6,7 @@ import unicodedata
 import urllib.error
 import urllib.request
 import urllib.robotparser
+from datetime import date
 from urllib.parse import urljoin
 
 import pytest
@@ -149,9 +150,8 @@ def test_seed_article_page(server: ReplicaServer) -> None:
     assert sel.css("h1#titleDetail::text").get() == seed.title
     assert sel.css("span.date_time::text").get() == "07/10/2022 00:00"
     assert sel.css("h3.title-list-news a::text").get() == "Tin từ các đơn vị"
-    assert (
-        sel.css("div#leadDetail.summary::text").get().startswith("Ngayf 23/9, tại tỉnh Thanh Hóa")
-    )
+    lead = sel.css("div#leadDetail.summary::text").get()
+    assert lead is not None and lead.startswith("Ngayf 23/9, tại tỉnh Thanh Hóa")
     assert (
         sel.css("div.img-title::text").get()
         == "Các đồng chí Lãnh đạo chụp ảnh lưu niệm tại hội nghị"
@@ -168,7 +168,7 @@ def test_seed_article_page(server: ReplicaServer) -> None:
     assert len(sel.css("span.time")) >= 5  # related lists with their own dates
 
 
-def server_today():  # type: ignore[no-untyped-def]
+def server_today() -> date:
     from datetime import datetime
 
     from domain.timezone import VN_TZ
@@ -209,5 +209,7 @@ def test_hotlinked_and_lazy_images_are_served(server: ReplicaServer) -> None:
     assert hot
     page = fetch(server.corpus.url(hot[0], server.base_urls()))[2].decode()
     src = Selector(text=page).css("figure img::attr(src)").get()
-    assert src.startswith(server.base_url(hot[0].image.host_unit))
+    image = hot[0].image
+    assert src is not None and image is not None
+    assert src.startswith(server.base_url(image.host_unit))
     assert fetch(src)[0] == 200

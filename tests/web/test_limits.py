@@ -173,7 +173,7 @@ def test_at_most_two_filtered_renders_run_at_once(
     client = _client(fstore, registry)  # seeds the articles
     app = client.app
     monkeypatch.setattr(queries.Filters, "matches", slow)
-    with uvicorn_server(app, free_port()) as base:  # type: ignore[arg-type]
+    with uvicorn_server(app, free_port()) as base:
         results: list[int] = []
 
         def fetch(i: int) -> None:
