@@ -1,7 +1,8 @@
 """Generic main-content extraction (trafilatura) for pages no platform selector reads.
 
 The body is trafilatura's main content, without the page frame it keeps on pages laid
-out in tables (:mod:`crawlers.platforms.framing`). The title is never a portlet, section or site
+out in tables (:mod:`crawlers.platforms.framing`) and without a "see the details here"
+line whose link leads nowhere (a rebuilt site's dead file link). The title is never a portlet, section or site
 heading nor a CMS placeholder such as ``DetailController``: ``og:title``, else the
 heading nearest before the body whose words are in ``<title>``, else the nearest heading
 that is not a section label (:mod:`crawlers.platforms.headline`); the crawler prefers
@@ -12,12 +13,14 @@ happily takes a related list's date).
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
 
+from crawlers.cleaning.html import drop_element
 from crawlers.platforms import common, framing, headline, linkgroups, listing
 from crawlers.platforms.base import ListEntry, ListPage
 from domain.article import Attachment, Image, RawArticle
@@ -37,6 +40,22 @@ _CATEGORY = (
 )
 _AUTHOR = "article .byline, .byline, .author, [itemprop='author'], a[rel='author']"
 _SOURCE = "xpath://p[starts-with(normalize-space(.), 'Nguồn:')][last()]"
+
+
+#: An ``<a>`` that leads somewhere: an address that is not empty, "#…", "javascript:…"
+#: or the site's root.
+_LEADS_SOMEWHERE = (
+    "normalize-space(@href) != '' and normalize-space(@href) != '/'"
+    " and not(starts-with(normalize-space(@href), '#'))"
+    " and not(starts-with(normalize-space(@href), 'javascript'))"
+)
+#: A short "see the details here" line whose links lead nowhere: what a rebuilt or
+#: half-migrated site leaves of a link to the full text. Not the article (trafilatura
+#: keeps its words, without the dead address).
+_DEAD_CALL = etree.XPath(
+    "//p[a][not(.//img)][string-length(normalize-space(.)) <= 40]"
+    f"[a[normalize-space(.) != '']][not(a[@name or @id])][not(a[{_LEADS_SOMEWHERE}])]"
+)
 
 
 def detect(sel: Selector, url: str) -> bool:
@@ -68,6 +87,38 @@ def _body(html: str, url: str, captions: dict[str, str]) -> str:
         if caption and caption not in text:
             _figure(img, caption)
     return common.inner_html(Selector(root=body))
+
+
+def _live(a: lxml_html.HtmlElement, url: str) -> bool:
+    """True when the link leads somewhere (as :data:`_LEADS_SOMEWHERE`, with trafilatura's
+    absolute addresses: the site's root as ``http://host/`` is no destination either)."""
+    href = (a.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript")):
+        return False
+    return urlsplit(urljoin(url, href)).path not in ("", "/")
+
+
+def _without_dead_calls(sel: Selector, body: str, url: str) -> str:
+    """``body`` without the paragraphs that print a :data:`_DEAD_CALL` line of the page,
+    unless nothing else is left (then that line is all the page says)."""
+    dead = {" ".join(p.xpath("string()").split()) for p in _DEAD_CALL(sel.root)}
+    if not dead or not body:
+        return body
+    root = lxml_html.fragment_fromstring(body, create_parent="div")
+    gone = [
+        p
+        for p in root.iter("p")
+        if " ".join(p.xpath("string()").split()) in dead
+        and not any(_live(a, url) for a in p.iter("a"))
+    ]
+    left = " ".join(root.xpath("string()").split())
+    for p in gone:
+        left = left.replace(" ".join(p.xpath("string()").split()), "", 1)
+    if not gone or (not left.strip() and not root.xpath(".//img")):
+        return body
+    for p in gone:
+        drop_element(p)
+    return common.inner_html(Selector(root=root))
 
 
 def _figure(img: lxml_html.HtmlElement, caption: str) -> None:
@@ -121,7 +172,7 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
         urljoin(url, common.img_src(img)): common.caption_for(img, caption_els)
         for img in sel.css("img")
     }
-    body = _body(html, url, captions)
+    body = _without_dead_calls(sel, _body(html, url, captions), url)
     anchor = headline.body_anchor(sel, _plain(body))
     title, title_el = headline.find_title(sel, anchor, url)
     body = headline.without_headings(framing.drop_frame(body, title), {title})
