@@ -2,7 +2,8 @@
 
 The body is trafilatura's main content, without the page frame it keeps on pages laid
 out in tables (:mod:`crawlers.platforms.framing`) and without a "see the details here"
-line whose link leads nowhere (a rebuilt site's dead file link). The title is never a portlet, section or site
+line whose link leads nowhere (a rebuilt site's dead file link); photos it moved after
+the text go back where the page shows them (:mod:`crawlers.platforms.placing`). The title is never a portlet, section or site
 heading nor a CMS placeholder such as ``DetailController``: ``og:title``, else the
 heading nearest before the body whose words are in ``<title>``, else the nearest heading
 that is not a section label (:mod:`crawlers.platforms.headline`); the crawler prefers
@@ -21,7 +22,7 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from crawlers.cleaning.html import drop_element
-from crawlers.platforms import common, framing, headline, linkgroups, listing
+from crawlers.platforms import common, framing, headline, linkgroups, listing, placing
 from crawlers.platforms.base import ListEntry, ListPage
 from domain.article import Attachment, Image, RawArticle
 
@@ -121,6 +122,16 @@ def _without_dead_calls(sel: Selector, body: str, url: str) -> str:
     return common.inner_html(Selector(root=root))
 
 
+def _in_page_order(body: str, sel: Selector, url: str) -> str:
+    """``body`` with the photos trafilatura moved after the text put back
+    (:func:`crawlers.platforms.placing.put_images_back`)."""
+    if not body or "<img" not in body:
+        return body
+    root = lxml_html.fragment_fromstring(body, create_parent="div")
+    placing.put_images_back(root, sel.root, url)
+    return common.inner_html(Selector(root=root))
+
+
 def _figure(img: lxml_html.HtmlElement, caption: str) -> None:
     """Wrap ``img`` (or the paragraph holding only it) in a figure with its caption."""
     holder = img.getparent()
@@ -176,6 +187,7 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
     anchor = headline.body_anchor(sel, _plain(body))
     title, title_el = headline.find_title(sel, anchor, url)
     body = headline.without_headings(framing.drop_frame(body, title), {title})
+    body = _in_page_order(body, sel, url)
     body_sel = Selector(text=f"<div>{body}</div>") if body else None
     images = []
     attachments: list[Attachment] = []
