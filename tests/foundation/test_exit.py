@@ -26,6 +26,17 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _vnfeeds(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m vnfeeds ARGS`` (the installed command's entry point) to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", "vnfeeds", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_exit_now_runs_handlers_flushes_and_keeps_the_code(tmp_path: Path) -> None:
     mark = tmp_path / "handler-ran"
     proc = _python(
@@ -63,22 +74,10 @@ def test_exit_now_waits_for_a_running_thread(tmp_path: Path) -> None:
 
 def test_command_output_and_code_survive_the_quick_exit(tmp_path: Path) -> None:
     db = tmp_path / "v.sqlite3"
-    listing = subprocess.run(
-        [sys.executable, "-m", "vnfeeds", "--db", str(db), "sites", "list"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    listing = _vnfeeds("--db", str(db), "sites", "list")
     assert listing.returncode == 0, listing.stderr
     assert len(listing.stdout.splitlines()) > 10
-    bad = subprocess.run(
-        [sys.executable, "-m", "vnfeeds", "--db", str(db), "crawl", "no-such-unit"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    bad = _vnfeeds("--db", str(db), "crawl", "no-such-unit")
     assert bad.returncode == 1
     assert "unknown unit(s): no-such-unit" in bad.stderr
 
@@ -88,13 +87,7 @@ def test_a_command_closes_the_store_it_opened(tmp_path: Path) -> None:
     ended without closing them would leave it behind."""
     db = tmp_path / "v.sqlite3"
     for command in (["db", "upgrade"], ["status"]):  # a schema store, the workspace's store
-        proc = subprocess.run(
-            [sys.executable, "-m", "vnfeeds", "--db", str(db), *command],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        proc = _vnfeeds("--db", str(db), *command)
         assert proc.returncode == 0, proc.stderr
         assert not Path(f"{db}-wal").exists(), command
     with sqlite3.connect(db) as con:

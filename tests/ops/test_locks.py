@@ -11,8 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event
-from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from ops.leases import THREAD_NAME
@@ -129,14 +128,7 @@ def test_a_lease_that_cannot_be_dropped_is_one_error_line_and_expires(
     """A full disk at the end of a crawl: releasing the lock fails; the crawl still ends
     cleanly (one line naming the unit), and the lease expires for the next crawl."""
 
-    def full_disk(
-        conn: Connection,
-        cursor: DBAPICursor,
-        statement: str,
-        params: Any,
-        context: ExecutionContext | None,
-        executemany: bool,
-    ) -> None:
+    def full_disk(_conn: object, _cursor: object, statement: str, params: Any, *_: object) -> None:
         if statement.lstrip().upper().startswith("DELETE FROM UNIT_LEASES"):
             # as SQLAlchemy raises the driver's error
             raise OperationalError(statement, params, sqlite3.OperationalError("disk I/O error"))
