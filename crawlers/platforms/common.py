@@ -45,6 +45,13 @@ COMMON_REMOVE = (
     ".font-size, .fontsize, .text-size, .print, .btn-print, .back, .go-back, "
     ".tool-bar, .toolbar, .other-news, .related, .related-news, .tin-lien-quan"
 )
+#: XPath predicate of an ``<a>`` that leads somewhere: an address that is not empty, "#…",
+#: "javascript:…" or the site's root (what a rebuilt site leaves of a dead file link).
+LEADS_SOMEWHERE = (
+    "normalize-space(@href) != '' and normalize-space(@href) != '/'"
+    " and not(starts-with(normalize-space(@href), '#'))"
+    " and not(starts-with(normalize-space(@href), 'javascript'))"
+)
 VN_DATE_RE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
 _LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src")
 _SESSION_RE = re.compile(r";(?:jsessionid|phpsessid)=[^/?#;]*", re.IGNORECASE)

@@ -43,19 +43,12 @@ _AUTHOR = "article .byline, .byline, .author, [itemprop='author'], a[rel='author
 _SOURCE = "xpath://p[starts-with(normalize-space(.), 'Nguồn:')][last()]"
 
 
-#: An ``<a>`` that leads somewhere: an address that is not empty, "#…", "javascript:…"
-#: or the site's root.
-_LEADS_SOMEWHERE = (
-    "normalize-space(@href) != '' and normalize-space(@href) != '/'"
-    " and not(starts-with(normalize-space(@href), '#'))"
-    " and not(starts-with(normalize-space(@href), 'javascript'))"
-)
 #: A short "see the details here" line whose links lead nowhere: what a rebuilt or
 #: half-migrated site leaves of a link to the full text. Not the article (trafilatura
 #: keeps its words, without the dead address).
 _DEAD_CALL = etree.XPath(
     "//p[a][not(.//img)][string-length(normalize-space(.)) <= 40]"
-    f"[a[normalize-space(.) != '']][not(a[@name or @id])][not(a[{_LEADS_SOMEWHERE}])]"
+    f"[a[normalize-space(.) != '']][not(a[@name or @id])][not(a[{common.LEADS_SOMEWHERE}])]"
 )
 
 
@@ -91,7 +84,7 @@ def _body(html: str, url: str, captions: dict[str, str]) -> str:
 
 
 def _live(a: lxml_html.HtmlElement, url: str) -> bool:
-    """True when the link leads somewhere (as :data:`_LEADS_SOMEWHERE`, with trafilatura's
+    """True when the link leads somewhere (as ``common.LEADS_SOMEWHERE``, with trafilatura's
     absolute addresses: the site's root as ``http://host/`` is no destination either)."""
     href = (a.get("href") or "").strip()
     if not href or href.startswith(("#", "javascript")):

@@ -108,8 +108,7 @@ SELECTORS: dict[str, str] = {
         "/*[1][.//p[contains(@style, 'bold')]]"
         # the rebuild's "Xem chi tiết tại đây" linking to nothing (or to the site root)
         " | .//p[starts-with(normalize-space(.), 'Xem chi tiết')]"
-        "[a][not(a[normalize-space(@href) != '' and normalize-space(@href) != '/'"
-        " and not(starts-with(@href, '#')) and not(starts-with(@href, 'javascript'))])]"
+        f"[a][not(a[{common.LEADS_SOMEWHERE}])]"
     ),
     "cut": _FRAME,
 }
