@@ -21,7 +21,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
 
-from crawlers.cleaning.html import drop_element
+from crawlers.cleaning.html import drop_element, parse_fragment
 from crawlers.platforms import common, framing, headline, linkgroups, listing, placing
 from crawlers.platforms.base import ListEntry, ListPage
 from domain.article import Attachment, Image, RawArticle
@@ -95,20 +95,18 @@ def _live(a: lxml_html.HtmlElement, url: str) -> bool:
 def _without_dead_calls(sel: Selector, body: str, url: str) -> str:
     """``body`` without the paragraphs that print a :data:`_DEAD_CALL` line of the page,
     unless nothing else is left (then that line is all the page says)."""
-    dead = {" ".join(p.xpath("string()").split()) for p in _DEAD_CALL(sel.root)}
-    if not dead or not body:
+    dead = {headline.squash(p.xpath("string()")) for p in _DEAD_CALL(sel.root)}
+    root = parse_fragment(body) if dead and body else None
+    if root is None:
         return body
-    root = lxml_html.fragment_fromstring(body, create_parent="div")
     gone = [
         p
         for p in root.iter("p")
-        if " ".join(p.xpath("string()").split()) in dead
+        if headline.squash(p.xpath("string()")) in dead
         and not any(_live(a, url) for a in p.iter("a"))
     ]
-    left = " ".join(root.xpath("string()").split())
-    for p in gone:
-        left = left.replace(" ".join(p.xpath("string()").split()), "", 1)
-    if not gone or (not left.strip() and not root.xpath(".//img")):
+    said = len(root.xpath("string()").split()) - sum(len(p.xpath("string()").split()) for p in gone)
+    if not gone or (not said and root.find(".//img") is None):
         return body
     for p in gone:
         drop_element(p)
@@ -118,9 +116,9 @@ def _without_dead_calls(sel: Selector, body: str, url: str) -> str:
 def _in_page_order(body: str, sel: Selector, url: str) -> str:
     """``body`` with the photos trafilatura moved after the text put back
     (:func:`crawlers.platforms.placing.put_images_back`)."""
-    if not body or "<img" not in body:
+    root = parse_fragment(body) if "<img" in body else None
+    if root is None:
         return body
-    root = lxml_html.fragment_fromstring(body, create_parent="div")
     placing.put_images_back(root, sel.root, url)
     return common.inner_html(Selector(root=root))
 

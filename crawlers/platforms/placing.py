@@ -15,6 +15,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from crawlers.platforms.headline import squash
+
 #: Blocks whose words locate a text block of the body on the page.
 _TEXT_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
 #: A photo block says at most this many words (its caption).
@@ -22,17 +24,22 @@ _CAPTION_WORDS = 60
 
 
 def _words(el: etree._Element) -> str:
-    return " ".join(el.xpath("string()").split())
+    return squash(el.xpath("string()"))
 
 
 def _is_photo(block: etree._Element) -> bool:
     return block.find(".//img") is not None and len(_words(block).split()) <= _CAPTION_WORDS
 
 
+def _src(img: etree._Element, url: str) -> str:
+    return urljoin(url, (img.get("src") or "").strip())
+
+
 def put_images_back(body: etree._Element, page: etree._Element, url: str) -> None:
     """Move the photo blocks that end ``body`` (trafilatura's) back among its text, each
     after the text block (at any depth) that comes last before its image on ``page``.
-    A photo the page shows after the body's last text (a gallery, a footer) stays."""
+    A photo the page shows after the body's last text (a gallery, a footer) stays. Text
+    the page prints more than once (a sidebar repeating a line) locates nothing."""
     blocks = [b for b in body if isinstance(b.tag, str)]
     n = len(blocks)
     while n and _is_photo(blocks[n - 1]):
@@ -40,38 +47,39 @@ def put_images_back(body: etree._Element, page: etree._Element, url: str) -> Non
     photos = blocks[n:]
     if not photos or not n:
         return
-    place: dict[str, int] = {}  # the page's text blocks and images, in page order
-    at: dict[str, int] = {}
+    texts: dict[str, list[int]] = {}  # the page's text blocks and images, in page order
+    images: dict[str, list[int]] = {}
     for i, el in enumerate(page.iter()):
         if el.tag == "img":
-            at.setdefault(urljoin(url, (el.get("src") or "").strip()), i)
-        elif el.tag in _TEXT_BLOCKS:
-            words = _words(el)
-            if words:
-                place.setdefault(words, i)
+            images.setdefault(_src(el, url), []).append(i)
+        elif el.tag in _TEXT_BLOCKS and (words := _words(el)):
+            texts.setdefault(words, []).append(i)
     located: list[tuple[int, etree._Element]] = []
     for block in blocks[:n]:
         for el in block.iter(*_TEXT_BLOCKS):
-            on_page = place.get(_words(el))
-            if on_page is not None and el.find(".//img") is None:
-                located.append((on_page, el))
+            seen = texts.get(_words(el), [])
+            if len(seen) == 1 and el.find(".//img") is None:
+                located.append((seen[0], el))
     if not located:
         return
-    last_text = max(i for i, _ in located)
-    after: dict[int, etree._Element] = {}  # the block each anchor's photos follow, so far
+    first_text, last_text = min(located, key=_at), max(located, key=_at)
+    after: dict[etree._Element, etree._Element] = {}  # the block each anchor's photos follow
     for photo in photos:
         img = photo.find(".//img")
-        where = at.get(urljoin(url, (img.get("src") or "").strip())) if img is not None else None
-        if where is None or where > last_text:
-            continue
-        before = [(i, el) for i, el in located if i < where]
-        if not before:
-            first = min(located, key=lambda it: it[0])[1]
-            _outer(first).addprevious(photo)  # the page shows it above the text
-            continue
-        anchor = _outer(max(before, key=lambda it: it[0])[1])
-        after.get(id(anchor), anchor).addnext(photo)
-        after[id(anchor)] = photo
+        shown = images.get(_src(img, url), []) if img is not None else []
+        # where the article shows it: within its text, else the last place above it
+        inside = [i for i in shown if first_text[0] < i < last_text[0]]
+        above = [i for i in shown if i < first_text[0]]
+        if inside:
+            anchor = _outer(max((t for t in located if t[0] < inside[0]), key=_at)[1])
+            after.get(anchor, anchor).addnext(photo)
+            after[anchor] = photo
+        elif above:
+            _outer(first_text[1]).addprevious(photo)  # the page shows it above the text
+
+
+def _at(located: tuple[int, etree._Element]) -> int:
+    return located[0]
 
 
 def _outer(el: etree._Element) -> etree._Element:

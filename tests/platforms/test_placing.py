@@ -32,7 +32,7 @@ def _placed(body: str, page: str) -> list[str]:
     put_images_back(root, _page(page), URL)
     return [
         el.get("src") if el.tag == "img" else " ".join(el.text_content().split())
-        for el in root.iter("p", "img")
+        for el in root.iter("p", "li", "img")
     ]
 
 
@@ -98,3 +98,19 @@ def test_a_body_without_trailing_photos_is_left_alone() -> None:
     before = lxml.html.tostring(root)
     put_images_back(root, _page(page), URL)
     assert lxml.html.tostring(root) == before
+
+
+def test_two_photos_after_one_list_keep_their_order() -> None:
+    """Both photos follow the list, in the page's order."""
+    page = f"<ul><li>{P1}</li></ul>{_photo('/a.jpg', 'A')}{_photo('/b.jpg', 'B')}<p>{P3}</p>"
+    body = f"<ul><li>{P1}</li></ul><p>{P3}</p>{_photo('/a.jpg', 'A')}{_photo('/b.jpg', 'B')}"
+    assert _placed(body, page) == [P1, "/a.jpg", "A", "/b.jpg", "B", P3]
+
+
+def test_a_sidebar_repeating_the_photo_or_a_line_does_not_move_it_there() -> None:
+    """The sidebar before the article shows the same photo and the article's byline: the
+    photo goes where the article shows it, and the repeated line locates nothing."""
+    sidebar = f"<div class='side'>{_photo('/b.jpg', 'Tin nổi bật')}<p>Tin: Minh An</p></div>"
+    page = f"{sidebar}<p>{P1}</p><p>{P2}</p>{_photo('/b.jpg', 'B')}<p>{P3}</p><p>Tin: Minh An</p>"
+    body = f"<p>{P1}</p><p>{P2}</p><p>{P3}</p><p>Tin: Minh An</p>{_photo('/b.jpg', 'B')}"
+    assert _placed(body, page) == [P1, P2, "/b.jpg", "B", P3, "Tin: Minh An"]
