@@ -22,7 +22,7 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from crawlers.cleaning.html import drop_element, parse_fragment
-from crawlers.platforms import common, framing, headline, linkgroups, listing, placing
+from crawlers.platforms import common, framing, furniture, headline, linkgroups, listing, placing
 from crawlers.platforms.base import ListEntry, ListPage
 from domain.article import Attachment, Image, RawArticle
 
@@ -115,11 +115,13 @@ def _without_dead_calls(sel: Selector, body: str, url: str) -> str:
 
 def _in_page_order(body: str, sel: Selector, url: str) -> str:
     """``body`` with the photos trafilatura moved after the text put back
-    (:func:`crawlers.platforms.placing.put_images_back`)."""
+    (:func:`crawlers.platforms.placing.put_images_back`), and without the page's
+    furniture (:func:`crawlers.platforms.furniture.drop_furniture`)."""
     root = parse_fragment(body) if "<img" in body else None
     if root is None:
         return body
     placing.put_images_back(root, sel.root, url)
+    furniture.drop_furniture(root, sel.root, url)
     return common.inner_html(Selector(root=root))
 
 

@@ -18,21 +18,60 @@ from lxml import etree
 from crawlers.platforms.headline import squash
 
 #: Blocks whose words locate a text block of the body on the page.
-_TEXT_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
+TEXT_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
 #: A photo block says at most this many words (its caption).
 _CAPTION_WORDS = 60
 
 
-def _words(el: etree._Element) -> str:
+def words_of(el: etree._Element) -> str:
+    """The element's text, its whitespace squashed."""
     return squash(el.xpath("string()"))
 
 
-def _is_photo(block: etree._Element) -> bool:
-    return block.find(".//img") is not None and len(_words(block).split()) <= _CAPTION_WORDS
+def is_photo(block: etree._Element) -> bool:
+    """An image with at most a caption's words."""
+    return block.find(".//img") is not None and len(words_of(block).split()) <= _CAPTION_WORDS
 
 
-def _src(img: etree._Element, url: str) -> str:
+def src_of(img: etree._Element, url: str) -> str:
+    """The image's absolute address."""
     return urljoin(url, (img.get("src") or "").strip())
+
+
+def trailing_photos(body: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The body's blocks before its trailing run of photo blocks, and that run."""
+    blocks = [b for b in body if isinstance(b.tag, str)]
+    n = len(blocks)
+    while n and is_photo(blocks[n - 1]):
+        n -= 1
+    return blocks[:n], blocks[n:]
+
+
+def page_index(page: etree._Element, url: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The page's text blocks (by their words) and images (by address), each with its
+    positions in ``page.iter()`` order."""
+    texts: dict[str, list[int]] = {}
+    images: dict[str, list[int]] = {}
+    for i, el in enumerate(page.iter()):
+        if el.tag == "img":
+            images.setdefault(src_of(el, url), []).append(i)
+        elif el.tag in TEXT_BLOCKS and (words := words_of(el)):
+            texts.setdefault(words, []).append(i)
+    return texts, images
+
+
+def located(
+    blocks: list[etree._Element], texts: dict[str, list[int]]
+) -> list[tuple[int, etree._Element]]:
+    """The text blocks (at any depth) of ``blocks`` that the page prints exactly once, with
+    that position; text the page prints more than once (a sidebar's line) locates nothing."""
+    found: list[tuple[int, etree._Element]] = []
+    for block in blocks:
+        for el in block.iter(*TEXT_BLOCKS):
+            seen = texts.get(words_of(el), [])
+            if len(seen) == 1 and el.find(".//img") is None:
+                found.append((seen[0], el))
+    return found
 
 
 def put_images_back(body: etree._Element, page: etree._Element, url: str) -> None:
@@ -40,38 +79,23 @@ def put_images_back(body: etree._Element, page: etree._Element, url: str) -> Non
     after the text block (at any depth) that comes last before its image on ``page``.
     A photo the page shows after the body's last text (a gallery, a footer) stays. Text
     the page prints more than once (a sidebar repeating a line) locates nothing."""
-    blocks = [b for b in body if isinstance(b.tag, str)]
-    n = len(blocks)
-    while n and _is_photo(blocks[n - 1]):
-        n -= 1
-    photos = blocks[n:]
-    if not photos or not n:
+    before, photos = trailing_photos(body)
+    if not photos or not before:
         return
-    texts: dict[str, list[int]] = {}  # the page's text blocks and images, in page order
-    images: dict[str, list[int]] = {}
-    for i, el in enumerate(page.iter()):
-        if el.tag == "img":
-            images.setdefault(_src(el, url), []).append(i)
-        elif el.tag in _TEXT_BLOCKS and (words := _words(el)):
-            texts.setdefault(words, []).append(i)
-    located: list[tuple[int, etree._Element]] = []
-    for block in blocks[:n]:
-        for el in block.iter(*_TEXT_BLOCKS):
-            seen = texts.get(_words(el), [])
-            if len(seen) == 1 and el.find(".//img") is None:
-                located.append((seen[0], el))
-    if not located:
+    texts, images = page_index(page, url)
+    found = located(before, texts)
+    if not found:
         return
-    first_text, last_text = min(located, key=_at), max(located, key=_at)
+    first_text, last_text = min(found, key=_at), max(found, key=_at)
     after: dict[etree._Element, etree._Element] = {}  # the block each anchor's photos follow
     for photo in photos:
         img = photo.find(".//img")
-        shown = images.get(_src(img, url), []) if img is not None else []
+        shown = images.get(src_of(img, url), []) if img is not None else []
         # where the article shows it: within its text, else the last place above it
         inside = [i for i in shown if first_text[0] < i < last_text[0]]
         above = [i for i in shown if i < first_text[0]]
         if inside:
-            anchor = _outer(max((t for t in located if t[0] < inside[0]), key=_at)[1])
+            anchor = _outer(max((t for t in found if t[0] < inside[0]), key=_at)[1])
             after.get(anchor, anchor).addnext(photo)
             after[anchor] = photo
         elif above:

@@ -70,6 +70,17 @@ def test_generic_body_is_the_article_on_a_framed_real_page(stem: str) -> None:
     assert _squash(gold["title"]) not in body[: len(gold["title"]) + 40]
 
 
+@pytest.mark.parametrize("stem", FRAMED)
+def test_generic_images_are_the_articles_on_a_framed_real_page(stem: str) -> None:
+    """The photos the reader listed, in order; none of the page's furniture (spacer
+    pixels, the related list's "Xem tiếp" button, a sidebar gallery's photo)."""
+    page = _page(stem)
+    meta = json.loads(page.with_suffix(".meta.json").read_text(encoding="utf-8"))
+    gold = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    art = extract_page(page.read_bytes(), meta["url"], platform="generic")
+    assert [i.url for i in art.images] == [i["url"] for i in gold["images"]]
+
+
 FRAMED_BODY = """<p><a href="/">Trang chủ</a></p>
 <table><tr><td><img src="/banner1.jpg"></td></tr><tr><td><img src="/banner2.jpg"></td></tr></table>
 <table><tr><td>Tin hoạt động</td><td>22/04/2019</td></tr></table>
