@@ -113,6 +113,40 @@ def _without_dead_calls(sel: Selector, body: str, url: str) -> str:
     return common.inner_html(Selector(root=root))
 
 
+#: A body reprinting at least this many words, and :data:`FRAME_SHARE` of the words the
+#: page shows above the title (menus, banners, a breadcrumb), is the page frame.
+FRAME_WORDS = 30
+FRAME_SHARE = 0.5
+_ABOVE = etree.XPath(
+    "preceding::text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template or ancestor::head)]"
+)
+
+
+def _framed(body: str, title_el: etree._Element) -> bool:
+    """True when ``body`` reprints what the page shows above its title: trafilatura found
+    no article (a document page: a title and a file link) and kept the page."""
+    above = {line for t in _ABOVE(title_el) if len((line := headline.squash(str(t))).split()) >= 2}
+    if not above or not body:
+        return False
+    said = headline.squash(lxml_html.fromstring(f"<div>{body}</div>").xpath("string()"))
+    total = sum(len(line.split()) for line in above)
+    found = sum(len(line.split()) for line in above if line in said)
+    return found >= FRAME_WORDS and found >= FRAME_SHARE * total
+
+
+def _after_title(title_el: etree._Element) -> str:
+    """What follows the title on the page: the next siblings that hold words, of the title
+    or of its nearest ancestor that has such siblings."""
+    for el in (title_el, *title_el.iterancestors()):
+        after = [s for s in el.itersiblings() if isinstance(s.tag, str)]
+        if any(headline.squash(s.xpath("string()")) for s in after):
+            return "".join(
+                etree.tostring(s, encoding="unicode", method="html", with_tail=True) for s in after
+            )
+    return ""
+
+
 def _in_page_order(body: str, sel: Selector, url: str) -> str:
     """``body`` with the photos trafilatura moved after the text put back
     (:func:`crawlers.platforms.placing.put_images_back`), and without the page's
@@ -179,7 +213,10 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
     body = _without_dead_calls(sel, _body(html, url, captions), url)
     anchor = headline.body_anchor(sel, _plain(body))
     title, title_el = headline.find_title(sel, anchor, url)
-    body = headline.without_headings(framing.drop_frame(body, title), {title})
+    body = framing.drop_frame(body, title)
+    if title_el is not None and _framed(body, title_el) and (after := _after_title(title_el)):
+        body = _without_dead_calls(sel, after, url)  # the page frame, around a short article
+    body = headline.without_headings(body, {title})
     body = _in_page_order(body, sel, url)
     body_sel = Selector(text=f"<div>{body}</div>") if body else None
     images = []

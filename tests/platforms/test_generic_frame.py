@@ -41,6 +41,11 @@ FRAMED = [
     "svhttdl_mua_le_hoi_cua_nguoi_m_nong",
     # the title repeated as the body's first block, no frame around it
     "hdnd_dak_song_khai_giang_lop_boi_duong_doi_tuong_ket_nap_dang_dot",
+    # trafilatura found no article (a title and a file link, or one short paragraph) and
+    # kept the whole page: the body is what follows the title (generic._after_title)
+    "hdnd_bao_cao_cong_tac_giai_quyet_khieu_nai_to_cao_06_thang_dau_na",
+    "snv_test_tin_trong_nganh",
+    "stc_bao_cao_gia_ca_thi_truong_thang_6_2019",
 ]
 #: What these sites print around every article (seen on the pages).
 FRAME_TEXT = ("SỐ LƯỢT TRUY CẬP", "Liên kết Website", "Trang chủ", "VĂN BẢN MỚI")
