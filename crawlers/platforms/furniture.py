@@ -18,14 +18,7 @@ from lxml import etree
 
 from crawlers.cleaning.html import drop_element
 from crawlers.platforms.headline import squash
-from crawlers.platforms.placing import (
-    is_photo,
-    located,
-    page_index,
-    src_of,
-    trailing_photos,
-    words_of,
-)
+from crawlers.platforms.placing import src_of, trailing_layout, words_of
 
 #: An image at most this wide or high is a spacer, a tracking pixel or a rule.
 PIXEL = 2
@@ -92,19 +85,16 @@ def drop_furniture(body: etree._Element, page: etree._Element, url: str) -> None
     for img in list(body.iter("img")):
         if src_of(img, url) in pixels or _tiny(img):
             _drop_image(img, body)
-    before, photos = trailing_photos(body)
-    if not photos or not before:
+    layout = trailing_layout(body, page, url)
+    if layout is None:
         return
-    texts, images = page_index(page, url)
-    found = located(before, texts)
-    if not found:
-        return
+    photos, found, images = layout
     last_at = max(at for at, _ in found)
     order = list(page.iter())
     article = squash(body.xpath("string()"))
     for photo in photos:
         img = photo.find(".//img")
-        if img is None or not is_photo(photo):
+        if img is None:
             continue
         later = [i for i in images.get(src_of(img, url), []) if i > last_at]
         if later and _foreign_words(order, last_at, later[0], article) > FAR_WORDS:

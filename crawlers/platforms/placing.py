@@ -74,18 +74,30 @@ def located(
     return found
 
 
+Layout = tuple[list[etree._Element], list[tuple[int, etree._Element]], dict[str, list[int]]]
+
+
+def trailing_layout(body: etree._Element, page: etree._Element, url: str) -> Layout | None:
+    """The body's trailing photo blocks, its other text blocks located on ``page``
+    (:func:`located`) and the page's images by address (:func:`page_index`); None when
+    there is no trailing photo, no text before it, or none of that text on the page."""
+    before, photos = trailing_photos(body)
+    if not photos or not before:
+        return None
+    texts, images = page_index(page, url)
+    found = located(before, texts)
+    return (photos, found, images) if found else None
+
+
 def put_images_back(body: etree._Element, page: etree._Element, url: str) -> None:
     """Move the photo blocks that end ``body`` (trafilatura's) back among its text, each
     after the text block (at any depth) that comes last before its image on ``page``.
     A photo the page shows after the body's last text (a gallery, a footer) stays. Text
     the page prints more than once (a sidebar repeating a line) locates nothing."""
-    before, photos = trailing_photos(body)
-    if not photos or not before:
+    layout = trailing_layout(body, page, url)
+    if layout is None:
         return
-    texts, images = page_index(page, url)
-    found = located(before, texts)
-    if not found:
-        return
+    photos, found, images = layout
     first_text, last_text = min(found, key=_at), max(found, key=_at)
     after: dict[etree._Element, etree._Element] = {}  # the block each anchor's photos follow
     for photo in photos:
