@@ -135,12 +135,16 @@ def _framed(body: str, title_el: etree._Element) -> bool:
     return found >= FRAME_WORDS and found >= FRAME_SHARE * total
 
 
+#: What follows the title says at least this many words (more than a date cell beside it).
+AFTER_WORDS = 3
+
+
 def _after_title(title_el: etree._Element) -> str:
-    """What follows the title on the page: the next siblings that hold words, of the title
-    or of its nearest ancestor that has such siblings."""
+    """What follows the title on the page: the next siblings, saying :data:`AFTER_WORDS`+
+    words, of the title or of its nearest ancestor that has such siblings."""
     for el in (title_el, *title_el.iterancestors()):
         after = [s for s in el.itersiblings() if isinstance(s.tag, str)]
-        if any(headline.squash(s.xpath("string()")) for s in after):
+        if sum(len(s.xpath("string()").split()) for s in after) >= AFTER_WORDS:
             return "".join(
                 etree.tostring(s, encoding="unicode", method="html", with_tail=True) for s in after
             )

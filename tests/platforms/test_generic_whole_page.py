@@ -74,3 +74,14 @@ def test_after_the_title_is_the_rest_of_its_container() -> None:
 def test_a_title_with_nothing_after_it_gives_nothing() -> None:
     root = lxml.html.fromstring(f"<html><body><div><h1>{TITLE}</h1></div></body></html>")
     assert _after_title(root.xpath("//h1")[0]) == ""
+
+
+def test_a_date_beside_the_title_is_not_what_follows_it() -> None:
+    """The title's cell shares its row with a date cell: the article is in the next rows."""
+    page = (
+        f"<html><body><table><tr><td><p>{TITLE}</p></td><td>30/07/2019</td></tr>"
+        "<tr><td><p>Xem chi tiết <a href='/f.pdf'>tại đây</a></p></td></tr></table></body></html>"
+    )
+    title = lxml.html.fromstring(page).xpath("//p")[0]
+    after = lxml.html.fromstring(f"<div>{_after_title(title)}</div>")
+    assert " ".join(after.text_content().split()) == "Xem chi tiết tại đây"
