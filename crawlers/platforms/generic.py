@@ -236,7 +236,7 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
         title=title,
         published_text=headline.date_line(title_el, anchor)
         or sel.css(_DATE_META).get("").strip(),  # not trafilatura's: it takes related dates
-        category=common.first_text(sel, _CATEGORY),
+        category=common.first_text(sel, _CATEGORY) or headline.date_bar_category(title_el),
         lead=common.first_text(sel, _LEAD),
         body_html=body,
         images=images,

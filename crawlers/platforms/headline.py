@@ -221,6 +221,34 @@ def date_line(title: etree._Element | None, anchor: etree._Element | None) -> st
     return after
 
 
+#: The label of a "category | date" bar says at most this many words.
+BAR_LABEL_WORDS = 10
+
+
+def date_bar_category(title: etree._Element | None) -> str:
+    """The label of a "category | date" bar right above the title: a table row of two
+    cells holding words, the label (a few words, no digit) and then the article's date
+    line ("Tin hoạt động | 30/07/2019"); else ""."""
+    if title is None:
+        return ""
+    before = title.xpath(f"preceding::text()[normalize-space()][position() <= {ABOVE_SCAN}]")
+    for text in reversed(before):
+        if not _date_in(text) or not _dates_the_article(text):
+            continue
+        holder = text.getparent()
+        cell = next((a for a in (holder, *holder.iterancestors()) if a.tag in ("td", "th")), None)
+        row = cell.getparent() if cell is not None else None
+        if cell is None or row is None or row.tag != "tr":
+            return ""
+        cells = [c for c in row if c.tag in ("td", "th") and squash(c.text_content())]
+        if len(cells) != 2:
+            return ""
+        label = squash(cells[0].text_content())
+        few = len(label.split()) <= BAR_LABEL_WORDS and not any(ch.isdigit() for ch in label)
+        return label if few else ""
+    return ""
+
+
 _WEEKDAY = re.compile(r"^\W*(?:thứ\s+(?:[2-7]|hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\b", re.I)
 
 
