@@ -223,12 +223,18 @@ def date_line(title: etree._Element | None, anchor: etree._Element | None) -> st
 
 #: The label of a "category | date" bar says at most this many words.
 BAR_LABEL_WORDS = 10
+#: A field's label, not a category: "Tác giả: …", "Ngày đăng", "Cập nhật", "Lượt xem".
+_FIELD_LABEL = re.compile(
+    r":|^(?:ngày|cập nhật|đăng|thời gian|tác giả|người (?:đăng|viết)|nguồn|lượt xem)\b",
+    re.IGNORECASE,
+)
 
 
 def date_bar_category(title: etree._Element | None) -> str:
     """The label of a "category | date" bar right above the title: a table row of two
-    cells holding words, the label (a few words, no digit) and then the article's date
-    line ("Tin hoạt động | 30/07/2019"); else ""."""
+    cells holding words, the label (a few words, no digit, not a field's label such as
+    "Ngày đăng" or "Tác giả: …") and the article's date line ("Tin hoạt động |
+    30/07/2019"); else ""."""
     if title is None:
         return ""
     before = title.xpath(f"preceding::text()[normalize-space()][position() <= {ABOVE_SCAN}]")
@@ -245,7 +251,7 @@ def date_bar_category(title: etree._Element | None) -> str:
             return ""
         label = squash(cells[0].text_content())
         few = len(label.split()) <= BAR_LABEL_WORDS and not any(ch.isdigit() for ch in label)
-        return label if few else ""
+        return label if few and not _FIELD_LABEL.search(label) else ""
     return ""
 
 

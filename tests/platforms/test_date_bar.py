@@ -1,7 +1,8 @@
 """The category of a page generic extraction reads: the label of a "category | date" bar
 right above the title (``headline.date_bar_category``), as LacViet portals print it
 (``td.FolderTitle`` beside ``td.Time``; the real pages are in ``bench.realpages --generic``,
-category 4/25 -> 11/25 with this rule). Only that shape counts: two cells, the label first."""
+category 4/25 -> 11/25 with this rule). Only that shape counts: two cells, one a label
+that names no other field."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ def test_the_label_beside_the_date_is_the_category() -> None:
         "<td>Lượt xem: 120</td><td>30/07/2019</td>",  # a counter, not a label
         "<td>" + " ".join(["Chuyên mục"] * 6) + "</td><td>30/07/2019</td>",  # a sentence
         "<td>Tin hoạt động</td><td>Đang cập nhật</td>",  # no date
+        "<td>Ngày đăng</td><td>30/07/2019</td>",  # the date's own label
+        "<td>Cập nhật lúc</td><td>30/07/2019</td>",
+        "<td>Tác giả: Minh An</td><td>30/07/2019</td>",  # another field
+        "<td>Người đăng</td><td>30/07/2019</td>",
     ],
 )
 def test_anything_else_is_no_category(bar: str) -> None:
