@@ -3,13 +3,17 @@
 The body is trafilatura's main content, without the page frame it keeps on pages laid
 out in tables (:mod:`crawlers.platforms.framing`) and without a "see the details here"
 line whose link leads nowhere (a rebuilt site's dead file link); photos it moved after
-the text go back where the page shows them (:mod:`crawlers.platforms.placing`). The title is never a portlet, section or site
-heading nor a CMS placeholder such as ``DetailController``: ``og:title``, else the
-heading nearest before the body whose words are in ``<title>``, else the nearest heading
-that is not a section label (:mod:`crawlers.platforms.headline`); the crawler prefers
-the list entry's title over all of these. The date is the short date line between that
-title and the body, then date meta tags; trafilatura's own date guess is not used (it
-happily takes a related list's date).
+the text go back where the page shows them (:mod:`crawlers.platforms.placing`), spacer
+pixels and far-off trailing photos go (:mod:`crawlers.platforms.furniture`). When the body
+is still the page frame (it reprints what the page shows above the title: trafilatura
+found no article), what follows the title is the body instead. The title is never a
+portlet, section or site heading nor a CMS placeholder such as ``DetailController``:
+``og:title``, else the heading nearest before the body whose words are in ``<title>``,
+else the nearest heading that is not a section label (:mod:`crawlers.platforms.headline`);
+the crawler prefers the list entry's title over all of these. The date is the short date
+line between that title and the body, then date meta tags; trafilatura's own date guess
+is not used (it happily takes a related list's date). The category is a selector's, else
+the label of a "category | date" bar above the title.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from lxml import etree
 from crawlers.platforms.headline import squash
 
 #: Blocks whose words locate a text block of the body on the page.
-TEXT_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
+_TEXT_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
 #: A photo block says at most this many words (its caption).
 _CAPTION_WORDS = 60
 
@@ -28,7 +28,7 @@ def words_of(el: etree._Element) -> str:
     return squash(el.xpath("string()"))
 
 
-def is_photo(block: etree._Element) -> bool:
+def _is_photo(block: etree._Element) -> bool:
     """An image with at most a caption's words."""
     return block.find(".//img") is not None and len(words_of(block).split()) <= _CAPTION_WORDS
 
@@ -38,16 +38,18 @@ def src_of(img: etree._Element, url: str) -> str:
     return urljoin(url, (img.get("src") or "").strip())
 
 
-def trailing_photos(body: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
+def _trailing_photos(body: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
     """The body's blocks before its trailing run of photo blocks, and that run."""
     blocks = [b for b in body if isinstance(b.tag, str)]
     n = len(blocks)
-    while n and is_photo(blocks[n - 1]):
+    while n and _is_photo(blocks[n - 1]):
         n -= 1
     return blocks[:n], blocks[n:]
 
 
-def page_index(page: etree._Element, url: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+def _page_index(
+    page: etree._Element, url: str
+) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """The page's text blocks (by their words) and images (by address), each with its
     positions in ``page.iter()`` order."""
     texts: dict[str, list[int]] = {}
@@ -55,19 +57,19 @@ def page_index(page: etree._Element, url: str) -> tuple[dict[str, list[int]], di
     for i, el in enumerate(page.iter()):
         if el.tag == "img":
             images.setdefault(src_of(el, url), []).append(i)
-        elif el.tag in TEXT_BLOCKS and (words := words_of(el)):
+        elif el.tag in _TEXT_BLOCKS and (words := words_of(el)):
             texts.setdefault(words, []).append(i)
     return texts, images
 
 
-def located(
+def _located(
     blocks: list[etree._Element], texts: dict[str, list[int]]
 ) -> list[tuple[int, etree._Element]]:
     """The text blocks (at any depth) of ``blocks`` that the page prints exactly once, with
     that position; text the page prints more than once (a sidebar's line) locates nothing."""
     found: list[tuple[int, etree._Element]] = []
     for block in blocks:
-        for el in block.iter(*TEXT_BLOCKS):
+        for el in block.iter(*_TEXT_BLOCKS):
             seen = texts.get(words_of(el), [])
             if len(seen) == 1 and el.find(".//img") is None:
                 found.append((seen[0], el))
@@ -79,13 +81,13 @@ Layout = tuple[list[etree._Element], list[tuple[int, etree._Element]], dict[str,
 
 def trailing_layout(body: etree._Element, page: etree._Element, url: str) -> Layout | None:
     """The body's trailing photo blocks, its other text blocks located on ``page``
-    (:func:`located`) and the page's images by address (:func:`page_index`); None when
+    (:func:`_located`) and the page's images by address (:func:`_page_index`); None when
     there is no trailing photo, no text before it, or none of that text on the page."""
-    before, photos = trailing_photos(body)
+    before, photos = _trailing_photos(body)
     if not photos or not before:
         return None
-    texts, images = page_index(page, url)
-    found = located(before, texts)
+    texts, images = _page_index(page, url)
+    found = _located(before, texts)
     return (photos, found, images) if found else None
 
 
