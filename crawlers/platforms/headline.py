@@ -4,8 +4,11 @@ Real pages put portlet, section and site headings ("Quy hoạch - Kế hoạch",
 bật", the site's name in an ``h1``) before the article, so "the first ``h1``" lies.
 :func:`find_title` takes, among the headings before the body (nearest first, none in
 the page frame, no section labels), the one ``og:title`` names, else one whose words
-appear in the page's ``<title>``, else the nearest; :func:`date_line` reads the date from the short text lines between that title
-and the body (never a related list's date after the body, never a date cited in prose).
+appear in the page's ``<title>``; then the same among elements whose class or id names
+them a title (``p.Title``, ``span#lblTieuDe``: many themes print the headline in no
+heading); else the nearest of either. :func:`date_line` reads the date from the short
+text lines between that title and the body (never a related list's date after the body,
+never a date cited in prose).
 """
 
 from __future__ import annotations
@@ -26,6 +29,26 @@ _FRAME = re.compile(
     r"menu|nav|sidebar|side-bar|portlet-title|breadcrumb|footer|banner|widget|module-title",
     re.IGNORECASE,
 )
+#: a class or id naming its element a title ("Title", "news-title", "lblTieuDe") …
+_TITLED = re.compile(r"title|tieu-?_?de|headline", re.IGNORECASE)
+#: … but not a subtitle, the site's or a web part's title bar, a category or a related list
+_NOT_TITLED = re.compile(
+    r"sub-?_?title|site-?_?title|page-?_?title|wptitle|s4-title|logo|folder|categor|cat-?_?title"
+    r"|other|related|lien-?_?quan|khac",
+    re.IGNORECASE,
+)
+#: what libxml2 narrows the search for titled elements to, before the regexes decide
+_LOWER = (
+    "translate(concat(@class, ' ', @id), "
+    "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+)
+_TITLED_XPATH = (
+    "//body//*[not(self::a or self::script or self::style or self::option or self::table"
+    " or self::tbody or self::thead or self::tr or self::ul or self::ol or self::form)]"
+    f"[contains({_LOWER}, 'title') or contains({_LOWER}, 'tieu') or contains({_LOWER}, 'headline')]"
+)
+_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style)]"
+_DATE_TOKEN = re.compile(r"^[(\[]?\d{1,4}([/.:-]\d{1,4})+[)\],]?$")
 _BOGUS = re.compile(r"^(\w*Controller|Trang chủ|Home|Untitled|Default)$", re.IGNORECASE)
 _TITLE_META = 'meta[property="og:title"]::attr(content), meta[name="title"]::attr(content)'
 MAX_SCAN = 80  # text nodes between a title and the body
@@ -92,6 +115,35 @@ def _candidates(sel: Selector) -> list[tuple[etree._Element, str]]:
     return out
 
 
+def _titled(sel: Selector) -> list[tuple[etree._Element, str]]:
+    """Elements that are not headings but whose class or id names them a title
+    (``p.Title``, ``div.news-title``, ASP.NET's ``span#lblTieuDe``), in document order,
+    shown, outside the page frame, with 3 to 60 words that are not only a date line; never
+    a table, its row or a list (a header row's cells run together, not a title)."""
+    out = []
+    for el in sel.root.xpath(_TITLED_XPATH):
+        if el.tag in _HEADING_TAGS:
+            continue  # a heading is a candidate already
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not _TITLED.search(names) or _NOT_TITLED.search(names):
+            continue
+        if _hidden(el):
+            continue
+        text = squash(" ".join(el.xpath(_VISIBLE_TEXT)))
+        words = [w for w in text.split() if not _DATE_TOKEN.match(w)]
+        if len(words) >= 3 and len(text.split()) <= 60 and not _in_frame(el):
+            out.append((el, text))
+    return out
+
+
+def _hidden(el: etree._Element) -> bool:
+    """Styled ``display: none`` (itself or an ancestor): never shown, never the title."""
+    return any(
+        "display:none" in (node.get("style") or "").replace(" ", "").lower()
+        for node in (el, *el.iterancestors())
+    )
+
+
 def _before(order: dict[etree._Element, int], el: etree._Element, anchor: etree._Element) -> bool:
     return order.get(el, 0) <= order.get(anchor, len(order))
 
@@ -140,33 +192,67 @@ def find_title(
 
     The text the page's address spells (:func:`slug_title`); else, among the headings
     before the body (nearest first, none in the page frame): the one ``og:title`` names,
-    else one whose words are in ``<title>``, else the nearest that is not a section
-    label; ``og:title`` alone only when no heading qualifies (it can name the section:
-    "Bản tin nội bộ").
+    else one whose words are in ``<title>``; else the same among the elements a class or
+    id names a title (:func:`_titled`: ``p.Title``); else the nearest heading or titled
+    element of 3 words or more that is not a section label; ``og:title`` alone only when
+    none qualifies (it can name the section: "Bản tin nội bộ").
     """
     spelled, spelled_el = slug_title(sel, url) if url else ("", None)
     if spelled:
         return spelled, spelled_el
     order = {el: i for i, el in enumerate(sel.root.iter())}
     page_title = key(sel.css("title::text").get(""))
-    headings = _candidates(sel)
-    if anchor is not None:
-        headings = [(el, t) for el, t in headings if _before(order, el, anchor)][::-1]
-    articles = [(el, t) for el, t in headings if not _section_heading(el, t)]
     meta = squash(sel.css(_TITLE_META).get(""))
-    if meta and not _BOGUS.match(meta):
-        named = next(((el, t) for el, t in articles if key(t) == key(meta)), None)
-        if named:
-            return named[1], named[0]
-    for el, text in articles:
-        if page_title and key(text) in page_title:
-            return text, el
-    for el, text in articles:
+    meta = "" if _BOGUS.match(meta) else meta
+    all_headings, all_titled = _candidates(sel), _titled(sel)
+    if anchor is not None and not any(
+        _before(order, el, anchor) for el, _ in (*all_headings, *all_titled)
+    ):
+        anchor = None  # the body was found at the page's top: the whole page, frame and all
+    headings = _nearest_first(all_headings, order, anchor)
+    found = _named(headings, meta, page_title)
+    if found:
+        return found
+    titled = _nearest_first(all_titled, order, anchor)
+    found = _named(titled, meta, page_title)
+    if found:
+        return found
+    if anchor is not None:  # the nearest before the body, a titled element or a heading
+        headings = sorted([*headings, *titled], key=lambda c: -order.get(c[0], 0))
+    else:
+        headings = [*headings, *titled]
+    for el, text in headings:
         if len(text.split()) >= 3:
             return text, el
-    if meta and not _BOGUS.match(meta):
+    if meta:
         return meta, None
     return "", None
+
+
+def _nearest_first(
+    found: list[tuple[etree._Element, str]],
+    order: dict[etree._Element, int],
+    anchor: etree._Element | None,
+) -> list[tuple[etree._Element, str]]:
+    """Candidates before the body, nearest first (all, in page order, when no body was
+    located), section labels left out."""
+    if anchor is not None:
+        found = [(el, t) for el, t in found if _before(order, el, anchor)][::-1]
+    return [(el, t) for el, t in found if not _section_heading(el, t)]
+
+
+def _named(
+    found: list[tuple[etree._Element, str]], meta: str, page_title: str
+) -> tuple[str, etree._Element] | None:
+    """The candidate ``og:title`` names, else the first whose text ``<title>`` holds."""
+    if meta:
+        named = next(((el, t) for el, t in found if key(t) == key(meta)), None)
+        if named:
+            return named[1], named[0]
+    for el, text in found:
+        if page_title and key(text) in page_title:
+            return text, el
+    return None
 
 
 def _date_in(text: etree._ElementUnicodeResult) -> str:
