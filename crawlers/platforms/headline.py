@@ -31,10 +31,11 @@ _FRAME = re.compile(
 )
 #: a class or id naming its element a title ("Title", "news-title", "lblTieuDe") …
 _TITLED = re.compile(r"title|tieu-?_?de|headline", re.IGNORECASE)
-#: … but not a subtitle, the site's or a web part's title bar, a category or a related list
+#: … but not a subtitle, the site's or a web part's title bar, the header, a category, a
+#: related list or a box of links ("Liên kết Website")
 _NOT_TITLED = re.compile(
-    r"sub-?_?title|site-?_?title|page-?_?title|wptitle|s4-title|logo|folder|categor|cat-?_?title"
-    r"|other|related|lien-?_?quan|khac",
+    r"sub-?_?title|site-?_?title|page-?_?title|wptitle|s4-title|logo|header|folder|categor"
+    r"|cat-?_?title|other|related|lien-?_?quan|khac|link|lien-?_?ket",
     re.IGNORECASE,
 )
 #: what libxml2 narrows the search for titled elements to, before the regexes decide

@@ -88,6 +88,9 @@ def test_an_aspnet_label_named_by_the_page_title() -> None:
         "<td class='FolderTitle'>Tin hoạt động của Sở</td>",
         "<div class='sub-title'>Bản tin của Văn phòng Sở phát hành</div>",
         "<p class='OtherTitle'>Các tin đã đưa khác</p>",
+        # a box of links (Krông Nô's sidebar), the header's name
+        "<div class='linkweb-title'>Liên kết Website</div><select><option>Chọn</option></select>",
+        "<div class='header-title'>Cổng thông tin điện tử Sở Y tế</div>",
         # a date line styled as the title's neighbour
         "<div class='title-date'>Thứ năm, 09/05/2024 08:30</div>",
     ],
