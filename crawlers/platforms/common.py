@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from lxml import etree
 from parsel import Selector, SelectorList
 
+from crawlers.cleaning.dates import ISO_DATE
 from crawlers.cleaning.html import drop_element
 from crawlers.cleaning.lead_title import drop_leading_title
 from crawlers.platforms.captions import caption_for
@@ -333,9 +334,9 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
 
 
 def date_line_of(text: str) -> str:
-    """``text``'s words when it is a date line ("Ngày đăng 11/07/2022 | 7:48 PM": a date
-    and at most :data:`DATE_LINE_EXTRA` other characters), not a sentence citing a date."""
-    m = DATE_RE.search(text) or VN_DATE_RE.search(text)
+    """``text``'s words when it is a date line (a date, ISO too, and at most
+    :data:`DATE_LINE_EXTRA` other characters), not a sentence citing a date."""
+    m = DATE_RE.search(text) or VN_DATE_RE.search(text) or ISO_DATE.search(text)
     if m is None:
         return ""
     clean = " ".join(text.split())

@@ -26,7 +26,16 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from crawlers.cleaning.html import drop_element, parse_fragment
-from crawlers.platforms import common, framing, furniture, headline, linkgroups, listing, placing
+from crawlers.platforms import (
+    common,
+    dateline,
+    framing,
+    furniture,
+    headline,
+    linkgroups,
+    listing,
+    placing,
+)
 from crawlers.platforms.base import ListEntry, ListPage
 from domain.article import Attachment, Image, RawArticle
 
@@ -238,9 +247,10 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
     raw = RawArticle(
         url=url,
         title=title,
-        published_text=headline.date_line(title_el, anchor)
-        or sel.css(_DATE_META).get("").strip(),  # not trafilatura's: it takes related dates
-        category=common.first_text(sel, _CATEGORY) or headline.date_bar_category(title_el),
+        published_text=dateline.date_line(title_el, anchor)
+        or sel.css(_DATE_META).get("").strip()  # not trafilatura's: it takes related dates
+        or dateline.date_after_body(sel, _plain(body)),
+        category=common.first_text(sel, _CATEGORY) or dateline.date_bar_category(title_el),
         lead=common.first_text(sel, _LEAD),
         body_html=body,
         images=images,

@@ -1,4 +1,4 @@
-"""Where an article starts on a page no platform knows: its title element and date line.
+"""Where an article starts on a page no platform knows: its title element.
 
 Real pages put portlet, section and site headings ("Quy hoạch - Kế hoạch", "Tin nổi
 bật", the site's name in an ``h1``) before the article, so "the first ``h1``" lies.
@@ -6,9 +6,8 @@ bật", the site's name in an ``h1``) before the article, so "the first ``h1``" 
 the page frame, no section labels), the one ``og:title`` names, else one whose words
 appear in the page's ``<title>``; then the same among elements whose class or id names
 them a title (``p.Title``, ``span#lblTieuDe``: many themes print the headline in no
-heading); else the nearest of either. :func:`date_line` reads the date from the short
-text lines between that title and the body (never a related list's date after the body,
-never a date cited in prose).
+heading); else the nearest of either. The date line and category bar around that title
+are :mod:`crawlers.platforms.dateline`'s.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from lxml import etree
 from parsel import Selector
 
 from crawlers.cleaning.html import drop_element, parse_fragment
-from crawlers.platforms.common import date_line_of
 from domain.syllables import slug
 
 _HEADING_TAGS = ("h1", "h2", "h3", "h4")
@@ -52,10 +50,6 @@ _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style)]"
 _DATE_TOKEN = re.compile(r"^[(\[]?\d{1,4}([/.:-]\d{1,4})+[)\],]?$")
 _BOGUS = re.compile(r"^(\w*Controller|Trang chủ|Home|Untitled|Default)$", re.IGNORECASE)
 _TITLE_META = 'meta[property="og:title"]::attr(content), meta[name="title"]::attr(content)'
-MAX_SCAN = 80  # text nodes between a title and the body
-NEAR_SCAN = 15  # … next to the title, when the body found is not after it
-ABOVE_SCAN = 5  # text nodes above a title where its date line may stand
-PROSE = 150  # characters: a text node this long is the article's text, not a date line
 
 
 def squash(text: str) -> str:
@@ -68,7 +62,7 @@ def key(text: str) -> str:
     return squash(text).casefold()
 
 
-def _texts(root: etree._Element) -> list[etree._Element]:
+def texts(root: etree._Element) -> list[etree._Element]:
     """The page's visible text nodes, in document order."""
     return root.xpath("//body//text()[normalize-space()][not(ancestor::script or ancestor::style)]")
 
@@ -79,13 +73,13 @@ def body_anchor(sel: Selector, body_text: str) -> etree._Element | None:
     if not first:
         return None
     probe = key(first)[:30]
-    for text in _texts(sel.root):
+    for text in texts(sel.root):
         if probe in key(text) or (len(key(text)) >= 20 and key(text)[:30] in probe):
             return text.getparent()
     return None
 
 
-def _in_frame(el: etree._Element) -> bool:
+def in_frame(el: etree._Element) -> bool:
     """Inside navigation, a sidebar, a portlet's title bar, the header or the footer."""
     for node in (el, *el.iterancestors()):
         if node.tag in ("nav", "aside", "footer"):
@@ -111,7 +105,7 @@ def _candidates(sel: Selector) -> list[tuple[etree._Element, str]]:
     out = []
     for el in sel.root.iter(*_HEADING_TAGS):
         text = squash(el.xpath("string()"))
-        if 1 <= len(text.split()) <= 60 and not _BOGUS.match(text) and not _in_frame(el):
+        if 1 <= len(text.split()) <= 60 and not _BOGUS.match(text) and not in_frame(el):
             out.append((el, text))
     return out
 
@@ -132,7 +126,7 @@ def _titled(sel: Selector) -> list[tuple[etree._Element, str]]:
             continue
         text = squash(" ".join(el.xpath(_VISIBLE_TEXT)))
         words = [w for w in text.split() if not _DATE_TOKEN.match(w)]
-        if len(words) >= 3 and len(text.split()) <= 60 and not _in_frame(el):
+        if len(words) >= 3 and len(text.split()) <= 60 and not in_frame(el):
             out.append((el, text))
     return out
 
@@ -170,7 +164,7 @@ def slug_title(sel: Selector, url: str) -> tuple[str, etree._Element | None]:
     words = _url_words(url)
     if not words:
         return "", None
-    for text in _texts(sel.root):
+    for text in texts(sel.root):
         el = text.getparent()
         if text.is_tail:
             el = el.getparent()
@@ -180,7 +174,7 @@ def slug_title(sel: Selector, url: str) -> tuple[str, etree._Element | None]:
         spelled = slug(clean).replace("-", "")
         if spelled != words and not (len(words) >= 20 and spelled.startswith(words)):
             continue
-        if el.xpath("ancestor::a[@href]") or _in_frame(el):
+        if el.xpath("ancestor::a[@href]") or in_frame(el):
             continue
         return clean, el
     return "", None
@@ -254,113 +248,6 @@ def _named(
         if page_title and key(text) in page_title:
             return text, el
     return None
-
-
-def _date_in(text: etree._ElementUnicodeResult) -> str:
-    """The text node's words when it is a date line (a date and at most a few labels)."""
-    parent = text.getparent()
-    if text.is_tail:  # the text after an element belongs to that element's parent
-        parent = parent.getparent()
-    if parent.tag in ("script", "style"):
-        return ""
-    return date_line_of(text)
-
-
-def date_line(title: etree._Element | None, anchor: etree._Element | None) -> str:
-    """The first short date line after ``title`` and before the body's ``anchor``; else
-    one right above the title (a "category (17.05.2019 10:20)" row over the headline).
-
-    A body found before the title (the page frame read as the body) bounds nothing: then
-    the date line nearest the title within a few lines, after or above it, never a
-    related list's dates further on. The scan after the title ends where the article's
-    text begins (a text of more than :data:`PROSE` characters).
-    """
-    if title is None:
-        return ""
-    limit = MAX_SCAN
-    near = anchor is not None and anchor in title.xpath("preceding::*")
-    if near:
-        limit, anchor = NEAR_SCAN, None
-    after, distance = "", limit + 1
-    for i, text in enumerate(title.xpath("following::text()")):
-        parent = text.getparent()
-        if text.is_tail:
-            parent = parent.getparent()
-        if i > limit or (
-            anchor is not None and (parent is anchor or anchor in parent.iterancestors())
-        ):
-            break
-        if len(text.strip()) > PROSE and parent.tag not in ("script", "style"):
-            break  # the article's text has begun: a date further on is not its date line
-        after = _date_in(text)
-        if after and _in_list_entry(text):
-            after = ""  # a related list's "(04/04/2019)"
-        if after:
-            distance = i
-            break
-    if after and not near:
-        return after
-    before = title.xpath(f"preceding::text()[normalize-space()][position() <= {ABOVE_SCAN}]")
-    for j, text in enumerate(reversed(before)):
-        line = _date_in(text)
-        if line and _dates_the_article(text):
-            return line if j < distance or not after else after
-    return after
-
-
-#: The label of a "category | date" bar says at most this many words.
-BAR_LABEL_WORDS = 10
-#: A field's label, not a category: "Tác giả: …", "Ngày đăng", "Cập nhật", "Lượt xem".
-_FIELD_LABEL = re.compile(
-    r":|^(?:ngày|cập nhật|đăng|thời gian|tác giả|người (?:đăng|viết)|nguồn|lượt xem)\b",
-    re.IGNORECASE,
-)
-
-
-def date_bar_category(title: etree._Element | None) -> str:
-    """The label of a "category | date" bar right above the title: a table row of two
-    cells holding words, the label (a few words, no digit, not a field's label such as
-    "Ngày đăng" or "Tác giả: …") and the article's date line ("Tin hoạt động |
-    30/07/2019"); else ""."""
-    if title is None:
-        return ""
-    before = title.xpath(f"preceding::text()[normalize-space()][position() <= {ABOVE_SCAN}]")
-    for text in reversed(before):
-        if not _date_in(text) or not _dates_the_article(text):
-            continue
-        holder = text.getparent()
-        cell = next((a for a in (holder, *holder.iterancestors()) if a.tag in ("td", "th")), None)
-        row = cell.getparent() if cell is not None else None
-        if cell is None or row is None or row.tag != "tr":
-            return ""
-        cells = [c for c in row if c.tag in ("td", "th") and squash(c.text_content())]
-        if len(cells) != 2:
-            return ""
-        label = squash(cells[0].text_content())
-        few = len(label.split()) <= BAR_LABEL_WORDS and not any(ch.isdigit() for ch in label)
-        return label if few and not _FIELD_LABEL.search(label) else ""
-    return ""
-
-
-_WEEKDAY = re.compile(r"^\W*(?:thứ\s+(?:[2-7]|hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\b", re.I)
-
-
-def _in_list_entry(text: etree._ElementUnicodeResult) -> bool:
-    """The text is part of a list entry: in a list item, or in a block with a link."""
-    el = text.getparent()
-    block = next((a for a in (el, *el.iterancestors()) if a.tag not in _INLINE), el)
-    return bool(block.xpath(".//a[@href] | ancestor-or-self::li | ancestor::a"))
-
-
-def _dates_the_article(text: etree._ElementUnicodeResult) -> bool:
-    """A date line above the title that is the article's: not in the page frame, not a
-    list entry's (next to a link), not a header clock (those name the weekday)."""
-    if _in_frame(text.getparent()) or _in_list_entry(text):
-        return False
-    return not _WEEKDAY.match(squash(text))
-
-
-_INLINE = frozenset({"a", "span", "b", "strong", "em", "i", "font", "small", "nobr"})
 
 
 def without_headings(body: str, repeated: set[str]) -> str:

@@ -1,5 +1,5 @@
 """The category of a page generic extraction reads: the label of a "category | date" bar
-right above the title (``headline.date_bar_category``), as LacViet portals print it
+right above the title (``dateline.date_bar_category``), as LacViet portals print it
 (``td.FolderTitle`` beside ``td.Time``; the real pages are in ``bench.realpages --generic``,
 category 4/25 -> 11/25 with this rule). Only that shape counts: two cells, one a label
 that names no other field."""
@@ -9,7 +9,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from crawlers.platforms.headline import date_bar_category
+from crawlers.platforms.dateline import date_bar_category
 
 TITLE = "Hội nghị tổng kết công tác tiếp công dân năm 2019 của huyện"
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from parsel import Selector
 
 from crawlers.extract import extract_list, extract_page
-from crawlers.platforms.headline import date_line, slug_title
+from crawlers.platforms.dateline import date_line
+from crawlers.platforms.headline import slug_title
 from domain.article import Article
 
 LACVIET = Path(__file__).resolve().parents[1] / "fixtures" / "lacviet"

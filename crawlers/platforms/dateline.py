@@ -1,0 +1,190 @@
+"""An article's date line and category bar on a page no platform knows, read around its
+title element (:func:`crawlers.platforms.headline.find_title`).
+
+:func:`date_line` reads the date from the short text lines inside the title's heading,
+then between the title and the body (never a related list's date after the body, never a
+date cited in prose), else right above the title; :func:`date_after_body` from a short line
+right after the body's last words (Liferay's asset metadata, a theme's "Ngày đăng …" under
+the article), when nothing before it dates the article; :func:`date_bar_category` reads a
+"category | date" bar over the title.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from parsel import Selector
+
+from crawlers.platforms.common import date_line_of
+from crawlers.platforms.headline import in_frame, key, squash
+
+MAX_SCAN = 80  # text nodes between a title and the body
+NEAR_SCAN = 15  # … next to the title, when the body found is not after it
+ABOVE_SCAN = 5  # text nodes above a title where its date line may stand
+HEADLINE_WORDS = 3  # a link saying this many words names another article
+PROSE = 150  # characters: a text node this long is the article's text, not a date line
+_BLOCKS = ("p", "div", "li", "td", "span")  # what holds a body's last line on a page
+AFTER_SCAN = 12  # text nodes after the body's last words where its date line may stand
+
+
+def _date_in(text: etree._ElementUnicodeResult) -> str:
+    """The text node's words when it is a date line (a date and at most a few labels)."""
+    parent = text.getparent()
+    if text.is_tail:  # the text after an element belongs to that element's parent
+        parent = parent.getparent()
+    if parent.tag in ("script", "style"):
+        return ""
+    return date_line_of(text)
+
+
+def date_line(title: etree._Element | None, anchor: etree._Element | None) -> str:
+    """The first short date line after ``title`` and before the body's ``anchor``; else
+    one right above the title (a "category (17.05.2019 10:20)" row over the headline).
+
+    A body found before the title (the page frame read as the body) bounds nothing: then
+    the date line nearest the title within a few lines, after or above it, never a
+    related list's dates further on. The scan after the title ends where the article's
+    text begins (a text of more than :data:`PROSE` characters).
+    """
+    if title is None:
+        return ""
+    for text in title.xpath(".//text()"):  # a stamp inside the heading: "Tiêu đề <span>(…)</span>"
+        inside = _date_in(text)
+        if inside:
+            return inside
+    limit = MAX_SCAN
+    near = anchor is not None and anchor in title.xpath("preceding::*")
+    if near:
+        limit, anchor = NEAR_SCAN, None
+    after, distance = "", limit + 1
+    for i, text in enumerate(title.xpath("following::text()")):
+        parent = text.getparent()
+        if text.is_tail:
+            parent = parent.getparent()
+        if i > limit or (
+            anchor is not None and (parent is anchor or anchor in parent.iterancestors())
+        ):
+            break
+        if len(text.strip()) > PROSE and parent.tag not in ("script", "style"):
+            break  # the article's text has begun: a date further on is not its date line
+        after = _date_in(text)
+        if after and _in_list_entry(text):
+            after = ""  # a related list's "(04/04/2019)"
+        if after:
+            distance = i
+            break
+    if after and not near:
+        return after
+    before = title.xpath(f"preceding::text()[normalize-space()][position() <= {ABOVE_SCAN}]")
+    for j, text in enumerate(reversed(before)):
+        line = _date_in(text)
+        if line and _dates_the_article(text):
+            return line if j < distance or not after else after
+    return after
+
+
+#: The label of a "category | date" bar says at most this many words.
+BAR_LABEL_WORDS = 10
+#: A field's label, not a category: "Tác giả: …", "Ngày đăng", "Cập nhật", "Lượt xem".
+_FIELD_LABEL = re.compile(
+    r":|^(?:ngày|cập nhật|đăng|thời gian|tác giả|người (?:đăng|viết)|nguồn|lượt xem)\b",
+    re.IGNORECASE,
+)
+
+
+def date_bar_category(title: etree._Element | None) -> str:
+    """The label of a "category | date" bar right above the title: a table row of two
+    cells holding words, the label (a few words, no digit, not a field's label such as
+    "Ngày đăng" or "Tác giả: …") and the article's date line ("Tin hoạt động |
+    30/07/2019"); else ""."""
+    if title is None:
+        return ""
+    before = title.xpath(f"preceding::text()[normalize-space()][position() <= {ABOVE_SCAN}]")
+    for text in reversed(before):
+        if not _date_in(text) or not _dates_the_article(text):
+            continue
+        holder = text.getparent()
+        cell = next((a for a in (holder, *holder.iterancestors()) if a.tag in ("td", "th")), None)
+        row = cell.getparent() if cell is not None else None
+        if cell is None or row is None or row.tag != "tr":
+            return ""
+        cells = [c for c in row if c.tag in ("td", "th") and squash(c.text_content())]
+        if len(cells) != 2:
+            return ""
+        label = squash(cells[0].text_content())
+        few = len(label.split()) <= BAR_LABEL_WORDS and not any(ch.isdigit() for ch in label)
+        return label if few and not _FIELD_LABEL.search(label) else ""
+    return ""
+
+
+_WEEKDAY = re.compile(r"^\W*(?:thứ\s+(?:[2-7]|hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\b", re.I)
+
+
+def _in_list_entry(text: etree._ElementUnicodeResult) -> bool:
+    """The text is part of a list entry: in a list item or a link, or in a block with a
+    link to another page that reads like a headline. A tool bar's links beside the date
+    ("A+", "In bài", icons, ``javascript:`` and ``#`` links) make no list entry."""
+    el = text.getparent()
+    block = next((a for a in (el, *el.iterancestors()) if a.tag not in _INLINE), el)
+    if block.xpath("ancestor-or-self::li | ancestor::a"):
+        return True
+    return any(_headline_link(a) for a in block.xpath(".//a[@href]"))
+
+
+def _under_headline_link(text: etree._ElementUnicodeResult) -> bool:
+    """The text belongs to a list entry or block that links another article by its headline."""
+    el = text.getparent()
+    block = next((a for a in (el, *el.iterancestors()) if a.tag not in _INLINE), el)
+    entry = next(iter(block.xpath("ancestor-or-self::li[1]")), block)
+    return any(_headline_link(a) for a in entry.xpath(".//a[@href] | ancestor::a[@href]"))
+
+
+def _headline_link(a: etree._Element) -> bool:
+    """A link to another page whose text reads like a headline (three words or more)."""
+    href = (a.get("href") or "").strip().lower()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return False
+    return len(a.xpath("string()").split()) >= HEADLINE_WORDS
+
+
+def _dates_the_article(text: etree._ElementUnicodeResult) -> bool:
+    """A date line above the title that is the article's: not in the page frame, not a
+    list entry's (next to a link), not a header clock (those name the weekday)."""
+    if in_frame(text.getparent()) or _in_list_entry(text):
+        return False
+    return not _WEEKDAY.match(squash(text))
+
+
+_INLINE = frozenset({"a", "span", "b", "strong", "em", "i", "font", "small", "nobr"})
+
+
+def date_after_body(sel: Selector, body_text: str) -> str:
+    """A short date line right after the body's last words on the page (within
+    :data:`AFTER_SCAN` text nodes): Liferay's asset metadata, a theme's "Ngày đăng
+    11/07/2022 | 7:48 PM" under the article. Never a related list's date (a list entry's),
+    the page frame's, or one past the next prose or headline link."""
+    last = next(
+        (squash(line) for line in reversed(body_text.splitlines()) if len(line.strip()) >= 20), ""
+    )
+    if not last:
+        return ""
+    probe = key(last)[-30:]
+    # the innermost block whose words end the body (its last line may run over several
+    # text nodes: "Chi tiết xem <a>Quyết định số 1520</a>.")
+    ends = [el for el in sel.root.iter(*_BLOCKS) if key(el.xpath("string()")).endswith(probe)]
+    if not ends:
+        return ""
+    end = ends[-1]
+    for text in end.xpath(f"following::text()[normalize-space()][position() <= {AFTER_SCAN}]"):
+        parent = text.getparent()
+        if text.is_tail:
+            parent = parent.getparent()
+        if len(text.strip()) > PROSE or _under_headline_link(text):
+            return ""  # the page's prose or a related list: no date line of the article here
+        if _in_list_entry(text):
+            continue  # a share button's "Facebook", a tag
+        line = _date_in(text)
+        if line and not in_frame(parent):
+            return line
+    return ""
