@@ -291,10 +291,10 @@ DATE_LINE_EXTRA = 40
 
 def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | None) -> str:
     """The first date-looking text between the article's title and its body. Never the
-    header's today-date (before the title) nor a related list's date (after the body), nor a date cited in a sentence (a lead's "Ngày 9/2, UBND tỉnh…").
-    Without a body selector, or with a body that holds the title, the scan stops at the
-    first long text, where the body's text begins (and at the latest where the body ends).
-    """
+    header's today-date (before the title) nor a related list's date (after the body), nor
+    a date cited in a sentence (a lead's "Ngày 9/2, UBND tỉnh…"). Without a body selector,
+    or with a body that holds the title, the scan stops at the first long text, where the
+    body's text begins (and at the latest where the body ends)."""
     titles = select(sel, title_spec)
     if not titles or isinstance(titles[0].root, str):
         return ""
