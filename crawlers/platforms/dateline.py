@@ -44,7 +44,8 @@ def date_line(title: etree._Element | None, anchor: etree._Element | None) -> st
 
     A body found before the title (the page frame read as the body) bounds nothing: then
     the date line nearest the title within a few lines, after or above it, never a
-    related list's dates further on. The scan after the title ends where the article's
+    related list's dates further on; with no body located, the scan after the title is as
+    short (a date deep in the body's tables is not the article's). The scan after the title ends where the article's
     text begins (a text of more than :data:`PROSE` characters).
     """
     if title is None:
@@ -53,7 +54,7 @@ def date_line(title: etree._Element | None, anchor: etree._Element | None) -> st
         inside = _date_in(text)
         if inside:
             return inside
-    limit = MAX_SCAN
+    limit = MAX_SCAN if anchor is not None else NEAR_SCAN  # no body located: near the title
     near = anchor is not None and anchor in title.xpath("preceding::*")
     if near:
         limit, anchor = NEAR_SCAN, None

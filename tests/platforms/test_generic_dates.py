@@ -105,3 +105,32 @@ def test_a_related_headline_beside_a_date_is_a_list_entry() -> None:
 )
 def test_a_date_line_under_the_article(after_body: str, date: str) -> None:
     assert date_after_body(_page("", after_body), BODY_TEXT) == date
+
+
+def test_a_page_that_prints_no_date_gets_none_from_its_body_s_table() -> None:
+    # stc's share-sale notice: no date of its own; its body opens with a table of short
+    # cells whose 21st text after the title is "Thời gian đấu giá | 15/07/2019", and the
+    # body is not located on the page (so nothing bounds the scan but its length)
+    name = "lacviet/stc_thong_bao_ban_co_phan_quan_ly_sua_chua_duong_bo"
+    page = FIXTURES / f"{name}.html"
+    meta = json.loads(page.with_name(f"{page.stem}.meta.json").read_text(encoding="utf-8"))
+    golden = json.loads(page.with_name(f"{page.stem}.json").read_text(encoding="utf-8"))
+    assert golden["published"] is None
+    a = extract_page(page.read_bytes(), meta["url"], platform="generic")
+    assert a.published is None
+
+
+def test_with_no_body_located_a_date_line_is_read_near_the_title_only() -> None:
+    cells = "".join(f"<tr><td>Mục {i}</td><td>Giá trị {i}</td></tr>" for i in range(10))
+    table = f"<table>{cells}<tr><td>Thời gian đấu giá</td><td>15/07/2019</td></tr></table>"
+
+    def page(date: str) -> Selector:
+        return Selector(
+            text=f"<html><body><h1>Thông báo bán đấu giá cổ phần của công ty</h1>{date}{table}"
+            "</body></html>"
+        )
+
+    dated = page("<div class='date'>Ngày đăng 02/07/2019</div>")
+    assert date_line(find_title(dated, None)[1], None) == "Ngày đăng 02/07/2019"
+    undated = page("")
+    assert date_line(find_title(undated, None)[1], None) == ""
