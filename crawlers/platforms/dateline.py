@@ -1,12 +1,13 @@
-"""An article's date line and category bar on a page no platform knows, read around its
-title element (:func:`crawlers.platforms.headline.find_title`).
+"""What stands around an article's title on a page no platform knows: its date line and
+its category (the title is :func:`crawlers.platforms.headline.find_title`'s).
 
 :func:`date_line` reads the date from the short text lines inside the title's heading,
 then between the title and the body (never a related list's date after the body, never a
 date cited in prose), else right above the title; :func:`date_after_body` from a short line
 right after the body's last words (Liferay's asset metadata, a theme's "Ngày đăng …" under
-the article), when nothing before it dates the article; :func:`date_bar_category` reads a
-"category | date" bar over the title.
+the article), when nothing before it dates the article. :func:`date_bar_category` reads a
+"category | date" bar over the title, :func:`category_link` a link to the category's page
+right before it (a breadcrumb's last section).
 """
 
 from __future__ import annotations
@@ -119,6 +120,58 @@ def date_bar_category(title: etree._Element | None) -> str:
     return ""
 
 
+#: A category link names a section in a few words.
+CATEGORY_WORDS = 8
+#: Containers of the path to the page, which the page frame's rule would otherwise reject.
+_PATH = re.compile(r"breadcrumb|duong-?_?dan|path", re.IGNORECASE)
+#: Links before a title that name no section: the home page, "back", "more"
+_NO_SECTION = re.compile(
+    r"^(trang chủ|trang nhất|home|quay lại|trở lại|trở về|back|xem thêm|chi tiết)$", re.IGNORECASE
+)
+
+
+def category_link(title: etree._Element | None) -> str:
+    """The category a page names by a link right before the title (a breadcrumb's last
+    section, ASP.NET's ``div.chuyenmuc a``, CmsView's ``h3.title-list-news a``): the nearest
+    text before it, past separators ("»") and a date line, when it is a link to another page
+    of a few words with no digit, not the home page or a "back" link, not in the page frame's
+    menus; else ""."""
+    if title is None:
+        return ""
+    before = title.xpath("preceding::text()[normalize-space()][position() <= 4]")
+    for text in reversed(before):
+        if not any(ch.isalnum() for ch in text) or _date_in(text):
+            continue  # "»", "|", the date bar's date
+        holder = text.getparent()
+        if text.is_tail:  # the text after an element belongs to that element's parent
+            holder = holder.getparent()
+        link = next(iter(holder.xpath("ancestor-or-self::a[@href][1]")), None)
+        if link is None or not _navigates(link):
+            return ""
+        label = squash(link.xpath("string()"))
+        words = label.split()
+        if not 1 <= len(words) <= CATEGORY_WORDS or any(ch.isdigit() for ch in label):
+            return ""
+        if _NO_SECTION.match(label) or key(label) == key(title.xpath("string()")):
+            return ""
+        return "" if _in_menu(link) else label
+    return ""
+
+
+def _navigates(a: etree._Element) -> bool:
+    href = (a.get("href") or "").strip().lower()
+    return bool(href) and not href.startswith(("#", "javascript:", "mailto:", "tel:"))
+
+
+def _in_menu(el: etree._Element) -> bool:
+    """In the page frame (menus, sidebars, header, footer) and not in a path to the page."""
+    for node in (el, *el.iterancestors()):
+        names = f"{node.get('class') or ''} {node.get('id') or ''} {node.get('aria-label') or ''}"
+        if _PATH.search(names):
+            return False
+    return in_frame(el)
+
+
 _WEEKDAY = re.compile(r"^\W*(?:thứ\s+(?:[2-7]|hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\b", re.I)
 
 
@@ -143,10 +196,7 @@ def _under_headline_link(text: etree._ElementUnicodeResult) -> bool:
 
 def _headline_link(a: etree._Element) -> bool:
     """A link to another page whose text reads like a headline (three words or more)."""
-    href = (a.get("href") or "").strip().lower()
-    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-        return False
-    return len(a.xpath("string()").split()) >= HEADLINE_WORDS
+    return _navigates(a) and len(a.xpath("string()").split()) >= HEADLINE_WORDS
 
 
 def _dates_the_article(text: etree._ElementUnicodeResult) -> bool:

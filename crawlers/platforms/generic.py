@@ -250,7 +250,9 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
         published_text=dateline.date_line(title_el, anchor)
         or sel.css(_DATE_META).get("").strip()  # not trafilatura's: it takes related dates
         or dateline.date_after_body(sel, _plain(body)),
-        category=common.first_text(sel, _CATEGORY) or dateline.date_bar_category(title_el),
+        category=common.first_text(sel, _CATEGORY)
+        or dateline.date_bar_category(title_el)
+        or dateline.category_link(title_el),
         lead=common.first_text(sel, _LEAD),
         body_html=body,
         images=images,
