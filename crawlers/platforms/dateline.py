@@ -1,9 +1,9 @@
 """What stands around an article's title on a page no platform knows: its date line and
 its category (the title is :func:`crawlers.platforms.headline.find_title`'s).
 
-:func:`date_line` reads the date from the short text lines inside the title's heading,
-then between the title and the body (never a related list's date after the body, never a
-date cited in prose), else right above the title; :func:`date_after_body` from a short line
+:func:`date_line` reads the date from a stamp ending the title's heading, then from the
+short text lines between the title and the body (never a related list's date after the
+body, never a date cited in prose), else right above the title; :func:`date_after_body` from a short line
 right after the body's last words (Liferay's asset metadata, a theme's "Ngày đăng …" under
 the article), when nothing before it dates the article. :func:`date_bar_category` reads a
 "category | date" bar over the title, :func:`category_link` a link to the category's page
@@ -17,6 +17,7 @@ import re
 from lxml import etree
 from parsel import Selector
 
+from crawlers.cleaning.titles import split_title_stamp
 from crawlers.platforms.common import date_line_of
 from crawlers.platforms.headline import in_frame, key, squash
 
@@ -43,18 +44,19 @@ def date_line(title: etree._Element | None, anchor: etree._Element | None) -> st
     """The first short date line after ``title`` and before the body's ``anchor``; else
     one right above the title (a "category (17.05.2019 10:20)" row over the headline).
 
-    A body found before the title (the page frame read as the body) bounds nothing: then
-    the date line nearest the title within a few lines, after or above it, never a
-    related list's dates further on; with no body located, the scan after the title is as
-    short (a date deep in the body's tables is not the article's). The scan after the title ends where the article's
-    text begins (a text of more than :data:`PROSE` characters).
+    First, a bracketed date ending the title's own heading (``split_title_stamp``), never a
+    date its words cite. A body found before the title (the page frame read as the body)
+    bounds nothing: then the date line nearest the title within a few lines, after or above
+    it, never a related list's dates further on; with no body located, the scan after the
+    title is as short (a date deep in the body's tables is not the article's). The scan
+    after the title ends where the article's text begins (a text of more than
+    :data:`PROSE` characters).
     """
     if title is None:
         return ""
-    for text in title.xpath(".//text()"):  # a stamp inside the heading: "Tiêu đề <span>(…)</span>"
-        inside = _date_in(text)
-        if inside:
-            return inside
+    stamp = split_title_stamp(squash(title.xpath("string()")))[1]
+    if stamp:  # the heading ends with its date: "Tin quy định chung <span>( … )</span>"
+        return stamp
     limit = MAX_SCAN if anchor is not None else NEAR_SCAN  # no body located: near the title
     near = anchor is not None and anchor in title.xpath("preceding::*")
     if near:

@@ -68,6 +68,23 @@ def _date_line(sel: Selector) -> str:
     return date_line(find_title(sel, anchor)[1], anchor)
 
 
+def test_a_date_the_title_cites_is_not_its_date() -> None:
+    sel = Selector(
+        text="<html><body><h1>Kỷ niệm 90 năm Ngày Thành lập Công đoàn Việt Nam"
+        " (28/7/1929 - 28/7/2019)</h1><div class='date'>26/07/2019</div>"
+        f"<div class='content'>{ARTICLE}</div></body></html>"
+    )
+    assert _date_line(sel) == "26/07/2019"
+    short = Selector(
+        text=sel.get().replace("Kỷ niệm 90 năm Ngày Thành lập Công đoàn Việt Nam", "Kỷ niệm")
+    )
+    assert _date_line(short) == "26/07/2019"
+
+
+def test_an_iso_date_line_after_the_title() -> None:
+    assert _date_line(_page("<div class='time'>2024-05-09 08:30</div>", "")) == "2024-05-09 08:30"
+
+
 def test_a_tool_bar_beside_the_date_is_no_list_entry() -> None:
     bar = (
         "<div class='tools'><span>09/05/2024 08:30</span> <a href='javascript:void(0)'>A+</a>"
