@@ -171,7 +171,7 @@ def _base(sel: Selector, url: str) -> str:
 
 def _merge_generic(raw: RawArticle, sel: Selector, url: str) -> RawArticle:
     """Fill what the platform's selectors missed from generic extraction."""
-    gen = generic.parse_article(sel, url, {})
+    gen = generic.parse_article(sel, url, {}, titled=False)
     raw.title = raw.title or gen.title
     raw.published_text = raw.published_text or gen.published_text
     # no title anywhere: not an article page, and its main text would be the page frame

@@ -219,8 +219,14 @@ def _meta_author(html: str, url: str) -> str:
     return getattr(meta, "author", "") or ""
 
 
-def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArticle:
-    """Title, date, body, images and attachments of any article page."""
+def parse_article(
+    sel: Selector, url: str, overrides: dict[str, str], *, titled: bool = True
+) -> RawArticle:
+    """Title, date, body, images and attachments of any article page. ``titled=False``
+    (the fallback of a platform whose selectors found no title): the title only from the
+    address, a heading or ``og:title``, never from an element a class names a title — on
+    a known platform's page with no title of its own, that is a search box's or a
+    register's label, not an article's headline."""
     html = sel.get()
     caption_els = {c.root for c in common.select(sel, "figcaption, .img-title, .caption")}
     captions = {
@@ -229,7 +235,7 @@ def parse_article(sel: Selector, url: str, overrides: dict[str, str]) -> RawArti
     }
     body = _without_dead_calls(sel, _body(html, url, captions), url)
     anchor = headline.body_anchor(sel, _plain(body))
-    title, title_el = headline.find_title(sel, anchor, url)
+    title, title_el = headline.find_title(sel, anchor, url, titled=titled)
     body = framing.drop_frame(body, title)
     if title_el is not None and _framed(body, title_el) and (after := _after_title(title_el)):
         body = _without_dead_calls(sel, after, url)  # the page frame, around a short article

@@ -46,6 +46,8 @@ _TITLED_XPATH = (
     " or self::tbody or self::thead or self::tr or self::ul or self::ol or self::form)]"
     f"[contains({_LOWER}, 'title') or contains({_LOWER}, 'tieu') or contains({_LOWER}, 'headline')]"
 )
+_FIELD_VALUE = re.compile(r":\s*[\d.,]+$")
+_SEARCH = re.compile(r"search|tim-?_?kiem|tra-?_?cuu", re.IGNORECASE)
 _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style)]"
 _DATE_TOKEN = re.compile(r"^[(\[]?\d{1,4}([/.:-]\d{1,4})+[)\],]?$")
 _BOGUS = re.compile(r"^(\w*Controller|Trang chủ|Home|Untitled|Default)$", re.IGNORECASE)
@@ -113,8 +115,9 @@ def _candidates(sel: Selector) -> list[tuple[etree._Element, str]]:
 def _titled(sel: Selector) -> list[tuple[etree._Element, str]]:
     """Elements that are not headings but whose class or id names them a title
     (``p.Title``, ``div.news-title``, ASP.NET's ``span#lblTieuDe``), in document order,
-    shown, outside the page frame, with 3 to 60 words that are not only a date line; never
-    a table, its row or a list (a header row's cells run together, not a title)."""
+    shown, outside the page frame and search boxes, with 3 to 60 words that are not only a
+    date line nor a count ("Tổng số: 87"); never a table, its row or a list (a header row's
+    cells run together)."""
     out = []
     for el in sel.root.xpath(_TITLED_XPATH):
         if el.tag in _HEADING_TAGS:
@@ -122,13 +125,23 @@ def _titled(sel: Selector) -> list[tuple[etree._Element, str]]:
         names = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not _TITLED.search(names) or _NOT_TITLED.search(names):
             continue
-        if _hidden(el):
+        if _hidden(el) or _in_search(el):
             continue
         text = squash(" ".join(el.xpath(_VISIBLE_TEXT)))
         words = [w for w in text.split() if not _DATE_TOKEN.match(w)]
-        if len(words) >= 3 and len(text.split()) <= 60 and not in_frame(el):
+        counter = _FIELD_VALUE.search(text)  # "Tổng số: 87"
+        if len(words) >= 3 and len(text.split()) <= 60 and not counter and not in_frame(el):
             out.append((el, text))
     return out
+
+
+def _in_search(el: etree._Element) -> bool:
+    """Inside a search or lookup box ("Tra cứu văn bản pháp luật" heads a form, not an
+    article): an ancestor's class or id names a search."""
+    return any(
+        _SEARCH.search(f"{node.get('class') or ''} {node.get('id') or ''}")
+        for node in el.iterancestors()
+    )
 
 
 def _hidden(el: etree._Element) -> bool:
@@ -181,7 +194,7 @@ def slug_title(sel: Selector, url: str) -> tuple[str, etree._Element | None]:
 
 
 def find_title(
-    sel: Selector, anchor: etree._Element | None, url: str = ""
+    sel: Selector, anchor: etree._Element | None, url: str = "", *, titled: bool = True
 ) -> tuple[str, etree._Element | None]:
     """The article's title and its element (None when only ``og:title`` names it).
 
@@ -190,7 +203,8 @@ def find_title(
     else one whose words are in ``<title>``; else the same among the elements a class or
     id names a title (:func:`_titled`: ``p.Title``); else the nearest heading or titled
     element of 3 words or more that is not a section label; ``og:title`` alone only when
-    none qualifies (it can name the section: "Bản tin nội bộ").
+    none qualifies (it can name the section: "Bản tin nội bộ"). ``titled=False``: headings
+    only.
     """
     spelled, spelled_el = slug_title(sel, url) if url else ("", None)
     if spelled:
@@ -199,7 +213,7 @@ def find_title(
     page_title = key(sel.css("title::text").get(""))
     meta = squash(sel.css(_TITLE_META).get(""))
     meta = "" if _BOGUS.match(meta) else meta
-    all_headings, all_titled = _candidates(sel), _titled(sel)
+    all_headings, all_titled = _candidates(sel), _titled(sel) if titled else []
     if anchor is not None and not any(
         _before(order, el, anchor) for el, _ in (*all_headings, *all_titled)
     ):
@@ -208,14 +222,14 @@ def find_title(
     found = _named(headings, meta, page_title)
     if found:
         return found
-    titled = _nearest_first(all_titled, order, anchor)
-    found = _named(titled, meta, page_title)
+    styled = _nearest_first(all_titled, order, anchor)
+    found = _named(styled, meta, page_title)
     if found:
         return found
     if anchor is not None:  # the nearest before the body, a titled element or a heading
-        headings = sorted([*headings, *titled], key=lambda c: -order.get(c[0], 0))
+        headings = sorted([*headings, *styled], key=lambda c: -order.get(c[0], 0))
     else:
-        headings = [*headings, *titled]
+        headings = [*headings, *styled]
     for el, text in headings:
         if len(text.split()) >= 3:
             return text, el

@@ -19,7 +19,8 @@ from parsel import Selector
 from crawlers.extract import extract_page
 from crawlers.platforms.headline import body_anchor, find_title
 
-KRONGNO = Path(__file__).resolve().parents[1] / "fixtures" / "realsites" / "krongno.daknong.gov.vn"
+REALSITES = Path(__file__).resolve().parents[1] / "fixtures" / "realsites"
+KRONGNO = REALSITES / "krongno.daknong.gov.vn"
 
 
 @pytest.mark.parametrize(
@@ -97,4 +98,29 @@ def test_an_aspnet_label_named_by_the_page_title() -> None:
 )
 def test_elements_that_are_not_the_title(decoy: str) -> None:
     html = "<h1>Hội nghị tổng kết công tác năm 2023</h1>" + decoy + BODY
+    assert _title(html) == "Hội nghị tổng kết công tác năm 2023"
+
+
+def test_a_known_platform_s_page_with_no_title_gets_no_label_for_one() -> None:
+    # hdnd's category page of meeting documents: LacViet's selectors find no title, and
+    # the generic fallback takes no titled element (the register's caption); read as an
+    # unknown platform's page, the search box's heading and the count are no title either
+    page = gzip.decompress(
+        (REALSITES / "hdnd.daknong.gov.vn/tai-lieu-cac-ky-hop/index.html.gz").read_bytes()
+    )
+    url = "http://hdnd.daknong.gov.vn/tai-lieu-cac-ky-hop/"
+    assert extract_page(page, url).title == ""
+    assert extract_page(page, url, platform="generic").title != "Tra cứu thủ tục các kỳ họp"
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<table class='dvBlockSearch-tb'><tr><td class='dvVBPL-title'>Tra cứu văn bản pháp"
+        " luật</td></tr></table>",
+        "<div class='title_VBPL'>Tổng số: 87</div>",
+    ],
+)
+def test_a_search_box_s_heading_or_a_count_is_no_title(box: str) -> None:
+    html = "<h1>Hội nghị tổng kết công tác năm 2023</h1>" + box + BODY
     assert _title(html) == "Hội nghị tổng kết công tác năm 2023"
