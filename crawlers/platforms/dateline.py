@@ -3,8 +3,8 @@ its category (the title is :func:`crawlers.platforms.headline.find_title`'s).
 
 :func:`date_line` reads the date from a stamp ending the title's heading, then from the
 short text lines between the title and the body (never a related list's date after the
-body, never a date cited in prose), else right above the title; :func:`date_after_body` from a short line
-right after the body's last words (Liferay's asset metadata, a theme's "Ngày đăng …" under
+body, never a date cited in prose), else right above the title; :func:`date_after_body`
+from a short line right after the body's last words (Liferay's asset metadata, a theme's "Ngày đăng …" under
 the article), when nothing before it dates the article. :func:`date_bar_category` reads a
 "category | date" bar over the title, :func:`category_link` a link to the category's page
 right before it (a breadcrumb's last section).
@@ -19,7 +19,7 @@ from parsel import Selector
 
 from crawlers.cleaning.titles import split_title_stamp
 from crawlers.platforms.common import date_line_of
-from crawlers.platforms.headline import in_frame, key, squash
+from crawlers.platforms.headline import holder, in_frame, key, squash
 
 MAX_SCAN = 80  # text nodes between a title and the body
 NEAR_SCAN = 15  # … next to the title, when the body found is not after it
@@ -32,10 +32,7 @@ AFTER_SCAN = 12  # text nodes after the body's last words where its date line ma
 
 def _date_in(text: etree._ElementUnicodeResult) -> str:
     """The text node's words when it is a date line (a date and at most a few labels)."""
-    parent = text.getparent()
-    if text.is_tail:  # the text after an element belongs to that element's parent
-        parent = parent.getparent()
-    if parent.tag in ("script", "style"):
+    if holder(text).tag in ("script", "style"):
         return ""
     return date_line_of(text)
 
@@ -63,9 +60,7 @@ def date_line(title: etree._Element | None, anchor: etree._Element | None) -> st
         limit, anchor = NEAR_SCAN, None
     after, distance = "", limit + 1
     for i, text in enumerate(title.xpath("following::text()")):
-        parent = text.getparent()
-        if text.is_tail:
-            parent = parent.getparent()
+        parent = holder(text)
         if i > limit or (
             anchor is not None and (parent is anchor or anchor in parent.iterancestors())
         ):
@@ -108,8 +103,8 @@ def date_bar_category(title: etree._Element | None) -> str:
     for text in reversed(before):
         if not _date_in(text) or not _dates_the_article(text):
             continue
-        holder = text.getparent()
-        cell = next((a for a in (holder, *holder.iterancestors()) if a.tag in ("td", "th")), None)
+        el = text.getparent()
+        cell = next((a for a in (el, *el.iterancestors()) if a.tag in ("td", "th")), None)
         row = cell.getparent() if cell is not None else None
         if cell is None or row is None or row.tag != "tr":
             return ""
@@ -144,10 +139,7 @@ def category_link(title: etree._Element | None) -> str:
     for text in reversed(before):
         if not any(ch.isalnum() for ch in text) or _date_in(text):
             continue  # "»", "|", the date bar's date
-        holder = text.getparent()
-        if text.is_tail:  # the text after an element belongs to that element's parent
-            holder = holder.getparent()
-        link = next(iter(holder.xpath("ancestor-or-self::a[@href][1]")), None)
+        link = next(iter(holder(text).xpath("ancestor-or-self::a[@href][1]")), None)
         if link is None or not _navigates(link):
             return ""
         label = squash(link.xpath("string()"))
@@ -225,14 +217,12 @@ def date_after_body(sel: Selector, body_text: str) -> str:
     probe = key(last)[-30:]
     # the innermost block whose words end the body (its last line may run over several
     # text nodes: "Chi tiết xem <a>Quyết định số 1520</a>.")
-    ends = [el for el in sel.root.iter(*_BLOCKS) if key(el.xpath("string()")).endswith(probe)]
-    if not ends:
+    blocks = reversed(list(sel.root.iter(*_BLOCKS)))  # the last and innermost first
+    end = next((el for el in blocks if key(el.xpath("string()")).endswith(probe)), None)
+    if end is None:
         return ""
-    end = ends[-1]
     for text in end.xpath(f"following::text()[normalize-space()][position() <= {AFTER_SCAN}]"):
-        parent = text.getparent()
-        if text.is_tail:
-            parent = parent.getparent()
+        parent = holder(text)
         if len(text.strip()) > PROSE or _under_headline_link(text):
             return ""  # the page's prose or a related list: no date line of the article here
         if _in_list_entry(text):

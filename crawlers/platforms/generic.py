@@ -7,13 +7,15 @@ the text go back where the page shows them (:mod:`crawlers.platforms.placing`), 
 pixels and far-off trailing photos go (:mod:`crawlers.platforms.furniture`). When the body
 is still the page frame (it reprints what the page shows above the title: trafilatura
 found no article), what follows the title is the body instead. The title is never a
-portlet, section or site heading nor a CMS placeholder such as ``DetailController``:
-``og:title``, else the heading nearest before the body whose words are in ``<title>``,
-else the nearest heading that is not a section label (:mod:`crawlers.platforms.headline`);
-the crawler prefers the list entry's title over all of these. The date is the short date
-line between that title and the body, then date meta tags; trafilatura's own date guess
-is not used (it happily takes a related list's date). The category is a selector's, else
-the label of a "category | date" bar above the title.
+portlet, section or site heading nor a CMS placeholder such as ``DetailController``: the
+text the address spells, else the heading ``og:title`` or ``<title>`` names, then such an
+element a class or id names a title (``p.Title``), else the nearest of either before the
+body (:mod:`crawlers.platforms.headline`); the crawler prefers the list entry's title over
+all of these. The date is a stamp ending the title's heading, else the short date line
+between that title and the body, then date meta tags, then a short date line under the
+article (:mod:`crawlers.platforms.dateline`); trafilatura's own date guess is not used (it
+happily takes a related list's date). The category is a selector's, else the label of a
+"category | date" bar above the title, else a link to the category's page right before it.
 """
 
 from __future__ import annotations

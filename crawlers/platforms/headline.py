@@ -69,6 +69,13 @@ def texts(root: etree._Element) -> list[etree._Element]:
     return root.xpath("//body//text()[normalize-space()][not(ancestor::script or ancestor::style)]")
 
 
+def holder(text: etree._ElementUnicodeResult) -> etree._Element:
+    """The element a text node belongs to (the text after an element, its "tail", belongs
+    to that element's parent)."""
+    el = text.getparent()
+    return el.getparent() if text.is_tail else el
+
+
 def body_anchor(sel: Selector, body_text: str) -> etree._Element | None:
     """The element holding the first words of ``body_text`` on the page (None if absent)."""
     first = next((squash(line) for line in body_text.splitlines() if len(line.strip()) >= 20), "")
@@ -178,9 +185,7 @@ def slug_title(sel: Selector, url: str) -> tuple[str, etree._Element | None]:
     if not words:
         return "", None
     for text in texts(sel.root):
-        el = text.getparent()
-        if text.is_tail:
-            el = el.getparent()
+        el = holder(text)
         clean = squash(text)
         if not 3 <= len(clean.split()) <= 60 or el.tag in ("a", "title", "option", "script"):
             continue
@@ -226,11 +231,10 @@ def find_title(
     found = _named(styled, meta, page_title)
     if found:
         return found
+    merged = [*headings, *styled]
     if anchor is not None:  # the nearest before the body, a titled element or a heading
-        headings = sorted([*headings, *styled], key=lambda c: -order.get(c[0], 0))
-    else:
-        headings = [*headings, *styled]
-    for el, text in headings:
+        merged.sort(key=lambda c: -order.get(c[0], 0))
+    for el, text in merged:
         if len(text.split()) >= 3:
             return text, el
     if meta:
