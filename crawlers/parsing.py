@@ -3,7 +3,11 @@
 Extraction and cleaning are pure CPU work on bytes the spider already holds, so they
 run in worker processes while the reactor keeps fetching. ``VNFEEDS_PARSE_WORKERS``
 sets the pool size (0: extract in the crawl process itself, as before; unset: one
-worker per CPU beyond the first, at least one, at most four). The workers are forked from
+worker per CPU beyond the first, at least one, at most four). Beside them runs one *spare*
+worker at the lowest CPU priority (nice 19; ``VNFEEDS_PARSE_SPARE=False`` drops it): it gets
+the CPU time nobody else wants, which is little while the crawl fetches and a whole core
+once the fetching is done and pages still wait for extraction (on a 2-core machine the
+crawl's last second or two). The workers are forked from
 the crawl process when the crawl is made (:meth:`ParsePool.start`): it has the parsers
 imported and runs one thread then, so a worker costs no start-up of its own. A pool made
 in a process that already runs other threads (a crawl inside a running reactor) starts
@@ -32,6 +36,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
+from multiprocessing.sharedctypes import Synchronized
 from typing import Any, NamedTuple, TypeVar
 
 from scrapy import signals
@@ -81,6 +86,25 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+def _start_worker(pid: int, normal: int, started: Synchronized[int]) -> None:
+    """A worker's initializer: the first ``normal`` workers started keep their priority,
+    any later one (the spare) takes the lowest; each ends with the crawl (:func:`exit_with`)."""
+    with started.get_lock():
+        index = started.value
+        started.value += 1
+    if index >= normal:
+        lowest_priority()
+    exit_with(pid)
+
+
+def lowest_priority() -> None:
+    """Lower this process' CPU priority as far as it goes (nice 19)."""
+    try:
+        os.nice(19 - os.nice(0))
+    except OSError:  # not allowed here: the spare runs at the normal priority
+        log.debug("parse worker: could not lower its priority", exc_info=True)
+
+
 def exit_with(pid: int) -> None:
     """In a worker: end this process as soon as process ``pid`` (the crawl) has ended.
 
@@ -120,8 +144,9 @@ def default_workers() -> int:
 class ParsePool:
     """Runs :func:`extract_prepared` (and list pages) in worker processes, or inline."""
 
-    def __init__(self, workers: int, shape: tuple[int, int] | None = None) -> None:
+    def __init__(self, workers: int, shape: tuple[int, int] | None = None, spare: int = 0) -> None:
         self.workers = workers
+        self.spare = spare if workers > 0 else 0  # workers at the lowest priority, beside them
         self.shape = shape  # (shingle k, num_perm) of dedup's fingerprints; None: no dedup
         self.inline_lists = 0  # list pages it read itself, no worker being free
         self.most_waiting = 0  # the most pages given to the workers and not yet done, at once
@@ -132,8 +157,9 @@ class ParsePool:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParsePool:
-        """Sized by ``VNFEEDS_PARSE_WORKERS`` and started at once; shut down when the spider
-        closes; preparing dedup's text work unless ``VNFEEDS_DEDUP`` is off."""
+        """Sized by ``VNFEEDS_PARSE_WORKERS`` (plus the spare unless ``VNFEEDS_PARSE_SPARE``
+        is off) and started at once; shut down when the spider closes; preparing dedup's
+        text work unless ``VNFEEDS_DEDUP`` is off."""
         raw = crawler.settings.get("VNFEEDS_PARSE_WORKERS")
         workers = (
             default_workers()
@@ -144,7 +170,8 @@ class ParsePool:
         if crawler.settings.getbool("VNFEEDS_DEDUP", True):
             cfg = DedupConfig.from_env()
             shape = (cfg.shingle, cfg.num_perm)
-        pool = cls(max(0, workers), shape)
+        spare = 1 if crawler.settings.getbool("VNFEEDS_PARSE_SPARE", True) else 0
+        pool = cls(max(0, workers), shape, spare)
         pool.crawler = crawler  # its stats exist only once the crawl starts
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         pool.start()
@@ -167,14 +194,22 @@ class ParsePool:
         if self._executor is None and self.workers > 0:
             ctx = self._context()
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=ctx, initializer=exit_with, initargs=(os.getpid(),)
+                self.workers + self.spare,
+                mp_context=ctx,
+                initializer=_start_worker,
+                initargs=(os.getpid(), self.workers, ctx.Value("i", 0)),
             )
             how = (
                 "forked from the crawl process"
                 if ctx.get_start_method() == "fork"
                 else "started from a fork server (other threads were running)"
             )
-            log.info("parse workers: %d, %s", self.workers, how)
+            log.info(
+                "parse workers: %d, %s; %d spare at the lowest priority",
+                self.workers,
+                how,
+                self.spare,
+            )
         return self._executor
 
     def _context(self) -> BaseContext:
@@ -255,7 +290,7 @@ class ParsePool:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool as e:
             log.warning("parse workers died (%s); extracting in the crawl process", e)
-            self.workers = 0
+            self.workers = self.spare = 0
             self._shutdown()
             return None
 
@@ -281,6 +316,7 @@ class ParsePool:
         stats = self.crawler.stats if self.crawler is not None else None
         if stats is not None:
             stats.set_value("vnfeeds/parse/workers", self.workers)
+            stats.set_value("vnfeeds/parse/spare", self.spare)
             stats.set_value("vnfeeds/parse/most_waiting", self.most_waiting)
             stats.set_value("vnfeeds/parse/inline_lists", self.inline_lists)
         if self.workers and (self.most_waiting or self.inline_lists):

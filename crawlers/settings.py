@@ -25,6 +25,8 @@ VNFEEDS_FULL = False
 VNFEEDS_BACKFILL_PAGES = 20
 # Article extraction worker processes (0: in the crawl process; unset: by CPU count).
 VNFEEDS_PARSE_WORKERS = os.environ.get("VNFEEDS_PARSE_WORKERS", "")
+# Beside them, one spare worker at the lowest CPU priority (crawlers.parsing).
+VNFEEDS_PARSE_SPARE = os.environ.get("VNFEEDS_PARSE_SPARE", "True")
 # List pages to walk on later runs before stopping even if the page still has new items.
 VNFEEDS_MAX_PAGES = 50
 

@@ -201,3 +201,60 @@ for workers in (0, 1):
     ).stdout.split("\n")
     # and thawed at close: a process that crawls again collects this crawl's cycles
     assert out[:4] == ["0 False False", "closed 0", "1 True True", "closed 0"]
+
+
+def _workers_niceness(pool: ParsePool) -> list[int]:
+    assert pool._executor is not None
+    pids = list(pool._executor._processes)  # the executor's worker processes
+    return sorted(os.getpriority(os.PRIO_PROCESS, pid) for pid in pids)
+
+
+@pytest.mark.parametrize("how", ["fork", "forkserver"])
+def test_the_spare_worker_runs_at_the_lowest_priority_beside_the_normal_ones(how: str) -> None:
+    """One worker keeps the crawl's priority, the spare takes nice 19: it only gets the CPU
+    time the crawl and the normal worker leave (the crawl's tail). A pool made while other
+    threads run starts its workers from a fork server, one by one: the same split."""
+    base = os.nice(0)
+
+    async def run() -> list[int]:
+        pool = ParsePool(1, SHAPE, spare=1)
+        try:
+            if how == "fork":
+                pool.start()
+            else:
+                pool._executor = None  # as a pool made in a running reactor: a fork server
+                ctx = __import__("multiprocessing").get_context("forkserver")
+                pool._context = lambda: ctx  # type: ignore[method-assign]
+            body, url = _pages()[0]
+            # two pages at once: a fork server starts the second worker only when needed
+            await asyncio.gather(
+                *(
+                    pool.extract(body, url, platform="nukeviet", overrides={}, encoding=None)
+                    for _ in range(2)
+                )
+            )
+            return _workers_niceness(pool)
+        finally:
+            pool.close()
+
+    assert asyncio.run(run()) == [base, 19]
+
+
+def test_the_spare_is_a_setting_and_needs_workers() -> None:
+    """``VNFEEDS_PARSE_SPARE`` (on by default) adds the spare; a pool with no workers (pages
+    read in the crawl process) has none either."""
+    on = ParsePool.from_crawler(get_crawler(settings_dict={"VNFEEDS_PARSE_WORKERS": 1}))
+    off = ParsePool.from_crawler(
+        get_crawler(settings_dict={"VNFEEDS_PARSE_WORKERS": 1, "VNFEEDS_PARSE_SPARE": False})
+    )
+    inline = ParsePool.from_crawler(
+        get_crawler(settings_dict={"VNFEEDS_PARSE_WORKERS": 0, "VNFEEDS_PARSE_SPARE": True})
+    )
+    try:
+        executors = [p._pool() for p in (on, off, inline)]
+        sizes = [getattr(e, "_max_workers", 0) for e in executors]
+        assert sizes == [2, 1, 0]  # the executor's processes: normal workers and the spare
+        assert [(p.workers, p.spare) for p in (on, off, inline)] == [(1, 1), (1, 0), (0, 0)]
+    finally:
+        for pool in (on, off, inline):
+            pool.close()
