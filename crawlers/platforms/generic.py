@@ -20,12 +20,15 @@ happily takes a related list's date). The category is a selector's, else the lab
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
+from trafilatura.core import determine_returnstring
+from trafilatura.settings import Document, Extractor
 
 from crawlers.cleaning.html import drop_element, parse_fragment
 from crawlers.platforms import (
@@ -72,19 +75,30 @@ def detect(sel: Selector, url: str) -> bool:
     return False
 
 
-def _body(html: str, url: str, captions: dict[str, str]) -> str:
-    """The main content as HTML (inner of trafilatura's ``<body>``), images put back
-    into figures with the captions trafilatura dropped."""
-    out = trafilatura.extract(
-        html,
-        url=url,
+def _extraction(html: str, url: str) -> tuple[str, str | None]:
+    """trafilatura's main content as an HTML document ("" when it keeps none) and its
+    author (None when it kept no document), from one run: what ``trafilatura.extract``
+    gives with these options, and the metadata it finds on the way."""
+    options = Extractor(
         output_format="html",
-        include_images=True,
-        include_links=True,
-        include_tables=True,
-        include_formatting=True,
-        include_comments=False,
+        images=True,
+        links=True,
+        tables=True,
+        formatting=True,
+        comments=False,
+        url=url,
+        with_metadata=True,
+        date_params=_UNUSED_DATE_SEARCH,
     )
+    doc = trafilatura.bare_extraction(html, options=options)
+    if not isinstance(doc, Document):
+        return "", None
+    return determine_returnstring(doc, options) or "", doc.author or ""
+
+
+def _body(out: str, captions: dict[str, str]) -> str:
+    """The main content (``out``: trafilatura's HTML document) as the inner HTML of its
+    ``<body>``, images put back into figures with the captions trafilatura dropped."""
     if not out:
         return ""
     body = lxml_html.fromstring(out).find(".//body")
@@ -205,12 +219,13 @@ def _plain(fragment: str) -> str:
 #: htmldate's parameters for the date trafilatura's metadata run always looks for, and
 #: we never use: no extensive search, so it never loads dateparser's every locale (about
 #: 0.5 s of CPU at a process' first generic page, and milliseconds per page after it).
-_UNUSED_DATE_SEARCH = {"extensive_search": False, "original_date": True}
+_UNUSED_DATE_SEARCH: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
 
 def _meta_author(html: str, url: str) -> str:
-    """trafilatura's author of the page ("" when it keeps no document). Asked only when
-    no byline element names one: a whole extraction run for one field."""
+    """trafilatura's author of the page ("" when it keeps no document), from a run of its
+    own: only when the main content's run kept no document (the two runs' size checks
+    differ: this one counts comments)."""
     meta = trafilatura.bare_extraction(
         html,
         url=url,
@@ -235,7 +250,8 @@ def parse_article(
         urljoin(url, common.img_src(img)): common.caption_for(img, caption_els)
         for img in sel.css("img")
     }
-    body = _without_dead_calls(sel, _body(html, url, captions), url)
+    extracted, trafilatura_author = _extraction(html, url)
+    body = _without_dead_calls(sel, _body(extracted, captions), url)
     anchor = headline.body_anchor(sel, _plain(body))
     title, title_el = headline.find_title(sel, anchor, url, titled=titled)
     body = framing.drop_frame(body, title)
@@ -265,7 +281,10 @@ def parse_article(
         body_html=body,
         images=images,
         attachments=attachments,
-        author=common.unlabel(common.first_text(sel, _AUTHOR) or _meta_author(html, url)),
+        author=common.unlabel(
+            common.first_text(sel, _AUTHOR)
+            or (trafilatura_author if trafilatura_author is not None else _meta_author(html, url))
+        ),
         source=common.unlabel(common.first_text(sel, _SOURCE)),
         canonical_url=sel.css('link[rel="canonical"]::attr(href)').get("").strip(),
     )

@@ -43,3 +43,32 @@ def test_lazy_author_is_the_eager_author() -> None:
         assert generic.parse_article(sel, url, {}).author == _eager(sel, url), url
     # the meta-only page is read through trafilatura, not a byline
     assert _eager(*pages[-1]) == "Nguyễn Văn An"
+
+
+#: A page trafilatura keeps no document of (nothing in its body).
+EMPTY = """<html><head><meta name="author" content="Trần Thị Bình"></head><body><div></div>
+</body></html>"""
+
+
+def test_one_trafilatura_run_gives_body_and_author(monkeypatch: object) -> None:
+    """The body's run also gives the author: one run per page. A page the body's run keeps
+    no document of gets the author's run of its own, as before."""
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    runs: list[str] = []
+    real = trafilatura.bare_extraction
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs.append("run")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", counted)
+    url = "https://sonn.example.vn/tin/1"
+    art = generic.parse_article(Selector(text=META_ONLY), url, {})
+    assert (art.author, len(runs)) == ("Nguyễn Văn An", 1)
+    assert "hợp tác xã" in art.body_html
+    runs.clear()
+    empty = Selector(text=EMPTY)
+    assert generic.parse_article(empty, url, {}).author == _eager(empty, url)
+    assert len(runs) == 3  # the body's run, the author's own, and _eager's
