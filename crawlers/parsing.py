@@ -81,6 +81,15 @@ def extract_prepared(
     return Parsed(art, prepared, pack_page(body))
 
 
+def warm(shape: tuple[int, int] | None) -> None:
+    """Do once, before the workers fork, what each would otherwise do at its first page:
+    numpy's lazily loaded modules (``numpy.ma`` for ``np.unique``, ``numpy.random`` for the
+    MinHash permutations) and the permutations themselves, by preparing one short text."""
+    if shape is not None:
+        fp = Fingerprinter(num_perm=shape[1], k=shape[0])
+        prepare("Tin mẫu", "", "Nội dung mẫu của một bài viết rất ngắn để khởi động.", fp)
+
+
 def _can_fork() -> bool:
     """True when a fork is safe: no other thread can hold a lock the child would inherit."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
@@ -184,6 +193,7 @@ class ParsePool:
             # What the process holds now (modules, parsers, the registry) lives to its end:
             # frozen, the collector stops rescanning it, in the crawl and in its forks, whose
             # copies of those pages then stay shared (CPython's advice before a fork).
+            warm(self.shape)
             gc.freeze()
             self._froze = True
             pool = self._pool()

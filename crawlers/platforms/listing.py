@@ -81,11 +81,27 @@ def without_date(title: str, date: str) -> str:
     if date and rest.endswith(date.strip()):
         rest = rest[: len(rest) - len(date.strip())]
     elif date:
-        m = re.search(r"[(\[]\s*" + re.escape(date.strip(" ()[]")) + r"\s*[)\]]\s*$", rest)
-        rest = rest[: m.start()] if m else rest
+        rest = _without_bracketed(rest, date.strip(" ()[]"))
     rest = re.sub(r"\s*[(\[]\s*[)\]]\s*$", "", rest)
     rest = " ".join(rest.split()).rstrip(" -–|:,")
     return rest or title
+
+
+def _without_bracketed(text: str, core: str) -> str:
+    """``text`` without ``(core)`` or ``[core]`` (spaces inside allowed) at its end: what
+    ``[(\\[]\\s*core\\s*[)\\]]\\s*$`` matches, read from the end (no pattern compiled per
+    date: every list entry has its own)."""
+    if core != core.strip():  # spaces of its own, which the pattern's could take: rare
+        m = re.search(r"[(\[]\s*" + re.escape(core) + r"\s*[)\]]\s*$", text)
+        return text[: m.start()] if m else text
+    inner = text.rstrip()
+    if not inner.endswith((")", "]")):
+        return text
+    inner = inner[:-1].rstrip()
+    if not inner.endswith(core):
+        return text
+    before = inner[: len(inner) - len(core)].rstrip()
+    return before[:-1] if before.endswith(("(", "[")) else text
 
 
 def _anchor(item: Selector, spec: str | None) -> Selector | None:

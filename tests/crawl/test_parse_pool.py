@@ -203,6 +203,25 @@ for workers in (0, 1):
     assert out[:4] == ["0 False False", "closed 0", "1 True True", "closed 0"]
 
 
+def test_a_forking_pool_loads_what_its_workers_need_before_the_fork() -> None:
+    """numpy's lazily loaded modules and the MinHash permutations are loaded once in the
+    crawl process before the fork, not by each worker at its first page."""
+    code = """
+import sys
+from crawlers.parsing import ParsePool
+from dedup.minhash import permutations
+print("numpy.ma" in sys.modules, "numpy.random" in sys.modules, permutations.cache_info().currsize)
+pool = ParsePool(1, (3, 128))
+pool.start()
+print("numpy.ma" in sys.modules, "numpy.random" in sys.modules, permutations.cache_info().currsize)
+pool.close()
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.split("\n")
+    assert out[:2] == ["False False 0", "True True 1"]
+
+
 def _workers_niceness(pool: ParsePool) -> list[int]:
     assert pool._executor is not None
     pids = list(pool._executor._processes)  # the executor's worker processes
