@@ -12,7 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from domain.text import _fixpoint, _words, clean_text
+from domain.mojibake import ftfy_leaves_alone
+from domain.text import _fixpoint, _may_hold_damage, _words, clean_text
 
 __all__ = [
     "canonical_tone",
@@ -152,14 +153,55 @@ def _match_form_once(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
+def _vn_lowercase() -> str:
+    vowels = "aăâeêioôơuưy"
+    toned = (unicodedata.normalize("NFC", v + m) for v in vowels for m in ("", *_TONE_MARKS))
+    return "".join(toned) + "đ"
+
+
+#: Characters each of :func:`_match_form_once`'s steps keeps as they are, in a text that is
+#: already one of its outputs: printable ASCII but "&" (which starts every entity), the
+#: lowercase Vietnamese letters and common punctuation; none is changed by casefolding,
+#: none is a combining mark. See :func:`_settled`.
+SETTLED_CHARS = frozenset(
+    ch
+    for ch in "".join(map(chr, range(0x20, 0x7F))) + _vn_lowercase() + "“”‘’–—…•«»°·©"
+    if ch != "&" and ch.casefold() == ch and not unicodedata.combining(ch)
+)
+_UNSETTLED = re.compile("[^" + "".join(re.escape(ch) for ch in sorted(SETTLED_CHARS)) + "]")
+
+
+def _settled(r: str) -> bool:
+    """True when ``r``, an output of :func:`_match_form_once`, is surely a fixed point of it,
+    so the pass that would confirm it can be skipped.
+
+    Such an output is NFC, one line with single spaces, casefolded and each word's tone in
+    its canonical place (:func:`canonical_tone` is idempotent: the tone it moves is found
+    on the same vowel cluster again). Made only of :data:`SETTLED_CHARS`, casefolding and
+    NFC keep it, and :func:`~domain.text.clean_text` can change it only through an entity
+    damaged of its "&" (a ";" after "quot", "#8220" …) or ftfy: not at all when it is ASCII,
+    else exactly when :func:`~domain.mojibake.ftfy_leaves_alone` says no.
+    """
+    return (
+        not _UNSETTLED.search(r)
+        and not _may_hold_damage(r)
+        and (r.isascii() or ftfy_leaves_alone(r))
+    )
+
+
 @lru_cache(maxsize=2048)
 def match_form(s: str) -> str:
     """Canonical form for dedup/search/topics: clean, casefolded, one tone convention.
 
     ``match_form("Hoà Bình") == match_form("HÒA BÌNH") == match_form("hòa bình")``.
-    See :func:`canonical_tone` for the tone rule.
+    See :func:`canonical_tone` for the tone rule. The passes are repeated until the text
+    is stable, as :func:`~domain.text._fixpoint` does, but the confirming pass is left out
+    when the first pass's output is :func:`_settled`.
     """
-    return _fixpoint(_match_form_once, s)
+    r = _match_form_once(s)
+    if r == s or _settled(r):
+        return r
+    return _fixpoint(_match_form_once, r, limit=5)  # six passes at most, as before
 
 
 def slug(s: str) -> str:
