@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from domain.registry import Registry
 from feeds import queries
-from feeds.build import FEED_FORMATS
 from feeds.config import FeedConfig
 from feeds.exportstate import ExportState, fingerprint, plan_pages
+from feeds.items import FEED_FORMATS
 from feeds.render import (
     STYLESHEET_PATH,
     Rendered,

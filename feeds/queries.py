@@ -18,8 +18,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, sel
 from sqlalchemy.orm import Session, aliased
 
 from domain.registry import Registry
-from feeds.build import AlsoOn, FeedItem
 from feeds.filters import Filters
+from feeds.items import AlsoOn, FeedItem
 from feeds.tree import FeedSpec
 from storage.models import Article, ArticleTopic, Cluster, Decision
 

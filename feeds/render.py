@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from domain.registry import Registry
 from domain.syllables import match_form
 from feeds import queries
-from feeds.build import CONTENT_TYPES, ArchiveLinks, FeedMeta, render, web_url
+from feeds.build import render
 from feeds.config import FeedConfig
+from feeds.items import CONTENT_TYPES, ArchiveLinks, FeedMeta, web_url
 from feeds.opml import OpmlOutline, render_opml
 from feeds.templating import environment
 from feeds.tree import (

@@ -23,7 +23,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.registry import Registry
-from feeds.build import FEED_FORMATS
+from feeds.items import FEED_FORMATS
 from feeds.tree import FeedSpec, configured_pairs
 from storage.models import Article, ArticleTopic
 

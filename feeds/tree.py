@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from domain.registry import Registry
-from feeds.build import FEED_FORMATS
 from feeds.config import FeedConfig
+from feeds.items import FEED_FORMATS
 
 Kind = Literal["all", "province", "topic", "unit", "unit_topic"]
 

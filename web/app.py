@@ -28,10 +28,10 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.registry import Registry
-from feeds.build import CONTENT_TYPES
 from feeds.cache import Doc, FeedCache
 from feeds.config import FeedConfig
 from feeds.filters import FilterError, Filters
+from feeds.items import CONTENT_TYPES
 from feeds.render import (
     STYLESHEET_PATH,
     NotFound,

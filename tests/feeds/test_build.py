@@ -8,13 +8,8 @@ from datetime import UTC, datetime, timedelta
 import lxml.html
 from lxml import etree
 
-from feeds.build import (
-    AlsoOn,
-    ArchiveLinks,
-    FeedItem,
-    FeedMeta,
-    render,
-)
+from feeds.build import render
+from feeds.items import AlsoOn, ArchiveLinks, FeedItem, FeedMeta
 from feeds.opml import OpmlOutline, render_opml
 from tests.feeds.checks import ATOM, CONTENT, check_atom, check_json, check_opml, check_rss
 
