@@ -1,4 +1,5 @@
-"""Feed documents as bytes: RSS 2.0 and Atom 1.0 through feedgen, JSON Feed 1.1 with the stdlib.
+"""Feed documents as bytes: RSS 2.0 and Atom 1.0 through feedgen; JSON Feed 1.1 comes from
+:mod:`feeds.jsonfeed`, and :func:`render` gives whichever format a document asks for.
 
 Typed inputs (``FeedMeta`` + ``FeedItem``) in, deterministic bytes out: nothing here reads
 the clock, so the same data always gives the same bytes. feedgen's traps are handled:
@@ -24,9 +25,8 @@ from feeds.items import (
     authors_of,
     categories_of,
     content_html,
-    guess_type,
     home_of_feed,
-    is_web,
+    mime_of,
     summary_html,
     summary_text,
     vn,
@@ -129,7 +129,7 @@ def render_rss(meta: FeedMeta, items: list[FeedItem]) -> bytes:
         img = it.lead_image
         if img:
             media: dict[str, str] = {"url": img["url"], "medium": "image"}
-            mtype = guess_type(img["url"])
+            mtype = mime_of(img)
             if mtype:
                 media["type"] = mtype
             fe.media.content(media, group=None)
@@ -148,12 +148,10 @@ def render_atom(meta: FeedMeta, items: list[FeedItem]) -> bytes:
         )  # feedgen drops rel/type on entry links: plain = alternate
         links: LinksExtension = fe.vnlinks
         img = it.lead_image
-        enclosures = ([img] if img else []) + [
-            a for a in it.attachments if isinstance(a, dict) and is_web(a.get("url"))
-        ]
+        enclosures = ([img] if img else []) + it.files
         for enc in enclosures:
             link = {"href": enc["url"], "rel": "enclosure"}
-            mtype = guess_type(enc["url"], str(enc.get("type") or ""))
+            mtype = mime_of(enc)
             if mtype:
                 link["type"] = mtype
             if enc.get("name") or enc.get("caption"):

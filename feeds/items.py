@@ -75,6 +75,11 @@ class FeedItem:
                 return img
         return None
 
+    @property
+    def files(self) -> list[dict[str, Any]]:
+        """The attachments with an http(s) URL (the only ones a feed links)."""
+        return [a for a in self.attachments if isinstance(a, dict) and is_web(a.get("url"))]
+
 
 @dataclass(frozen=True)
 class ArchiveLinks:
@@ -121,6 +126,11 @@ def guess_type(url: str, declared: str = "") -> str | None:
     return mimetypes.guess_type(url.split("?", 1)[0])[0]
 
 
+def mime_of(media: dict[str, Any]) -> str | None:
+    """The MIME type of an image or attachment (its declared ``type``, else its URL's)."""
+    return guess_type(media["url"], str(media.get("type") or ""))
+
+
 def web_url(url: str, fallback: str) -> str:
     """``url`` when it is http(s), else ``fallback``: no other scheme leaves as a link.
 
@@ -162,7 +172,7 @@ def content_html(item: FeedItem) -> str:
             figure += f"<figcaption>{html.escape(cap)}</figcaption>"
         parts.append(figure + "</figure>")
     parts.append(item.body_html or f"<p>{html.escape(item.lead or item.title)}</p>")
-    files = [a for a in item.attachments if isinstance(a, dict) and is_web(a.get("url"))]
+    files = item.files
     if files:
         lis = "".join(
             f'<li><a href="{html.escape(a["url"])}">{html.escape(str(a.get("name") or a["url"]))}</a></li>'

@@ -11,9 +11,8 @@ from feeds.items import (
     authors_of,
     categories_of,
     content_html,
-    guess_type,
     home_of_feed,
-    is_web,
+    mime_of,
     summary_text,
     vn,
     web_url,
@@ -37,13 +36,12 @@ def _json_item(it: FeedItem, base_url: str, home_url: str) -> dict[str, Any]:
     d["date_modified"] = vn(it.updated).isoformat()
     d["authors"] = [{"name": n} for n in authors_of(it)]
     d["tags"] = [c["label"] for c in categories_of(it, base_url)]
-    files = [a for a in it.attachments if isinstance(a, dict) and is_web(a.get("url"))]
+    files = it.files
     if files:
         d["attachments"] = [
             {
                 "url": a["url"],
-                "mime_type": guess_type(a["url"], str(a.get("type") or ""))
-                or "application/octet-stream",
+                "mime_type": mime_of(a) or "application/octet-stream",
                 **({"title": str(a["name"])} if a.get("name") else {}),
             }
             for a in files
