@@ -40,6 +40,7 @@ from crawlers.platforms import (
     linkgroups,
     listing,
     placing,
+    widgets,
 )
 from crawlers.platforms.base import ListEntry, ListPage
 from domain.article import Attachment, Image, RawArticle
@@ -257,6 +258,7 @@ def parse_article(
     body = framing.drop_frame(body, title)
     if title_el is not None and _framed(body, title_el) and (after := _after_title(title_el)):
         body = _without_dead_calls(sel, after, url)  # the page frame, around a short article
+    body = widgets.drop_widgets(body)
     body = headline.without_headings(body, {title})
     body = _in_page_order(body, sel, url)
     body_sel = Selector(text=f"<div>{body}</div>") if body else None
