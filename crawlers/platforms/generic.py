@@ -4,7 +4,8 @@ The body is trafilatura's main content, without the page frame it keeps on pages
 out in tables (:mod:`crawlers.platforms.framing`) and without a "see the details here"
 line whose link leads nowhere (a rebuilt site's dead file link); photos it moved after
 the text go back where the page shows them (:mod:`crawlers.platforms.placing`), spacer
-pixels and far-off trailing photos go (:mod:`crawlers.platforms.furniture`). When the body
+pixels and far-off trailing photos go (:mod:`crawlers.platforms.furniture`), and so do the
+site's widgets it ran on into after a short article (:mod:`crawlers.platforms.widgets`). When the body
 is still the page frame (it reprints what the page shows above the title: trafilatura
 found no article), what follows the title is the body instead. The title is never a
 portlet, section or site heading nor a CMS placeholder such as ``DetailController``: the
