@@ -54,6 +54,13 @@ LEADS_SOMEWHERE = (
     " and not(starts-with(normalize-space(@href), 'javascript'))"
 )
 VN_DATE_RE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
+#: A Vietnamese weekday: "thứ ba", "thứ 3", "chủ nhật".
+WEEKDAY = r"(?:thứ\s+(?:[2-7]|hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)"
+#: A date bar with spaces for separators, named by its weekday ("thứ ba, 25 06 2019 16:14"):
+#: without the weekday, three numbers in a row are no date.
+WEEKDAY_DATE_RE = re.compile(
+    WEEKDAY + r"\s*,?\s*\d{1,2}\s+\d{1,2}\s+\d{4}\b(?:\s+\d{1,2}:\d{2}\b)?", re.IGNORECASE
+)
 _LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src")
 _SESSION_RE = re.compile(r";(?:jsessionid|phpsessid)=[^/?#;]*", re.IGNORECASE)
 
@@ -334,7 +341,12 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
 def date_line_of(text: str) -> str:
     """``text``'s words when it is a date line (a date, ISO too, and at most
     :data:`DATE_LINE_EXTRA` other characters), not a sentence citing a date."""
-    m = DATE_RE.search(text) or VN_DATE_RE.search(text) or ISO_DATE.search(text)
+    m = (
+        DATE_RE.search(text)
+        or VN_DATE_RE.search(text)
+        or ISO_DATE.search(text)
+        or WEEKDAY_DATE_RE.search(text)
+    )
     if m is None:
         return ""
     clean = " ".join(text.split())

@@ -18,7 +18,7 @@ from lxml import etree
 from parsel import Selector
 
 from crawlers.cleaning.titles import split_title_stamp
-from crawlers.platforms.common import date_line_of
+from crawlers.platforms.common import WEEKDAY, date_line_of
 from crawlers.platforms.headline import holder, in_frame, key, squash
 
 MAX_SCAN = 80  # text nodes between a title and the body
@@ -166,7 +166,7 @@ def _in_menu(el: etree._Element) -> bool:
     return in_frame(el)
 
 
-_WEEKDAY = re.compile(r"^\W*(?:thứ\s+(?:[2-7]|hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\b", re.I)
+_WEEKDAY = re.compile(rf"^\W*{WEEKDAY}\b", re.I)
 
 
 def _in_list_entry(text: etree._ElementUnicodeResult) -> bool:

@@ -85,6 +85,30 @@ def test_an_iso_date_line_after_the_title() -> None:
     assert _date_line(_page("<div class='time'>2024-05-09 08:30</div>", "")) == "2024-05-09 08:30"
 
 
+def test_a_weekday_date_bar_with_spaces_for_separators_after_the_title() -> None:
+    # LacViet's td.Time prints "thứ ba, 25 06 2019 16:14" (Đắk R'lấp): the weekday makes
+    # the three numbers a date; the date itself is read by dateparser
+    line = _date_line(_page("<div class='time'>thứ ba, 25 06 2019 16:14</div>", ""))
+    assert line == "thứ ba, 25 06 2019 16:14"
+    art = extract_page(
+        _page("<div class='time'>Thứ Ba, 25 06 2019 16:14</div>", "").get().encode(),
+        "http://so.example.gov.vn/tin/hoi-nghi",
+        platform="generic",
+    )
+    assert art.published is not None and art.published.isoformat() == "2019-06-25T16:14:00+07:00"
+    # without a weekday, three numbers in a row are no date line
+    assert _date_line(_page("<div class='time'>25 06 2019</div>", "")) == ""
+
+
+def test_a_weekday_date_above_the_title_is_a_header_clock() -> None:
+    sel = Selector(
+        text="<html><body><div class='top'><span>Thứ Tư, 02 12 2026 10:05</span></div>"
+        "<h1>Hội nghị tổng kết công tác năm 2023</h1>"
+        f"<div class='content'>{ARTICLE}</div></body></html>"
+    )
+    assert _date_line(sel) == ""
+
+
 def test_a_tool_bar_beside_the_date_is_no_list_entry() -> None:
     bar = (
         "<div class='tools'><span>09/05/2024 08:30</span> <a href='javascript:void(0)'>A+</a>"
