@@ -27,7 +27,8 @@ from crawlers.platforms.candidates import (
     text_nodes,
     unique,
 )
-from crawlers.platforms.common import DATE_RE, first_text, select
+from crawlers.platforms.common import first_text, select
+from crawlers.platforms.datetext import DATE_RE
 from domain.timezone import VN_TZ
 
 

@@ -18,7 +18,8 @@ from crawlers.cleaning.dates import parse_vn_date
 from crawlers.learn.article import Sample, best_candidate
 from crawlers.listcheck import titles_agree
 from crawlers.platforms.candidates import is_element, selectors_for, unique
-from crawlers.platforms.common import DATE_RE, first_text, select
+from crawlers.platforms.common import first_text, select
+from crawlers.platforms.datetext import DATE_RE
 
 #: A category is a label: at most this many characters.
 MAX_CATEGORY = 80

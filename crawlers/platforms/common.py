@@ -25,20 +25,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from lxml import etree
 from parsel import Selector, SelectorList
 
-from crawlers.cleaning.dates import ISO_DATE
 from crawlers.cleaning.html import drop_element
 from crawlers.cleaning.lead_title import drop_leading_title
 from crawlers.platforms.captions import caption_for
+from crawlers.platforms.datetext import date_line_of
 from domain.article import Attachment, Image, RawArticle
 from domain.links import repair_amp
 
 ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "odt")
 _EXT_RE = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTS) + r")$", re.IGNORECASE)
-DATE_RE = re.compile(
-    r"(?:\d{1,2}:\d{2}(?:\s*[AP]M)?,?\s*)?\b\d{1,2}([/.-])\d{1,2}\1\d{4}\b"
-    r"(?:\s*\|?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?)?",
-    re.IGNORECASE,
-)
 # Chrome that no article body needs, on any platform.
 COMMON_REMOVE = (
     "script, style, noscript, form, iframe, button, "
@@ -52,14 +47,6 @@ LEADS_SOMEWHERE = (
     "normalize-space(@href) != '' and normalize-space(@href) != '/'"
     " and not(starts-with(normalize-space(@href), '#'))"
     " and not(starts-with(normalize-space(@href), 'javascript'))"
-)
-VN_DATE_RE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
-#: A Vietnamese weekday: "thứ ba", "thứ 3", "chủ nhật".
-WEEKDAY = r"(?:thứ\s+(?:[2-7]|hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)"
-#: A date bar with spaces for separators, named by its weekday ("thứ ba, 25 06 2019 16:14"):
-#: without the weekday, three numbers in a row are no date.
-WEEKDAY_DATE_RE = re.compile(
-    WEEKDAY + r"\s*,?\s*\d{1,2}\s+\d{1,2}\s+\d{4}\b(?:\s+\d{1,2}:\d{2}\b)?", re.IGNORECASE
 )
 _LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src")
 _SESSION_RE = re.compile(r";(?:jsessionid|phpsessid)=[^/?#;]*", re.IGNORECASE)
@@ -292,10 +279,6 @@ def attachments_of(sel: Selector, spec: str | None) -> list[Attachment]:
     return out
 
 
-#: A date line holds at most this many characters besides the date (labels, weekday).
-DATE_LINE_EXTRA = 40
-
-
 def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | None) -> str:
     """The first date-looking text between the article's title and its body. Never the
     header's today-date (before the title) nor a related list's date (after the body), nor
@@ -336,21 +319,6 @@ def date_after_title(sel: Selector, title_spec: str | None, body_spec: str | Non
         if line:
             return line
     return ""
-
-
-def date_line_of(text: str) -> str:
-    """``text``'s words when it is a date line (a date, ISO too, and at most
-    :data:`DATE_LINE_EXTRA` other characters), not a sentence citing a date."""
-    m = (
-        DATE_RE.search(text)
-        or VN_DATE_RE.search(text)
-        or ISO_DATE.search(text)
-        or WEEKDAY_DATE_RE.search(text)
-    )
-    if m is None:
-        return ""
-    clean = " ".join(text.split())
-    return clean if len(clean) - len(" ".join(m.group(0).split())) <= DATE_LINE_EXTRA else ""
 
 
 def _up_to(el: etree._Element, top: etree._Element | None) -> list[etree._Element]:

@@ -18,7 +18,7 @@ from lxml import etree
 from parsel import Selector
 
 from crawlers.cleaning.titles import split_title_stamp
-from crawlers.platforms.common import WEEKDAY, date_line_of
+from crawlers.platforms.datetext import WEEKDAY, date_line_of
 from crawlers.platforms.headline import holder, in_frame, key, squash
 
 MAX_SCAN = 80  # text nodes between a title and the body

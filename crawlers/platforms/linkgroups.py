@@ -14,7 +14,8 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from crawlers.platforms.candidates import is_element, named, own_selectors, selectors_for, unique
-from crawlers.platforms.common import DATE_RE, clean_href, select, text_of
+from crawlers.platforms.common import clean_href, select, text_of
+from crawlers.platforms.datetext import DATE_RE
 from crawlers.platforms.listing import without_date
 
 #: A headline has at least this many words (menus and pagers have fewer).

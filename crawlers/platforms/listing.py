@@ -18,15 +18,8 @@ from parsel import Selector
 from crawlers.cleaning.dates import ISO_DATE
 from crawlers.cleaning.urls import unwrap_archive
 from crawlers.platforms.base import ListEntry, ListPage
-from crawlers.platforms.common import (
-    DATE_LINE_EXTRA,
-    DATE_RE,
-    clean_href,
-    first_text,
-    merged,
-    select,
-    text_of,
-)
+from crawlers.platforms.common import clean_href, first_text, merged, select, text_of
+from crawlers.platforms.datetext import DATE_LINE_EXTRA, DATE_RE
 
 
 def _dates(text: str) -> list[re.Match[str]]:
