@@ -32,6 +32,8 @@ _COUNTER = re.compile(
     r"|^thống\s+kê\s+truy\s+cập\b"
     r"|^(?:số\s+)?người\s+(?:đang\s+)?(?:online|truy\s+cập)\b"
 )
+#: Words one of the widgets says: a body without any is not parsed.
+_MAYBE = re.compile(r"truy\s+cập|online|liên\s+kết|giấy\s+phép|bản\s+quyền|copyright|©|®", re.I)
 _LINK_BOX = frozenset({"liên kết website", "liên kết web", "website liên kết", "liên kết"})
 _OWNER = ("cơ quan chủ quản", "chịu trách nhiệm", "bản quyền")
 _SITE = ("thông tin điện tử", "ttđt", "website", "email", "e-mail")
@@ -62,7 +64,7 @@ def _leaf(el: etree._Element) -> bool:
 
 def drop_widgets(body: str) -> str:
     """``body`` (HTML) cut at its first widget block when no prose follows it; else as is."""
-    root = parse_fragment(body) if "<" in body else None
+    root = parse_fragment(body) if "<" in body and _MAYBE.search(body) else None
     if root is None:
         return body
     leaves = [el for el in root.iter(*_BLOCKS) if _leaf(el) and el.text_content().strip()]
