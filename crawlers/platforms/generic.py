@@ -5,7 +5,8 @@ out in tables (:mod:`crawlers.platforms.framing`) and without a "see the details
 line whose link leads nowhere (a rebuilt site's dead file link); photos it moved after
 the text go back where the page shows them (:mod:`crawlers.platforms.placing`), spacer
 pixels and far-off trailing photos go (:mod:`crawlers.platforms.furniture`), and so do the
-site's widgets it ran on into after a short article (:mod:`crawlers.platforms.widgets`). When the body
+site's widgets it ran on into after a short article (:mod:`crawlers.platforms.widgets`); a
+``<marquee>``'s scrolling slogans are cleared from the page first. When the body
 is still the page frame (it reprints what the page shows above the title: trafilatura
 found no article), what follows the title is the body instead. The title is never a
 portlet, section or site heading nor a CMS placeholder such as ``DetailController``: the
@@ -246,6 +247,8 @@ def parse_article(
     address, a heading or ``og:title``, never from an element a class names a title — on
     a known platform's page with no title of its own, that is a search box's or a
     register's label, not an article's headline."""
+    for banner in sel.root.iter("marquee"):  # a scrolling slogan, never the article
+        banner.clear(keep_tail=True)
     html = sel.get()
     caption_els = {c.root for c in common.select(sel, "figcaption, .img-title, .caption")}
     captions = {

@@ -121,3 +121,30 @@ def test_what_counts_as_a_widget(text: str, widget: bool) -> None:
 def test_a_body_without_markup_is_left_alone() -> None:
     assert drop_widgets("Liên kết Website") == "Liên kết Website"
     assert drop_widgets("") == ""
+
+
+SLOGAN = "Kỷ niệm 90 năm Ngày Thành lập Công đoàn Việt Nam (28/7/1929 - 28/7/2019)"
+
+
+def test_a_real_page_s_scrolling_slogan_is_no_body() -> None:
+    # svhttdl's header scrolls its slogans in a <marquee>; read as an unknown platform,
+    # trafilatura kept them as the page's text
+    body = _generic("svhttdl_tin_tuc_su_kien_page_3.list")
+    assert "Nhiệt liệt chào mừng" not in body and SLOGAN not in body
+
+
+def test_a_slogan_banner_is_not_the_body_of_a_notice() -> None:
+    # svhttdl's anti-corruption report: a notice whose article is one line and a file
+    # link; its generic body was the header's <marquee> slogans (and no article line)
+    page = (
+        "<html><body><div class='header'><marquee><span>Nhiệt liệt chào mừng Đại hội Công"
+        f" đoàn Việt Nam lần thứ XII, nhiệm kỳ 2018 - 2023</span> <span>{SLOGAN}</span>"
+        "</marquee></div><div class='main'><div class='title'><b>Báo cáo kết quả phòng,"
+        " chống tham nhũng tháng 7 năm 2019</b></div><div class='noiDung'><p>- Báo cáo kết"
+        " quả phòng, chống tham nhũng tháng 7 năm 2019.</p><p>Xem chi tiết <a"
+        " href='/files/bc.pdf'>tại đây</a></p></div></div></body></html>"
+    )
+    art = extract_page(page.encode(), "http://so.example.gov.vn/bao-cao-7", platform="generic")
+    assert SLOGAN not in art.body_text and "Nhiệt liệt" not in art.body_text
+    assert "- Báo cáo kết quả phòng, chống tham nhũng tháng 7 năm 2019." in art.body_text
+    assert art.published is None or art.published.year != 1929
