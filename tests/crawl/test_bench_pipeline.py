@@ -59,9 +59,12 @@ def test_the_watcher_follows_the_whole_tree_to_the_end() -> None:
     """Readings go on for the process and its child while they run (the root's reading
     grows after the child has ended)."""
     spin = "import time\nt = time.process_time()\nwhile time.process_time() - t < {}: pass"
+    # the child lingers 0.3 s after its CPU work, so a reading every 0.1 s sees all of it
+    # (without the pause the last reading could come up to 0.1 s of CPU short)
+    child = spin.format(0.3) + "\ntime.sleep(0.3)"
     parent = (
         "import subprocess, sys\n"
-        f"child = subprocess.Popen([sys.executable, '-c', {spin.format(0.3)!r}])\n"
+        f"child = subprocess.Popen([sys.executable, '-c', {child!r}])\n"
         "child.wait()\n" + spin.format(0.6)
     )
     proc = subprocess.Popen([sys.executable, "-c", parent])
