@@ -117,6 +117,11 @@ def _elements(root: lxml.html.HtmlElement, tags: Iterable[str] | None = None) ->
     return [el for el in found if isinstance(el.tag, str) and el is not root]
 
 
+def fragment_html(root: etree._Element) -> str:
+    """The HTML of what :func:`parse_fragment` returned: its children and leading text."""
+    return (root.text or "") + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
+
+
 def drop_element(el: etree._Element) -> None:
     """Remove ``el`` and its content, keeping its tail text (a word apart from the text
     before it: "a<p>x</p>b" loses the paragraph, not the space between "a" and "b")."""

@@ -19,10 +19,9 @@ A body without that shape loses nothing but a first block that only repeats the 
 
 from __future__ import annotations
 
-import lxml.html
 from lxml import etree
 
-from crawlers.cleaning.html import drop_element, parse_fragment
+from crawlers.cleaning.html import drop_element, fragment_html, parse_fragment
 from crawlers.platforms.headline import key
 
 #: A text run of this many words is prose, not a label, a menu entry or a date bar.
@@ -76,7 +75,7 @@ def drop_frame(body: str, title: str) -> str:
         ):
             return body
         drop_element(first)
-    return (root.text or "") + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
+    return fragment_html(root)
 
 
 def _children(node: etree._Element) -> list[etree._Element]:

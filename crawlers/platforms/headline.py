@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-import lxml.html
 from lxml import etree
 from parsel import Selector
 
-from crawlers.cleaning.html import drop_element, parse_fragment
+from crawlers.cleaning.html import drop_element, fragment_html, parse_fragment
 from domain.syllables import slug
 
 _HEADING_TAGS = ("h1", "h2", "h3", "h4")
@@ -280,4 +279,4 @@ def without_headings(body: str, repeated: set[str]) -> str:
         return body
     for heading in dropped:
         drop_element(heading)
-    return (root.text or "") + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
+    return fragment_html(root)

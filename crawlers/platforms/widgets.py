@@ -13,16 +13,15 @@ itself), so an article that names a counter or a licence in passing loses nothin
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
-import lxml.html
 from lxml import etree
 
-from crawlers.cleaning.html import parse_fragment
+from crawlers.cleaning.html import fragment_html, parse_fragment
+from crawlers.platforms.framing import PROSE_WORDS
 
 __all__ = ["drop_widgets", "is_widget"]
 
-#: A text run of this many words is prose (as in :mod:`crawlers.platforms.framing`).
-PROSE_WORDS = 12
 #: A counter's or link box's label says at most this many words (its digits aside).
 LABEL_WORDS = 6
 _BLOCKS = ("p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "div")
@@ -76,10 +75,10 @@ def drop_widgets(body: str) -> str:
         if len(text.split()) >= PROSE_WORDS and not is_widget(text):
             return body
     cut = leaves[first]
-    inside = [cut, *(a for a in cut.iterancestors() if a is not root and root in a.iterancestors())]
+    inside = [cut, *takewhile(lambda a: a is not root, cut.iterancestors())]
     for el in inside:  # what follows the cut at every level, the tails too
         for later in list(el.itersiblings()):
             el.getparent().remove(later)
         el.tail = None
     cut.getparent().remove(cut)
-    return (root.text or "") + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
+    return fragment_html(root)
