@@ -11,7 +11,6 @@ link changed.  Pairs an editor decided keep the editor's status whatever the sco
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from dedup import reads, writes
+from dedup.caches import FingerprintCache, ViewCache
 from dedup.clusters import LINKED, recluster
 from dedup.config import DedupConfig
 from dedup.decide import DocView, blend, decide
@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 AUTO_STATUSES = ("pending", "auto", "cleared")
 #: exact content-hash matches are only trusted for bodies at least this long (words)
 MIN_EXACT_WORDS = 25
-#: decision views (match form, shingles, sentences) kept for articles met again
-VIEW_CACHE = 4096
 
 
 def content_hash_of(title: str, body_text: str) -> str:
@@ -68,7 +66,8 @@ class DedupEngine:
         self.fp = Fingerprinter(num_perm=self.config.num_perm, k=self.config.shingle)
         self.index = LSHIndex(self.config.num_perm, self.config.bands)
         self._watermark: datetime | None = None
-        self._views: OrderedDict[tuple[int, str, datetime], DocView] = OrderedDict()
+        self._views = ViewCache()
+        self._fps = FingerprintCache()  # kept equal to the stored column
         path = self.index_path()
         if not load:
             pass  # an empty index: the caller re-processes articles in order
@@ -147,6 +146,7 @@ class DedupEngine:
         for aid, raw, changed in rows:
             if self._watermark is None or changed > self._watermark:
                 self._watermark = changed
+            self._fps.refresh(((aid, raw),))
             fp = Fingerprint.from_bytes(raw) if raw else None
             if fp is None or not self.fp.compatible(fp) or fp.n_shingles == 0:
                 continue
@@ -174,6 +174,7 @@ class DedupEngine:
     def rebuild(self) -> int:
         """Rebuild the index from the stored fingerprints (computing missing ones); return its size."""
         self.index.clear()
+        self._fps.clear()
         self._watermark = None
         stale: list[int] = []
 
@@ -216,6 +217,8 @@ class DedupEngine:
             view = view or DocView.from_row(a, self.config.shingle)
             fp = self.fp.of_shingles(view.shingles)
         raw = fp.to_bytes()
+        if a.id is not None:
+            self._fps.put(a.id, raw)
         digest = a.content_hash or content_hash_of(a.title, a.body_text)
         state = inspect(a)
         if session is not None and state.persistent and not state.modified:
@@ -261,7 +264,8 @@ class DedupEngine:
         else:
             view = DocView.from_row(article, self.config.shingle)
         fp = self._fingerprint(article, view, prepared, session)
-        self._remember(article, view)  # met again as another article's candidate
+        # met again as another article's candidate
+        self._views.put((article.id, article.content_hash, article.changed_at), view)
         others = self._candidate_ids(session, article, fp)
         existing = (
             {}
@@ -310,22 +314,9 @@ class DedupEngine:
             session.flush()
             session.add_all(self._auto_decision(c, now) for c in flipped)
         if relink or article.cluster_id is not None:
-            self._rekey(recluster(session, {article.id, *relink}, now), now)
+            self._views.rekey(recluster(session, {article.id, *relink}, now), now)
         session.flush()
         return out
-
-    def _remember(self, a: m.Article, view: DocView) -> None:
-        self._views[(a.id, a.content_hash, a.changed_at)] = view
-        if len(self._views) > VIEW_CACHE:
-            self._views.popitem(last=False)
-
-    def _rekey(self, touched: set[int], changed_at: datetime) -> None:
-        """Keep the cached views of articles whose ``changed_at`` only moved (re-clustered):
-        their text is the same, so their views are too."""
-        if not touched:
-            return
-        for key in [k for k in self._views if k[0] in touched]:
-            self._views[(key[0], key[1], changed_at)] = self._views.pop(key)
 
     def _views_of(self, session: Session, ids: set[int]) -> list[tuple[int, DocView]]:
         """Decision views of stored articles (ascending id); rows are read only for views
@@ -338,7 +329,6 @@ class DedupEngine:
         for aid, digest, changed in keys:
             v = self._views.get((aid, digest, changed))
             if v is not None:
-                self._views.move_to_end((aid, digest, changed))
                 found[aid] = v
         missing = [k[0] for k in keys if k[0] not in found]
         if missing:
@@ -352,11 +342,7 @@ class DedupEngine:
         v = self._views.get(key)
         if v is None:
             v = DocView.from_row(a, self.config.shingle)
-            self._views[key] = v
-            if len(self._views) > VIEW_CACHE:
-                self._views.popitem(last=False)
-        else:
-            self._views.move_to_end(key)
+            self._views.put(key, v)
         return v
 
     @staticmethod
@@ -389,7 +375,12 @@ class DedupEngine:
         if not near:
             return ids
         floor = self.config.low - self.config.prefilter_margin
-        rows = conn.execute(reads.FPS_OF, {"ids": list(near)}).tuples()
+        rows, missing = self._fps.split(near)
+        if missing:  # the rest are read, and kept
+            read = conn.execute(reads.FPS_OF, {"ids": missing}).tuples().all()
+            for oid, raw in read:
+                self._fps.put(oid, raw)
+            rows += read
         for oid, j, c, n in estimates(fp, rows):  # fp has self.fp's shape
             small, large = sorted((fp.n_shingles, n))
             if blend(j, c, small / max(large, 1)) >= floor:
