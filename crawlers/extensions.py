@@ -34,6 +34,8 @@ STAT_KEYS = (
     "http_errors",
     "network_errors",
     "robots_skipped",
+    "store_batched",
+    "store_retried",
 )
 
 

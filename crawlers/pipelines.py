@@ -1,8 +1,21 @@
-"""Item pipeline: a thin adapter from the spider to the store (and dedup)."""
+"""Item pipeline: a thin adapter from the spider to the store (and dedup).
+
+Articles are written in batches: up to ``VNFEEDS_STORE_BATCH`` items in one transaction
+(fewer when their pages add up to half of Scrapy's ``SCRAPER_SLOT_MAX_ACTIVE_SIZE``: a
+waiting item holds its response, and a full slot pauses the downloads), written at the
+latest ``VNFEEDS_STORE_BATCH_WAIT`` seconds after the batch's first item arrived, and at
+once when no page is being fetched (the end of the crawl: nothing more is coming). Each item's ``process_item`` completes (stored, or dropped with its error)
+only when its batch is written, so Scrapy's item signals and stats keep their meaning. A
+batch is written in one call, never left open across reactor turns, so the crawl's other
+writers (progress rows, run records) never wait on it. When one item of a batch fails,
+the transaction is rolled back and each item is written again in a transaction of its
+own: the others are stored, the bad one is dropped with its cause.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +23,10 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.asyncio import CallLaterResult, call_later
+from scrapy.utils.defer import maybe_deferred_to_future
+from sqlalchemy.orm import Session
+from twisted.internet.defer import Deferred
 
 from crawlers.shared import crawl_store
 from crawlers.topics import assign_topics
@@ -24,22 +41,47 @@ from storage.progress import done_pending, failed_pending
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class _Entry:
+    """One item waiting for its batch, and the Deferred its ``process_item`` awaits."""
+
+    item: dict[str, Any]
+    prepared: Prepared | None
+    now: datetime
+    size: int
+    done: Deferred[str] = field(default_factory=Deferred)
+
+
 class StorePipeline:
     """Store each article with its raw page and topics, then run dedup on it."""
 
     def __init__(
-        self, store: Store, registry: Registry, stats: StatsCollector, dedup: bool
+        self,
+        store: Store,
+        registry: Registry,
+        stats: StatsCollector,
+        dedup: bool,
+        *,
+        batch: int = 1,
+        wait: float = 0.0,
+        max_bytes: int = 2_500_000,
     ) -> None:
         self.store = store
         self.registry = registry
         self.stats = stats
         self.dedup = DedupEngine(store) if dedup else None
+        self.batch_size = max(1, batch)
+        self.batch_wait = max(0.0, wait)
+        self.batch_bytes = max_bytes
         self.crawler: Crawler | None = None
         self.storage_down: str | None = None  # set once the store itself failed
+        self._batch: list[_Entry] = []
+        self._timer: CallLaterResult | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        """On the crawl's shared store and registry; VNFEEDS_DEDUP turns dedup off."""
+        """On the crawl's shared store and registry; VNFEEDS_DEDUP turns dedup off,
+        VNFEEDS_STORE_BATCH and VNFEEDS_STORE_BATCH_WAIT size the write batches."""
         s = crawler.settings
         assert crawler.stats is not None
         shared = crawl_store(crawler)
@@ -48,10 +90,17 @@ class StorePipeline:
             shared.registry,
             crawler.stats,
             dedup=s.getbool("VNFEEDS_DEDUP", True),
+            batch=s.getint("VNFEEDS_STORE_BATCH"),
+            wait=s.getfloat("VNFEEDS_STORE_BATCH_WAIT"),
+            max_bytes=s.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") // 2,
         )
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
         pipe.crawler = crawler
         return pipe
+
+    def close_spider(self) -> None:
+        """Write what is still waiting (normally nothing: Scrapy closes once items are done)."""
+        self._write_batch()
 
     def spider_closed(self, spider: Spider) -> None:
         if self.dedup is not None:
@@ -60,10 +109,9 @@ class StorePipeline:
             except Exception as e:  # a full disk: the snapshot is rebuilt next time
                 log.error("near-duplicate index snapshot not saved: %s", error_line(e))
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         unit_id: str = item["unit_id"]
         art: Article = item["article"]
-        unit = self.registry.unit(unit_id)
         if not art.category:
             art.category = item.get("list_category", "")
         pending = item.get("pending")
@@ -71,57 +119,130 @@ class StorePipeline:
             raise DropItem(f"unit {unit_id}: {art.url}: not stored: {self.storage_down}")
         if not art.title:
             msg = f"unit {unit_id}: {art.url}: no title found on the page"
-            self.stats.inc_value(f"vnfeeds/{unit_id}/errors")
-            self.stats.set_value(f"vnfeeds/{unit_id}/last_error", msg)
+            self._error(unit_id, msg)
             if pending:
                 with self.store.session() as s:
                     failed_pending(s, unit_id, pending[0], pending[1], msg)
             raise DropItem(msg)
-        now = datetime.now(UTC)
         prepared: Prepared | None = item.get("prepared")
         if prepared is not None and not prepared.fits(art.title, art.lead, art.body_text):
             prepared = None  # the list check changed the text after extraction
+        entry = _Entry(item, prepared, datetime.now(UTC), len(item.get("raw") or b""))
+        self._batch.append(entry)
+        if (
+            len(self._batch) >= self.batch_size
+            or sum(e.size for e in self._batch) >= self.batch_bytes
+            or self._nothing_fetched()
+        ):
+            self._write_batch()
+        elif self._timer is None:
+            self._timer = call_later(self.batch_wait, self._write_batch)
+        outcome = await maybe_deferred_to_future(entry.done)
+        self.stats.inc_value(f"vnfeeds/{unit_id}/{outcome}")
+        return item
+
+    def _nothing_fetched(self) -> bool:
+        """True when no page is being fetched: more items are not coming soon (the end of a
+        crawl, or a wait on a slow host), so the batch is written now instead of waiting."""
+        engine = self.crawler.engine if self.crawler is not None else None
+        return engine is not None and not engine.downloader.active
+
+    def _write_batch(self) -> None:
+        """Write the waiting items in one transaction, each alone when that fails."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        entries, self._batch = self._batch, []
+        if not entries:
+            return
+        if self.storage_down:
+            for e in entries:
+                self._drop(e, f"not stored: {self.storage_down}")
+            return
+        if len(entries) > 1:
+            try:
+                with self.store.session() as s:
+                    outcomes = [self._store(s, e) for e in entries]
+            except Exception as exc:
+                if storage_failure(exc) is None:
+                    log.info("a batch of %d failed (%s): writing each alone", len(entries), exc)
+                    for e in entries:
+                        self._count(e, "store_retried")
+                        self._write_one(e)
+                    return
+                self._write_one(entries[0], exc)  # the store is down: stop, drop the rest
+                for e in entries[1:]:
+                    self._drop(e, f"not stored: {self.storage_down}")
+                return
+            for e, outcome in zip(entries, outcomes, strict=True):
+                self._count(e, "store_batched")
+                e.done.callback(outcome)
+            return
+        self._write_one(entries[0])
+
+    def _write_one(self, e: _Entry, failed: Exception | None = None) -> None:
+        """One item in a transaction of its own (``failed``: the error it already met)."""
         try:
+            if failed is not None:
+                raise failed
             with self.store.session() as s:
-                outcome, row = upsert_article(
-                    s, unit_id, art, now, prepared.content_hash if prepared else None
-                )
-                store_raw_page(
-                    s,
-                    unit_id,
-                    art.url,
-                    item.get("packed") or item["raw"],
-                    status=item["status"],
-                    encoding=item.get("encoding"),
-                    article_id=row.id,
-                    now=now,
-                )
-                topics = assign_topics(
-                    art,
-                    unit,
-                    self.registry,
-                    item.get("list_category", ""),
-                    title_lead_form=prepared.title_lead_form if prepared else None,
-                )
-                set_topics(s, row, topics, now)
-                if pending:  # stored: no longer pending, in the same transaction
-                    done_pending(s, unit_id, pending[0], pending[1])
-                s.flush()
-                if self.dedup is not None and outcome != "unchanged":
-                    self.dedup.process(s, row, prepared, new=outcome == "new")
-        except Exception as e:
-            cause = error_line(e)
-            msg = f"unit {unit_id}: {art.url}: store failed: {cause}"
-            self.stats.inc_value(f"vnfeeds/{unit_id}/errors")
-            self.stats.set_value(f"vnfeeds/{unit_id}/last_error", msg)
-            full = storage_failure(e)
+                outcome = self._store(s, e)
+        except Exception as exc:
+            unit_id, url = e.item["unit_id"], e.item["article"].url
+            msg = f"unit {unit_id}: {url}: store failed: {error_line(exc)}"
+            self._error(unit_id, msg)
+            full = storage_failure(exc)
             if full:
                 self._stop(full)
             else:
                 log.error(msg)
-            raise DropItem(msg) from e
-        self.stats.inc_value(f"vnfeeds/{unit_id}/{outcome}")
-        return item
+            e.done.errback(DropItem(msg))
+            return
+        e.done.callback(outcome)
+
+    def _store(self, s: Session, e: _Entry) -> str:
+        """One article with its raw page, topics and dedup, in the session's transaction."""
+        item, prepared, now = e.item, e.prepared, e.now
+        unit_id: str = item["unit_id"]
+        art: Article = item["article"]
+        pending = item.get("pending")
+        outcome, row = upsert_article(
+            s, unit_id, art, now, prepared.content_hash if prepared else None
+        )
+        store_raw_page(
+            s,
+            unit_id,
+            art.url,
+            item.get("packed") or item["raw"],
+            status=item["status"],
+            encoding=item.get("encoding"),
+            article_id=row.id,
+            now=now,
+        )
+        topics = assign_topics(
+            art,
+            self.registry.unit(unit_id),
+            self.registry,
+            item.get("list_category", ""),
+            title_lead_form=prepared.title_lead_form if prepared else None,
+        )
+        set_topics(s, row, topics, now)
+        if pending:  # stored: no longer pending, in the same transaction
+            done_pending(s, unit_id, pending[0], pending[1])
+        s.flush()
+        if self.dedup is not None and outcome != "unchanged":
+            self.dedup.process(s, row, prepared, new=outcome == "new")
+        return outcome
+
+    def _count(self, e: _Entry, key: str) -> None:
+        self.stats.inc_value(f"vnfeeds/{e.item['unit_id']}/{key}")
+
+    def _drop(self, e: _Entry, why: str) -> None:
+        e.done.errback(DropItem(f"unit {e.item['unit_id']}: {e.item['article'].url}: {why}"))
+
+    def _error(self, unit_id: str, msg: str) -> None:
+        self.stats.inc_value(f"vnfeeds/{unit_id}/errors")
+        self.stats.set_value(f"vnfeeds/{unit_id}/last_error", msg)
 
     def _stop(self, cause: str) -> None:
         """The store cannot take writes: one error line, and the crawl stops (work stays pending)."""

@@ -29,6 +29,10 @@ VNFEEDS_PARSE_WORKERS = os.environ.get("VNFEEDS_PARSE_WORKERS", "")
 VNFEEDS_PARSE_SPARE = os.environ.get("VNFEEDS_PARSE_SPARE", "True")
 # List pages to walk on later runs before stopping even if the page still has new items.
 VNFEEDS_MAX_PAGES = 50
+# Articles written per transaction (crawlers.pipelines), and the longest a batch waits
+# for more before it is written (seconds). 1: a transaction per article.
+VNFEEDS_STORE_BATCH = int(os.environ.get("VNFEEDS_STORE_BATCH", "16"))
+VNFEEDS_STORE_BATCH_WAIT = float(os.environ.get("VNFEEDS_STORE_BATCH_WAIT", "0.25"))
 
 # Per-host concurrency and delay shared by every crawl process (crawlers.hostgate):
 # a Redis URL such as redis://127.0.0.1:6379/0; empty: per process, as Scrapy does.

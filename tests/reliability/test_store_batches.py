@@ -1,0 +1,127 @@
+"""The store pipeline writes articles in batches, and one bad article loses only itself.
+
+The database refuses one article with a trigger (on SQLite and on PostgreSQL): the batch
+that holds it fails as a whole, each of its articles is written again alone, and only the
+refused one is dropped, with an error naming the unit, its URL and the database's cause.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, select, text
+
+from storage import models as m
+from storage.db import Store, resolve_db_url
+from tests.reliability.conftest import run_vnfeeds
+from tests.reliability.faults import FaultServer, Site, title_of, unit_toml
+
+SITE = "batched"
+REFUSED = 2  # the article the database refuses (early: its batch has others)
+# batches that neither fill nor time out: one is written when nothing is being fetched
+ONE_BATCH = {"VNFEEDS_STORE_BATCH": "500", "VNFEEDS_STORE_BATCH_WAIT": "30"}
+SLOW = 0.4  # seconds per article page: the fetching outlasts the first articles' parsing
+
+
+def _refuse(engine: Engine, title_prefix: str) -> None:
+    """A trigger that makes the database refuse to insert articles with that title."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execute(
+                text(
+                    "CREATE TRIGGER refuse_one BEFORE INSERT ON articles "
+                    f"WHEN NEW.title LIKE '{title_prefix}%' "
+                    "BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END"
+                )
+            )
+            return
+        conn.execute(
+            text(
+                "CREATE FUNCTION refuse_one() RETURNS trigger AS $$ BEGIN "
+                f"IF NEW.title LIKE '{title_prefix}%' THEN "
+                "RAISE EXCEPTION 'refused by the test trigger'; END IF; "
+                "RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER refuse_one BEFORE INSERT ON articles "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_one()"
+            )
+        )
+
+
+def _unrefuse(engine: Engine) -> None:
+    with engine.begin() as conn:
+        on = "" if engine.dialect.name == "sqlite" else " ON articles"
+        conn.execute(text(f"DROP TRIGGER refuse_one{on}"))
+
+
+def _state(store: Store) -> tuple[set[str], m.CrawlRun]:
+    """The stored articles' paths and the newest run of the site."""
+    with store.session() as s:
+        urls = set(s.scalars(select(m.Article.url).where(m.Article.unit_id == SITE)))
+        run = s.scalars(select(m.CrawlRun).order_by(m.CrawlRun.id.desc()).limit(1)).one()
+    return {u.split("/", 3)[3] for u in urls}, run
+
+
+def _units(faults: FaultServer, tmp_path: Path, *, pages: int, per_page: int) -> Path:
+    faults.sites[SITE] = Site(pages=pages, per_page=per_page, article_delay=SLOW)
+    units = tmp_path / "units.toml"
+    units.write_text(unit_toml(SITE, faults.list_url(SITE)), encoding="utf-8")
+    return units
+
+
+def test_one_refused_article_of_a_batch_loses_only_itself(
+    faults: FaultServer, tmp_path: Path, db_url: str
+) -> None:
+    units = _units(faults, tmp_path, pages=1, per_page=12)
+    store = Store(resolve_db_url(db_url))  # creates the schema the trigger goes on
+    try:
+        _refuse(store.engine, title_of(SITE, REFUSED).split(":")[0] + ":")
+        res = run_vnfeeds(db_url, units, "crawl", "-q", SITE, env=ONE_BATCH)
+        assert "Traceback" not in res.stderr, res.stderr[-3000:]
+        stored, run = _state(store)
+        assert stored == {f"{SITE}/a/{n}" for n in range(1, 13) if n != REFUSED}
+        url = faults.article_url(SITE, REFUSED)
+        errors = [ln for ln in res.stderr.splitlines() if " ERROR " in ln]
+        assert len(errors) == 1, res.stderr[-3000:]
+        assert f"unit {SITE}: {url}: store failed:" in errors[0]
+        assert "refused by the test trigger" in errors[0]
+        assert run.status == "partial" and run.errors == 1 and run.new == 11
+        # its batch failed as a whole, and every article of it was written again alone
+        retried, batched = run.stats["store_retried"], run.stats["store_batched"]
+        assert retried >= 2 and retried + batched <= 12
+        assert url in (run.error_text or "")
+
+        _unrefuse(store.engine)  # the refused article is still owed: the next run stores it
+        again = run_vnfeeds(db_url, units, "crawl", "-q", SITE)
+        assert again.returncode == 0, again.stderr[-2000:]
+        stored, run = _state(store)
+        assert len(stored) == 12 and run.new == 1 and run.status == "ok"
+    finally:
+        store.dispose()
+
+
+def test_articles_share_transactions_and_a_batch_of_one_is_a_transaction_each(
+    faults: FaultServer, tmp_path: Path, db_url: str
+) -> None:
+    units = _units(faults, tmp_path, pages=2, per_page=10)
+    res = run_vnfeeds(db_url, units, "crawl", "-q", "--full", SITE, env=ONE_BATCH)
+    assert res.returncode == 0, res.stderr[-2000:]
+    store = Store(resolve_db_url(db_url))
+    try:
+        stored, run = _state(store)
+        assert len(stored) == 20 and run.new == 20 and run.status == "ok"
+        # articles parsed while others are fetched wait for each other
+        assert run.stats["store_batched"] >= 2 and run.stats["store_retried"] == 0
+        # a batch of one: every article (unchanged now) in a transaction of its own
+        alone = run_vnfeeds(
+            db_url, units, "crawl", "-q", "--full", SITE, env={"VNFEEDS_STORE_BATCH": "1"}
+        )
+        assert alone.returncode == 0, alone.stderr[-2000:]
+        stored, run = _state(store)
+        assert len(stored) == 20 and run.unchanged == 20 and run.new == 0
+        assert run.stats["store_batched"] == 0 and run.stats["store_retried"] == 0
+    finally:
+        store.dispose()
