@@ -23,6 +23,9 @@ from storage.urls import canonical_url
 
 _PENDING = cast(Table, m.PendingEntry.__table__)
 _DONE = delete(_PENDING).where(_PENDING.c.key == bindparam("key"))
+# built once: a list page's entries are looked up and added with every page
+_KNOWN = select(_PENDING.c.key).where(_PENDING.c.key.in_(bindparam("keys", expanding=True)))
+_ADD = insert(_PENDING)
 
 #: A pending entry that failed this many runs in a row is given up (its error is recorded).
 MAX_ATTEMPTS = 3
@@ -60,7 +63,7 @@ def add_pending(s: Session, unit_id: str, entries: Iterable[Pending], now: datet
     s.flush()  # statements below go straight to the connection: the session's own first
     conn = s.connection()
     # one lookup for the page's entries, not one per entry
-    known = set(conn.scalars(select(_PENDING.c.key).where(_PENDING.c.key.in_(list(keyed)))))
+    known = set(conn.scalars(_KNOWN, {"keys": list(keyed)}))
     rows = [
         {
             "key": key,
@@ -78,7 +81,7 @@ def add_pending(s: Session, unit_id: str, entries: Iterable[Pending], now: datet
         if key not in known
     ]
     if rows:
-        conn.execute(insert(_PENDING), rows)
+        conn.execute(_ADD, rows)
 
 
 def done_pending(s: Session, unit_id: str, kind: str, url: str) -> None:
