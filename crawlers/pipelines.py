@@ -47,7 +47,6 @@ class _Entry:
 
     item: dict[str, Any]
     prepared: Prepared | None
-    now: datetime
     size: int
     done: Deferred[str] = field(default_factory=Deferred)
 
@@ -127,7 +126,7 @@ class StorePipeline:
         prepared: Prepared | None = item.get("prepared")
         if prepared is not None and not prepared.fits(art.title, art.lead, art.body_text):
             prepared = None  # the list check changed the text after extraction
-        entry = _Entry(item, prepared, datetime.now(UTC), len(item.get("raw") or b""))
+        entry = _Entry(item, prepared, len(item.get("raw") or b""))
         self._batch.append(entry)
         if (
             len(self._batch) >= self.batch_size
@@ -165,7 +164,8 @@ class StorePipeline:
                     outcomes = [self._store(s, e) for e in entries]
             except Exception as exc:
                 if storage_failure(exc) is None:
-                    log.info("a batch of %d failed (%s): writing each alone", len(entries), exc)
+                    cause = error_line(exc)
+                    log.info("a batch of %d failed (%s): writing each alone", len(entries), cause)
                     for e in entries:
                         self._count(e, "store_retried")
                         self._write_one(e)
@@ -201,8 +201,11 @@ class StorePipeline:
         e.done.callback(outcome)
 
     def _store(self, s: Session, e: _Entry) -> str:
-        """One article with its raw page, topics and dedup, in the session's transaction."""
-        item, prepared, now = e.item, e.prepared, e.now
+        """One article with its raw page, topics and dedup, in the session's transaction.
+
+        Stamped as it is written, not as it arrived: other processes' catch-up reads rows by
+        ``changed_at``, so the stamp should be close to the commit (``docs/dedup.md``)."""
+        item, prepared, now = e.item, e.prepared, datetime.now(UTC)
         unit_id: str = item["unit_id"]
         art: Article = item["article"]
         pending = item.get("pending")
