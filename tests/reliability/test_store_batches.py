@@ -7,14 +7,17 @@ refused one is dropped, with an error naming the unit, its URL and the database'
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, select, text
 
 from storage import models as m
 from storage.db import Store, resolve_db_url
-from tests.reliability.conftest import run_vnfeeds
-from tests.reliability.faults import FaultServer, Site, title_of, unit_toml
+from tests.reliability.conftest import FAST_ENV, run_vnfeeds, vnfeeds_argv
+from tests.reliability.faults import FaultHandler, FaultServer, Site, title_of, unit_toml
 
 SITE = "batched"
 REFUSED = 2  # the article the database refuses (early: its batch has others)
@@ -125,3 +128,54 @@ def test_articles_share_transactions_and_a_batch_of_one_is_a_transaction_each(
         assert run.stats["store_batched"] == 0 and run.stats["store_retried"] == 0
     finally:
         store.dispose()
+
+
+def test_a_batch_is_written_after_its_wait_while_a_slow_page_is_fetched(
+    faults: FaultServer, tmp_path: Path, db_url: str
+) -> None:
+    """A batch that neither fills nor sees the fetching end is written after
+    ``VNFEEDS_STORE_BATCH_WAIT``: the first article is stored while the second page is
+    still on its way, not when the crawl ends."""
+    slow = 5.0  # under the 10 s download timeout set below
+
+    def slow_second(h: FaultHandler, path: str) -> None:
+        if path.endswith("/a/2"):
+            time.sleep(slow)
+
+    faults.sites[SITE] = Site(pages=1, per_page=2, fault=slow_second)
+    units = tmp_path / "units.toml"
+    units.write_text(unit_toml(SITE, faults.list_url(SITE)), encoding="utf-8")
+    store = Store(resolve_db_url(db_url))  # the schema, before the crawl process starts
+    env = {
+        "VNFEEDS_STORE_BATCH": "500",
+        "VNFEEDS_STORE_BATCH_WAIT": "0.3",
+        "VNFEEDS_DOWNLOAD_TIMEOUT": "10",
+    }
+    crawl = subprocess.Popen(
+        vnfeeds_argv(db_url, units, "crawl", "-q", SITE),
+        env={**os.environ, **FAST_ENV, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        seen: set[str] = set()
+        deadline = time.monotonic() + 120
+        while crawl.poll() is None and time.monotonic() < deadline and not seen:
+            seen, _ = _state(store) if _has_run(store) else (set(), None)
+            time.sleep(0.1)
+        running = crawl.poll() is None
+        _, stderr = crawl.communicate(timeout=120)
+        assert crawl.returncode == 0, stderr[-2000:]
+        assert seen == {f"{SITE}/a/1"} and running, "the first article waited for the slow one"
+        stored, run = _state(store)
+        assert stored == {f"{SITE}/a/1", f"{SITE}/a/2"} and run.new == 2
+    finally:
+        if crawl.poll() is None:
+            crawl.kill()
+        store.dispose()
+
+
+def _has_run(store: Store) -> bool:
+    with store.session() as s:
+        return s.scalar(select(m.CrawlRun.id).limit(1)) is not None
