@@ -14,8 +14,9 @@ it catches up with other processes' articles (those rows are the changed ones).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from dedup.decide import DocView
 
@@ -25,68 +26,82 @@ FP_CACHE = 16384
 VIEW_CACHE = 4096
 
 ViewKey = tuple[int, str, datetime]
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
-class ViewCache:
-    """An LRU map of ``(id, content_hash, changed_at)`` to the article's decision view."""
+class _Lru(Generic[K, V]):
+    """A bounded map: a read or a write makes an entry the most recently used, and the
+    least recently used goes when it is full."""
 
-    def __init__(self, size: int = VIEW_CACHE) -> None:
+    def __init__(self, size: int) -> None:
         self.size = size
-        self._views: OrderedDict[ViewKey, DocView] = OrderedDict()
+        self._items: OrderedDict[K, V] = OrderedDict()
 
-    def __iter__(self) -> Iterator[ViewKey]:
-        return iter(self._views)
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._items)
 
     def __len__(self) -> int:
-        return len(self._views)
+        return len(self._items)
 
-    def get(self, key: ViewKey) -> DocView | None:
-        """The view kept under ``key`` (now the most recently used), or None."""
-        v = self._views.get(key)
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def get(self, key: K) -> V | None:
+        """The value kept under ``key`` (now the most recently used), or None."""
+        v = self._items.get(key)
         if v is not None:
-            self._views.move_to_end(key)
+            self._items.move_to_end(key)
         return v
 
-    def put(self, key: ViewKey, view: DocView) -> None:
-        """Keep ``view``; the least recently used goes when the cache is full."""
-        self._views[key] = view
-        self._views.move_to_end(key)
-        if len(self._views) > self.size:
-            self._views.popitem(last=False)
+    def put(self, key: K, value: V) -> None:
+        """Keep ``value`` under ``key``."""
+        self._items[key] = value
+        self._items.move_to_end(key)
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def forget(self, key: K) -> None:
+        """Drop ``key`` if kept."""
+        self._items.pop(key, None)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self._items.clear()
+
+
+class ViewCache(_Lru[ViewKey, DocView]):
+    """Decision views by ``(id, content_hash, changed_at)``."""
+
+    def __init__(self, size: int = VIEW_CACHE) -> None:
+        super().__init__(size)
 
     def rekey(self, touched: set[int], changed_at: datetime) -> None:
         """Articles whose ``changed_at`` only moved (re-clustered) keep their views: their
         text is the same, so their views are too."""
         if not touched:
             return
-        for key in [k for k in self._views if k[0] in touched]:
-            self._views[(key[0], key[1], changed_at)] = self._views.pop(key)
+        for key in [k for k in self._items if k[0] in touched]:
+            self._items[(key[0], key[1], changed_at)] = self._items.pop(key)
 
 
-class FingerprintCache:
-    """An LRU map of article id to its stored fingerprint bytes."""
+class FingerprintCache(_Lru[int, bytes]):
+    """Stored fingerprint bytes by article id."""
 
     def __init__(self, size: int = FP_CACHE) -> None:
-        self.size = size
-        self._fps: OrderedDict[int, bytes] = OrderedDict()
+        super().__init__(size)
 
-    def __len__(self) -> int:
-        return len(self._fps)
-
-    def put(self, article_id: int, raw: bytes | None) -> None:
-        """The article's stored fingerprint is now ``raw`` (None: it has none; forgotten)."""
-        if raw is None:
-            self._fps.pop(article_id, None)
-            return
-        self._fps[article_id] = raw
-        self._fps.move_to_end(article_id)
-        if len(self._fps) > self.size:
-            self._fps.popitem(last=False)
+    def put(self, key: int, value: bytes | None) -> None:
+        """The article's stored fingerprint is now ``value`` (None: it has none)."""
+        if value is None:
+            self.forget(key)
+        else:
+            super().put(key, value)
 
     def refresh(self, rows: Iterable[tuple[int, bytes | None]]) -> None:
         """Rows read from the store: entries already kept take the stored value."""
         for article_id, raw in rows:
-            if article_id in self._fps:
+            if article_id in self._items:
                 self.put(article_id, raw)
 
     def split(self, ids: Iterable[int]) -> tuple[list[tuple[int, bytes | None]], list[int]]:
@@ -94,14 +109,9 @@ class FingerprintCache:
         kept: list[tuple[int, bytes | None]] = []
         missing: list[int] = []
         for article_id in ids:
-            raw = self._fps.get(article_id)
+            raw = self.get(article_id)
             if raw is None:
                 missing.append(article_id)
             else:
-                self._fps.move_to_end(article_id)
                 kept.append((article_id, raw))
         return kept, missing
-
-    def clear(self) -> None:
-        """Forget everything (the index was rebuilt)."""
-        self._fps.clear()

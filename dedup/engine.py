@@ -143,10 +143,12 @@ class DedupEngine:
         ids: list[int] = []
         sigs: list[np.ndarray] = []
         n = 0
+        kept = self._fps  # empty during a rebuild: nothing to refresh
         for aid, raw, changed in rows:
             if self._watermark is None or changed > self._watermark:
                 self._watermark = changed
-            self._fps.refresh(((aid, raw),))
+            if kept:  # what another process changed: what is kept takes the stored value
+                kept.refresh(((aid, raw),))
             fp = Fingerprint.from_bytes(raw) if raw else None
             if fp is None or not self.fp.compatible(fp) or fp.n_shingles == 0:
                 continue
