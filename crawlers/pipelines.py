@@ -4,8 +4,9 @@ Articles are written in batches: up to ``VNFEEDS_STORE_BATCH`` items in one tran
 (fewer when their pages add up to half of Scrapy's ``SCRAPER_SLOT_MAX_ACTIVE_SIZE``: a
 waiting item holds its response, and a full slot pauses the downloads), written at the
 latest ``VNFEEDS_STORE_BATCH_WAIT`` seconds after the batch's first item arrived, and at
-once when no page is being fetched (the end of the crawl: nothing more is coming). Each item's ``process_item`` completes (stored, or dropped with its error)
-only when its batch is written, so Scrapy's item signals and stats keep their meaning. A
+once when no page is being fetched (the end of the crawl: nothing more is coming). Each
+item's ``process_item`` completes (stored, or dropped with its error) only when its batch
+is written, so Scrapy's item signals and stats keep their meaning. A
 batch is written in one call, never left open across reactor turns, so the crawl's other
 writers (progress rows, run records) never wait on it. When one item of a batch fails,
 the transaction is rolled back and each item is written again in a transaction of its
@@ -97,10 +98,6 @@ class StorePipeline:
         pipe.crawler = crawler
         return pipe
 
-    def close_spider(self) -> None:
-        """Write what is still waiting (normally nothing: Scrapy closes once items are done)."""
-        self._write_batch()
-
     def spider_closed(self, spider: Spider) -> None:
         if self.dedup is not None:
             try:
@@ -158,47 +155,48 @@ class StorePipeline:
             for e in entries:
                 self._drop(e, f"not stored: {self.storage_down}")
             return
-        if len(entries) > 1:
-            try:
-                with self.store.session() as s:
-                    outcomes = [self._store(s, e) for e in entries]
-            except Exception as exc:
-                if storage_failure(exc) is None:
-                    cause = error_line(exc)
-                    log.info("a batch of %d failed (%s): writing each alone", len(entries), cause)
-                    for e in entries:
-                        self._count(e, "store_retried")
-                        self._write_one(e)
-                    return
-                self._write_one(entries[0], exc)  # the store is down: stop, drop the rest
+        if len(entries) == 1:
+            self._write_one(entries[0])
+            return
+        try:
+            with self.store.session() as s:
+                outcomes = [self._store(s, e) for e in entries]
+        except Exception as exc:
+            if storage_failure(exc):  # the store is down: one error, the crawl stops
+                self._fail(entries[0], exc)
                 for e in entries[1:]:
                     self._drop(e, f"not stored: {self.storage_down}")
                 return
-            for e, outcome in zip(entries, outcomes, strict=True):
-                self._count(e, "store_batched")
-                e.done.callback(outcome)
+            log.info("a batch of %d failed (%s): writing each alone", len(entries), error_line(exc))
+            for e in entries:
+                self._count(e, "store_retried")
+                self._write_one(e)
             return
-        self._write_one(entries[0])
+        for e, outcome in zip(entries, outcomes, strict=True):
+            self._count(e, "store_batched")
+            e.done.callback(outcome)
 
-    def _write_one(self, e: _Entry, failed: Exception | None = None) -> None:
-        """One item in a transaction of its own (``failed``: the error it already met)."""
+    def _write_one(self, e: _Entry) -> None:
+        """One item in a transaction of its own."""
         try:
-            if failed is not None:
-                raise failed
             with self.store.session() as s:
                 outcome = self._store(s, e)
         except Exception as exc:
-            unit_id, url = e.item["unit_id"], e.item["article"].url
-            msg = f"unit {unit_id}: {url}: store failed: {error_line(exc)}"
-            self._error(unit_id, msg)
-            full = storage_failure(exc)
-            if full:
-                self._stop(full)
-            else:
-                log.error(msg)
-            e.done.errback(DropItem(msg))
+            self._fail(e, exc)
             return
         e.done.callback(outcome)
+
+    def _fail(self, e: _Entry, exc: Exception) -> None:
+        """The item is dropped with its cause; a store that cannot take writes stops the crawl."""
+        unit_id, url = e.item["unit_id"], e.item["article"].url
+        msg = f"unit {unit_id}: {url}: store failed: {error_line(exc)}"
+        self._error(unit_id, msg)
+        full = storage_failure(exc)
+        if full:
+            self._stop(full)
+        else:
+            log.error(msg)
+        e.done.errback(DropItem(msg))
 
     def _store(self, s: Session, e: _Entry) -> str:
         """One article with its raw page, topics and dedup, in the session's transaction.
