@@ -304,6 +304,10 @@ class ParsePool:
             self._shutdown()
             return None
 
+    def busy(self) -> bool:
+        """True while pages given to the workers are not done (their items are coming)."""
+        return bool(self._queued)
+
     def _waiting(self) -> int:
         """Tasks the workers have not finished. Each leaves the set when its future is
         done, in the pool's own thread: the busy reactor may not have run its callbacks yet."""

@@ -4,7 +4,8 @@ Articles are written in batches: up to ``VNFEEDS_STORE_BATCH`` items in one tran
 (fewer when their pages add up to half of Scrapy's ``SCRAPER_SLOT_MAX_ACTIVE_SIZE``: a
 waiting item holds its response, and a full slot pauses the downloads), written at the
 latest ``VNFEEDS_STORE_BATCH_WAIT`` seconds after the batch's first item arrived, and at
-once when no page is being fetched (the end of the crawl: nothing more is coming). Each
+once when no page is being fetched and none waits for the parse workers (the end of the
+crawl, or a wait on a slow host: nothing more is coming soon). Each
 item's ``process_item`` completes (stored, or dropped with its error) only when its batch
 is written, so Scrapy's item signals and stats keep their meaning. A
 batch is written in one call, never left open across reactor turns, so the crawl's other
@@ -29,6 +30,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy.orm import Session
 from twisted.internet.defer import Deferred
 
+from crawlers.parsing import ParsePool
 from crawlers.shared import crawl_store
 from crawlers.topics import assign_topics
 from dedup import DedupEngine
@@ -128,7 +130,7 @@ class StorePipeline:
         if (
             len(self._batch) >= self.batch_size
             or sum(e.size for e in self._batch) >= self.batch_bytes
-            or self._nothing_fetched()
+            or not self._more_coming()
         ):
             self._write_batch()
         elif self._timer is None:
@@ -137,11 +139,17 @@ class StorePipeline:
         self.stats.inc_value(f"vnfeeds/{unit_id}/{outcome}")
         return item
 
-    def _nothing_fetched(self) -> bool:
-        """True when no page is being fetched: more items are not coming soon (the end of a
-        crawl, or a wait on a slow host), so the batch is written now instead of waiting."""
+    def _more_coming(self) -> bool:
+        """True while pages are being fetched or wait for the parse workers: more items come
+        soon. Else (the end of a crawl, or a wait on a slow host) the batch is written now
+        instead of waiting."""
         engine = self.crawler.engine if self.crawler is not None else None
-        return engine is not None and not engine.downloader.active
+        if engine is None:
+            return True
+        if engine.downloader.active:
+            return True
+        parser = getattr(engine.spider, "parser", None)
+        return isinstance(parser, ParsePool) and parser.busy()
 
     def _write_batch(self) -> None:
         """Write the waiting items in one transaction, each alone when that fails."""
@@ -160,7 +168,7 @@ class StorePipeline:
             return
         try:
             with self.store.session() as s:
-                outcomes = [self._store(s, e) for e in entries]
+                outcomes = self._store_all(s, entries)
         except Exception as exc:
             if storage_failure(exc):  # the store is down: one error, the crawl stops
                 self._fail(entries[0], exc)
@@ -198,7 +206,20 @@ class StorePipeline:
             log.error(msg)
         e.done.errback(DropItem(msg))
 
-    def _store(self, s: Session, e: _Entry) -> str:
+    def _store_all(self, s: Session, entries: list[_Entry]) -> list[str]:
+        """The batch's items in one transaction. Dedup's index takes in what other processes
+        stored once, at the first item it processes: that item's row is written by then, and
+        from the transaction's first write SQLite lets no other writer commit until it ends
+        (PostgreSQL's writers do commit meanwhile: ``docs/dedup.md``)."""
+        outcomes: list[str] = []
+        caught_up = False
+        for e in entries:
+            outcome = self._store(s, e, caught_up=caught_up)
+            caught_up = caught_up or outcome != "unchanged"
+            outcomes.append(outcome)
+        return outcomes
+
+    def _store(self, s: Session, e: _Entry, *, caught_up: bool = False) -> str:
         """One article with its raw page, topics and dedup, in the session's transaction.
 
         Stamped as it is written, not as it arrived: other processes' catch-up reads rows by
@@ -208,7 +229,12 @@ class StorePipeline:
         art: Article = item["article"]
         pending = item.get("pending")
         outcome, row = upsert_article(
-            s, unit_id, art, now, prepared.content_hash if prepared else None
+            s,
+            unit_id,
+            art,
+            now,
+            prepared.content_hash if prepared else None,
+            prepared.fingerprint if prepared and self.dedup else None,
         )
         store_raw_page(
             s,
@@ -232,7 +258,7 @@ class StorePipeline:
             done_pending(s, unit_id, pending[0], pending[1])
         s.flush()
         if self.dedup is not None and outcome != "unchanged":
-            self.dedup.process(s, row, prepared, new=outcome == "new")
+            self.dedup.process(s, row, prepared, new=outcome == "new", caught_up=caught_up)
         return outcome
 
     def _count(self, e: _Entry, key: str) -> None:

@@ -73,7 +73,7 @@ class DedupEngine:
             pass  # an empty index: the caller re-processes articles in order
         elif path and path.exists() and self._load(path):
             with store.session() as s:
-                self._catch_up(s)
+                self.catch_up(s)
         else:
             self.rebuild()
 
@@ -163,15 +163,14 @@ class DedupEngine:
             n += len(ids)
         return n
 
-    def _catch_up(self, session: Session) -> int:
-        """Index articles other processes stored since this index was built."""
+    def catch_up(self, session: Session, skip: int = 0) -> int:
+        """Index articles other processes stored since this index was built (or last caught
+        up), except article ``skip`` (the one being processed)."""
+        params: dict[str, Any] = {"max_id": self.index.max_id, "me": skip}
         if self._watermark is None:
-            rows = self._fingerprints(session, reads.NEW_SINCE, max_id=self.index.max_id)
-        else:
-            rows = self._fingerprints(
-                session, reads.CHANGED_SINCE, max_id=self.index.max_id, mark=self._watermark
-            )
-        return self._add_rows(rows)
+            return self._add_rows(self._fingerprints(session, reads.NEW_SINCE, **params))
+        params["mark"] = self._watermark
+        return self._add_rows(self._fingerprints(session, reads.CHANGED_SINCE, **params))
 
     def rebuild(self) -> int:
         """Rebuild the index from the stored fingerprints (computing missing ones); return its size."""
@@ -208,7 +207,8 @@ class DedupEngine:
         prepared: Prepared | None = None,
         session: Session | None = None,
     ) -> Fingerprint:
-        """The article's fingerprint, set on the row with its content hash (when empty).
+        """The article's fingerprint, set on the row with its content hash (when empty)
+        unless the row already holds both (a new row stored with its prepared fingerprint).
 
         Given the ``session`` of a row that has no unflushed change, the two columns are
         written at once with one Core statement and shown to the session as stored, so no
@@ -222,6 +222,8 @@ class DedupEngine:
         if a.id is not None:
             self._fps.put(a.id, raw)
         digest = a.content_hash or content_hash_of(a.title, a.body_text)
+        if a.fingerprint == raw and a.content_hash == digest:  # stored with the row
+            return fp
         state = inspect(a)
         if session is not None and state.persistent and not state.modified:
             session.connection().execute(
@@ -243,19 +245,22 @@ class DedupEngine:
         prepared: Prepared | None = None,
         *,
         new: bool = False,
+        caught_up: bool = False,
     ) -> list[m.DuplicateCandidate]:
         """Find and record the duplicates of one stored (or just added) article.
 
         ``prepared``: the article's view and fingerprint computed at extraction
         (``dedup.prepared``), used when it fits the stored text. ``new``: the row was
-        created in this session, so no pair of it is recorded yet. Returns the candidate
-        rows of this article in the duplicate or grey band, including pairs an editor
-        already decided.
+        created in this session, so no pair of it is recorded yet. ``caught_up``: the
+        caller ran :meth:`catch_up` in this transaction (once for a batch of articles, say).
+        Returns the candidate rows of this article in the duplicate or grey band, including
+        pairs an editor already decided.
         """
         if article.id is None:
             session.flush()
         now = utcnow()
-        self._catch_up(session)
+        if not caught_up:
+            self.catch_up(session, skip=article.id)
         if prepared is not None and not (
             prepared.fits(article.title, article.lead, article.body_text)
             and self.config.shingle == prepared.view.k

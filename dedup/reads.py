@@ -27,13 +27,17 @@ VIEW_COLUMNS = (
 
 ROW_FPS = (A.id, A.fingerprint, A.changed_at)
 ALL_FPS = select(*ROW_FPS).order_by(A.id)
+#: the catch-up's reads (``me``: the article being processed, already written; 0: none)
 NEW_SINCE = (
-    select(*ROW_FPS).where(A.id > bindparam("max_id"), A.fingerprint.is_not(None)).order_by(A.id)
+    select(*ROW_FPS)
+    .where(A.id > bindparam("max_id"), A.id != bindparam("me"), A.fingerprint.is_not(None))
+    .order_by(A.id)
 )
 CHANGED_SINCE = (
     select(*ROW_FPS)
     .where(
         or_(A.id > bindparam("max_id"), A.changed_at > bindparam("mark")),
+        A.id != bindparam("me"),
         A.fingerprint.is_not(None),
     )
     .order_by(A.id)

@@ -57,7 +57,12 @@ def known_articles(session: Session, unit_id: str) -> dict[str, str]:
 
 
 def upsert_article(
-    session: Session, unit_id: str, art: Article, now: datetime, digest: str | None = None
+    session: Session,
+    unit_id: str,
+    art: Article,
+    now: datetime,
+    digest: str | None = None,
+    fingerprint: bytes | None = None,
 ) -> tuple[Outcome, m.Article]:
     """Insert a new article or update a changed one; never loses what was stored.
 
@@ -66,7 +71,9 @@ def upsert_article(
     under concurrent writers of the same article: each first tries ``INSERT … ON
     CONFLICT DO NOTHING``; the writer whose insert took creates the row (locked by its
     uncommitted insert), the others find it with ``SELECT … FOR UPDATE`` (PostgreSQL)
-    and see it as stored. ``digest``: the article's :func:`content_hash`, when already known.
+    and see it as stored. ``digest``: the article's :func:`content_hash`, when already known;
+    ``fingerprint``: its dedup fingerprint, when already known, stored with a new row (an
+    updated row's is left to dedup, which recomputes it from the new text).
     """
     canon = canonical_url(art.canonical_url or art.url)
     values = {name: _article_value(art, name) for name in CONTENT_FIELDS}
@@ -79,6 +86,8 @@ def upsert_article(
         last_seen=now,
         changed_at=now,
     )
+    if fingerprint is not None:
+        values["fingerprint"] = fingerprint
     # nothing inserted when the row exists; a text statement: the session would not
     # autoflush for it either, so it goes to the connection directly
     insert_stmt = _insert_ignoring_conflicts(tuple(values))
@@ -102,7 +111,7 @@ def upsert_article(
 def _persistent(session: Session, new_id: int, values: dict[str, Any]) -> m.Article:
     """The just-inserted row as a session object, from the values it was inserted with
     (no read back: every column is given, so nothing is left to load)."""
-    row = m.Article(id=new_id, fingerprint=None, cluster_id=None, **values)
+    row = m.Article(id=new_id, cluster_id=None, **{"fingerprint": None, **values})
     make_transient_to_detached(row)
     session.add(row)
     set_committed_value(row, "topics", [])  # a new row has none

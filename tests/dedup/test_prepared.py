@@ -18,7 +18,7 @@ from domain.article import Article
 from storage import models as m
 from storage.articles import content_hash, pack_page, raw_body, store_raw_page, upsert_article
 from storage.db import Store
-from tests.dedup.conftest import SEED, edited_copy_body, make_article
+from tests.dedup.conftest import SEED, edited_copy_body, make_article, seed_body
 
 
 def test_prepared_equals_the_engines_own_work(dstore: Store) -> None:
@@ -117,3 +117,56 @@ def test_a_packed_page_is_stored_as_the_page(sqlite_store: Store) -> None:
                                encoding="utf-8", article_id=None, now=datetime.now(UTC))  # fmt: skip
         assert again == kept  # the same version: no second row
         assert s.scalar(select(func.count()).select_from(m.RawPage)) == 1
+
+
+def test_a_new_article_goes_in_with_its_prepared_fingerprint(store: Store) -> None:
+    """The worker's fingerprint is stored by the new row's INSERT: dedup then writes nothing
+    more to the row, and its catch-up does not take the row being processed for another
+    process's. An update leaves the stored fingerprint to dedup, which recomputes it."""
+    with store.session() as s:
+        s.add(m.Unit(id="u", name="U", province_id="p", platform="generic", homepage="http://u"))
+    eng = DedupEngine(store)
+    fp = Fingerprinter(num_perm=eng.config.num_perm, k=eng.config.shingle)
+    updates: list[str] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _seen(
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        params: Any,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
+        if statement.startswith("UPDATE articles"):
+            updates.append(statement)
+
+    def story(body: str) -> Article:
+        return Article(url="http://u/1", title=SEED.title, published=None, time_unknown=False,
+                       category="", lead="", body_text=body, body_html=f"<p>{body}</p>")  # fmt: skip
+
+    first = story(seed_body())
+    prep = prepare(first.title, first.lead, first.body_text, fp)
+    with store.session() as s:
+        outcome, row = upsert_article(
+            s, "u", first, datetime.now(UTC), prep.content_hash, prep.fingerprint
+        )
+        assert outcome == "new" and row.fingerprint == prep.fingerprint
+        assert eng.catch_up(s, skip=row.id) == 0  # not read back as someone else's
+        assert eng.catch_up(s) == 1  # (what an unskipped read would find)
+    eng = DedupEngine(store, load=False)
+    with store.session() as s:
+        row = s.get_one(m.Article, row.id)
+        eng.process(s, row, prep, new=True)
+    assert updates == []  # nothing left to write to the row
+
+    edited = story(edited_copy_body())
+    prep2 = prepare(edited.title, edited.lead, edited.body_text, fp)
+    with store.session() as s:
+        outcome, row = upsert_article(
+            s, "u", edited, datetime.now(UTC), prep2.content_hash, prep2.fingerprint
+        )
+        assert outcome == "updated" and row.fingerprint == prep.fingerprint  # not the update's
+        eng.process(s, row, prep2)
+    with store.session() as s:
+        assert s.get_one(m.Article, row.id).fingerprint == prep2.fingerprint != prep.fingerprint

@@ -17,7 +17,14 @@ from sqlalchemy import Engine, select, text
 from storage import models as m
 from storage.db import Store, resolve_db_url
 from tests.reliability.conftest import FAST_ENV, run_vnfeeds, vnfeeds_argv
-from tests.reliability.faults import FaultHandler, FaultServer, Site, title_of, unit_toml
+from tests.reliability.faults import (
+    FaultHandler,
+    FaultServer,
+    Site,
+    article_html,
+    title_of,
+    unit_toml,
+)
 
 SITE = "batched"
 REFUSED = 2  # the article the database refuses (early: its batch has others)
@@ -173,6 +180,41 @@ def test_a_batch_is_written_after_its_wait_while_a_slow_page_is_fetched(
     finally:
         if crawl.poll() is None:
             crawl.kill()
+        store.dispose()
+
+
+def test_a_batch_waits_for_pages_still_with_the_parse_workers(
+    faults: FaultServer, tmp_path: Path, db_url: str
+) -> None:
+    """Once the fetching is done, pages still waiting for the parse worker are items to
+    come: their articles join the batch instead of each being written alone. The first
+    article is slow to extract (a very long page), so the others are fetched and wait
+    behind it in the one worker; the batch neither fills nor times out (``ONE_BATCH``)."""
+    n = 6
+    long_body = "".join(
+        f"<p>Đoạn văn số {i} của một bài viết rất dài về công tác quản lý thị trường.</p>"
+        for i in range(2000)
+    )
+
+    def long_first(h: FaultHandler, path: str) -> tuple[int, dict[str, str], bytes] | None:
+        return (200, {}, article_html(SITE, 1, long_body)) if path.endswith("/a/1") else None
+
+    faults.sites[SITE] = Site(pages=1, per_page=n, fault=long_first)
+    units = tmp_path / "units.toml"
+    units.write_text(unit_toml(SITE, faults.list_url(SITE)), encoding="utf-8")
+    env = {**ONE_BATCH, "VNFEEDS_PARSE_WORKERS": "1", "VNFEEDS_PARSE_SPARE": "False"}
+    started = time.monotonic()
+    res = run_vnfeeds(db_url, units, "crawl", "-q", SITE, env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    store = Store(resolve_db_url(db_url))
+    try:
+        stored, run = _state(store)
+        assert len(stored) == n and run.new == n and run.status == "ok"
+        # one transaction for all, written when the worker had nothing left, not alone
+        # as each arrived with nothing being fetched (nor after the 30 s wait)
+        assert run.stats["store_batched"] == n, run.stats
+        assert time.monotonic() - started < 30
+    finally:
         store.dispose()
 
 
