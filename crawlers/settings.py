@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from domain.environment import env_float, env_int
+
 BOT_NAME = "vnfeeds"
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
@@ -31,8 +33,8 @@ VNFEEDS_PARSE_SPARE = os.environ.get("VNFEEDS_PARSE_SPARE", "True")
 VNFEEDS_MAX_PAGES = 50
 # Articles written per transaction (crawlers.pipelines), and the longest a batch waits
 # for more before it is written (seconds). 1: a transaction per article.
-VNFEEDS_STORE_BATCH = int(os.environ.get("VNFEEDS_STORE_BATCH", "16"))
-VNFEEDS_STORE_BATCH_WAIT = float(os.environ.get("VNFEEDS_STORE_BATCH_WAIT", "0.25"))
+VNFEEDS_STORE_BATCH = env_int("VNFEEDS_STORE_BATCH", 16, least=1)
+VNFEEDS_STORE_BATCH_WAIT = env_float("VNFEEDS_STORE_BATCH_WAIT", 0.25, least=0.0)
 
 # Per-host concurrency and delay shared by every crawl process (crawlers.hostgate):
 # a Redis URL such as redis://127.0.0.1:6379/0; empty: per process, as Scrapy does.
@@ -57,11 +59,11 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-DOWNLOAD_TIMEOUT = float(os.environ.get("VNFEEDS_DOWNLOAD_TIMEOUT", "30"))
+DOWNLOAD_TIMEOUT = env_float("VNFEEDS_DOWNLOAD_TIMEOUT", 30.0, least=0.1)
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
-RETRY_TIMES = int(os.environ.get("VNFEEDS_RETRY_TIMES", "2"))
+RETRY_TIMES = env_int("VNFEEDS_RETRY_TIMES", 2, least=0)
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

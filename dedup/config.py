@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from domain.environment import env_float, env_int
+
 __all__ = ["DedupConfig"]
 
 
@@ -70,9 +72,16 @@ class DedupConfig:
         cfg = cls.from_mapping(table) if table else cls()
         values: dict[str, Any] = {}
         for f in fields(cls):
-            raw = env.get(f"VNFEEDS_DEDUP_{f.name.upper()}")
-            if raw not in (None, ""):
-                values[f.name] = _coerce(cls, f.name, raw)
+            name = f"VNFEEDS_DEDUP_{f.name.upper()}"
+            default = getattr(cfg, f.name)
+            if env.get(name, "").strip() == "":
+                continue
+            if isinstance(default, bool) or not isinstance(default, int | float):
+                values[f.name] = _coerce(cls, f.name, env[name])
+            elif isinstance(default, int):
+                values[f.name] = env_int(name, default, env=env)
+            else:
+                values[f.name] = env_float(name, default, env=env)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cfg, **values)
 

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any
 
+from domain.environment import env_int
+
 #: Vietnam's offset (Asia/Ho_Chi_Minh has had no DST since 1975): every printed date uses it.
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
@@ -57,12 +59,12 @@ class FeedConfig:
         if env.get("VNFEEDS_BASE_URL"):
             values["base_url"] = env["VNFEEDS_BASE_URL"]
         if env.get("VNFEEDS_FEED_LIMIT"):
-            values["limit"] = int(env["VNFEEDS_FEED_LIMIT"])
+            values["limit"] = env_int("VNFEEDS_FEED_LIMIT", 0, least=1, env=env)
         if env.get("VNFEEDS_WEBSUB_HUB"):
             values["hub"] = env["VNFEEDS_WEBSUB_HUB"]
         if env.get("VNFEEDS_SITE_TITLE"):
             values["site_title"] = env["VNFEEDS_SITE_TITLE"]
         if env.get("VNFEEDS_CACHE_MAX_AGE"):
-            values["cache_max_age"] = int(env["VNFEEDS_CACHE_MAX_AGE"])
+            values["cache_max_age"] = env_int("VNFEEDS_CACHE_MAX_AGE", 0, least=0, env=env)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

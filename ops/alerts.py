@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
+from domain.environment import env_int
 from ops.health import Transition
 from ops.logging import event
 
@@ -61,7 +62,7 @@ class AlertConfig:
             "smtp_starttls": env.get("VNFEEDS_SMTP_STARTTLS", "") in ("1", "true", "yes"),
         }
         if env.get("VNFEEDS_SMTP_PORT"):
-            values["smtp_port"] = int(env["VNFEEDS_SMTP_PORT"])
+            values["smtp_port"] = env_int("VNFEEDS_SMTP_PORT", 25, least=1, env=env)
         if env.get("VNFEEDS_ALERT_FROM"):
             values["mail_from"] = env["VNFEEDS_ALERT_FROM"]
         if env.get("VNFEEDS_ALERT_TO"):

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from domain.environment import env_float, env_int
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -71,16 +73,12 @@ class PoolSettings:
     @classmethod
     def from_env(cls) -> PoolSettings:
         """The pool settings of this process's environment (defaults otherwise)."""
-        env = os.environ
-        try:
-            return cls(
-                size=int(env.get("VNFEEDS_DB_POOL_SIZE", cls.size)),
-                max_overflow=int(env.get("VNFEEDS_DB_MAX_OVERFLOW", cls.max_overflow)),
-                timeout=float(env.get("VNFEEDS_DB_POOL_TIMEOUT", cls.timeout)),
-                recycle=int(env.get("VNFEEDS_DB_POOL_RECYCLE", cls.recycle)),
-            )
-        except ValueError as e:
-            raise ValueError(f"VNFEEDS_DB_POOL_*: not a number: {e}") from e
+        return cls(
+            size=env_int("VNFEEDS_DB_POOL_SIZE", cls.size, least=1),
+            max_overflow=env_int("VNFEEDS_DB_MAX_OVERFLOW", cls.max_overflow, least=0),
+            timeout=env_float("VNFEEDS_DB_POOL_TIMEOUT", cls.timeout, least=0.0),
+            recycle=env_int("VNFEEDS_DB_POOL_RECYCLE", cls.recycle),  # -1: never
+        )
 
     @property
     def most(self) -> int:
