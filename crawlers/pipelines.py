@@ -39,7 +39,7 @@ from domain.article import Article
 from domain.registry import Registry
 from storage.articles import set_topics, store_raw_page, upsert_article
 from storage.db import Store, error_line, storage_failure
-from storage.progress import done_pending, failed_pending
+from storage.progress import done_pendings, failed_pending
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +189,7 @@ class StorePipeline:
         try:
             with self.store.session() as s:
                 outcome = self._store(s, e)
+                done_pendings(s, _pending([e]))
         except Exception as exc:
             self._fail(e, exc)
             return
@@ -217,17 +218,18 @@ class StorePipeline:
             outcome = self._store(s, e, caught_up=caught_up)
             caught_up = caught_up or outcome != "unchanged"
             outcomes.append(outcome)
+        done_pendings(s, _pending(entries))  # stored: no longer pending, in the same transaction
         return outcomes
 
     def _store(self, s: Session, e: _Entry, *, caught_up: bool = False) -> str:
-        """One article with its raw page, topics and dedup, in the session's transaction.
+        """One article with its raw page, topics and dedup, in the session's transaction
+        (its pending entry is the caller's to forget, in the same transaction).
 
         Stamped as it is written, not as it arrived: other processes' catch-up reads rows by
         ``changed_at``, so the stamp should be close to the commit (``docs/dedup.md``)."""
         item, prepared, now = e.item, e.prepared, datetime.now(UTC)
         unit_id: str = item["unit_id"]
         art: Article = item["article"]
-        pending = item.get("pending")
         outcome, row = upsert_article(
             s,
             unit_id,
@@ -254,8 +256,6 @@ class StorePipeline:
             title_lead_form=prepared.title_lead_form if prepared else None,
         )
         set_topics(s, row, topics, now)
-        if pending:  # stored: no longer pending, in the same transaction
-            done_pending(s, unit_id, pending[0], pending[1])
         s.flush()
         if self.dedup is not None and outcome != "unchanged":
             self.dedup.process(s, row, prepared, new=outcome == "new", caught_up=caught_up)
@@ -279,3 +279,8 @@ class StorePipeline:
             from scrapy.utils.defer import deferred_from_coro
 
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage failed"))
+
+
+def _pending(entries: list[_Entry]) -> list[tuple[str, str, str]]:
+    """The ``(unit_id, kind, url)`` pending entries these items settle."""
+    return [(e.item["unit_id"], *e.item["pending"]) for e in entries if e.item.get("pending")]

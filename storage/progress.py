@@ -22,7 +22,7 @@ from storage import models as m
 from storage.urls import canonical_url
 
 _PENDING = cast(Table, m.PendingEntry.__table__)
-_DONE = delete(_PENDING).where(_PENDING.c.key == bindparam("key"))
+_DONE = delete(_PENDING).where(_PENDING.c.key.in_(bindparam("keys", expanding=True)))
 # built once: a list page's entries are looked up and added with every page
 _KNOWN = select(_PENDING.c.key).where(_PENDING.c.key.in_(bindparam("keys", expanding=True)))
 _ADD = insert(_PENDING)
@@ -86,12 +86,19 @@ def add_pending(s: Session, unit_id: str, entries: Iterable[Pending], now: datet
 
 def done_pending(s: Session, unit_id: str, kind: str, url: str) -> None:
     """The entry is done (stored, or its page walked): forget it."""
-    key = pending_key(unit_id, kind, url)
-    if identity_key(m.PendingEntry, key) in s.identity_map:
-        s.execute(delete(m.PendingEntry).where(m.PendingEntry.key == key))  # via the ORM
-        return
-    # the session holds no object of this entry: no flush and no session bookkeeping needed
-    s.connection().execute(_DONE, {"key": key})
+    done_pendings(s, [(unit_id, kind, url)])
+
+
+def done_pendings(s: Session, entries: Iterable[tuple[str, str, str]]) -> None:
+    """These ``(unit_id, kind, url)`` entries are done: forget them, in one statement."""
+    keys = [pending_key(*e) for e in entries]
+    held = [k for k in keys if identity_key(m.PendingEntry, k) in s.identity_map]
+    if held:  # via the ORM, which holds objects of them
+        s.execute(delete(m.PendingEntry).where(m.PendingEntry.key.in_(held)))
+    # those the session holds no object of: no flush and no session bookkeeping needed
+    rest = [k for k in keys if k not in held]
+    if rest:
+        s.connection().execute(_DONE, {"keys": rest})
 
 
 def failed_pending(

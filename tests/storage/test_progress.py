@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from storage import models as m
 from storage.db import Store
@@ -17,6 +18,7 @@ from storage.progress import (
     bury,
     dead_link_sets,
     done_pending,
+    done_pendings,
     failed_pending,
     pending_of,
 )
@@ -45,6 +47,32 @@ def test_entries_are_added_once_and_the_first_listing_wins(store: Store) -> None
         add_pending(s, "u", [], now)  # nothing listed: nothing changes
     with store.session() as s:
         assert {p.url for p in pending_of(s, "u")} == {"http://u/p2", "http://u/2"}
+
+
+def test_a_batch_of_entries_is_forgotten_at_once(store: Store) -> None:
+    """A batch's stored articles leave the pending rows together, in one statement, also
+    one the session holds an object of (and which it then no longer holds)."""
+    now = datetime.now(UTC)
+    with store.session() as s:
+        add_pending(s, "u", [Pending("article", f"http://u/{i}") for i in range(5)], now)
+        add_pending(s, "v", [Pending("article", "http://u/1")], now)  # another unit's
+    deletes: list[str] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("DELETE FROM pending_entries"):
+            deletes.append(statement)
+
+    with store.session() as s:
+        held = s.scalars(select(m.PendingEntry).where(m.PendingEntry.url == "http://u/2")).all()
+        assert len(held) == 1
+        done_pendings(s, [("u", "article", "http://u/1"), ("u", "article", "http://u/3")])
+        assert len(deletes) == 1  # one statement for the two
+        done_pendings(s, [("u", "article", "http://u/2"), ("u", "article", "http://u/4")])
+        done_pendings(s, [])
+    with store.session() as s:
+        assert [p.url for p in pending_of(s, "u")] == ["http://u/0"]
+        assert [p.url for p in pending_of(s, "v")] == ["http://u/1"]  # another unit's: kept
 
 
 def test_an_article_judged_no_article_is_a_dead_link_for_a_while(store: Store) -> None:
