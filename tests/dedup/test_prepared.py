@@ -128,18 +128,13 @@ def test_a_new_article_goes_in_with_its_prepared_fingerprint(store: Store) -> No
     eng = DedupEngine(store)
     fp = Fingerprinter(num_perm=eng.config.num_perm, k=eng.config.shingle)
     updates: list[str] = []
-
-    @event.listens_for(store.engine, "before_cursor_execute")
-    def _seen(
-        conn: Connection,
-        cursor: DBAPICursor,
-        statement: str,
-        params: Any,
-        context: ExecutionContext | None,
-        executemany: bool,
-    ) -> None:
-        if statement.startswith("UPDATE articles"):
-            updates.append(statement)
+    event.listen(
+        store.engine,
+        "before_cursor_execute",
+        lambda _c, _cur, sql, *_: (
+            updates.append(sql) if sql.startswith("UPDATE articles") else None
+        ),
+    )
 
     def story(body: str) -> Article:
         return Article(url="http://u/1", title=SEED.title, published=None, time_unknown=False,
