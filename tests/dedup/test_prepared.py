@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, event, func, select
 from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
+from sqlalchemy.orm import Session
 
 from dedup import DedupEngine
 from dedup.decide import DocView, score_keys, score_text
@@ -151,7 +152,7 @@ def test_a_new_article_goes_in_with_its_prepared_fingerprint(store: Store) -> No
         assert eng.catch_up(s) == 1  # (what an unskipped read would find)
     eng = DedupEngine(store, load=False)
     with store.session() as s:
-        row = s.get_one(m.Article, row.id)
+        row = _stored(s, row.id)
         eng.process(s, row, prep, new=True)
     assert updates == []  # nothing left to write to the row
 
@@ -164,4 +165,11 @@ def test_a_new_article_goes_in_with_its_prepared_fingerprint(store: Store) -> No
         assert outcome == "updated" and row.fingerprint == prep.fingerprint  # not the update's
         eng.process(s, row, prep2)
     with store.session() as s:
-        assert s.get_one(m.Article, row.id).fingerprint == prep2.fingerprint != prep.fingerprint
+        assert _stored(s, row.id).fingerprint == prep2.fingerprint != prep.fingerprint
+
+
+def _stored(s: Session, article_id: int) -> m.Article:
+    """The article row (Session.get_one is newer than the SQLAlchemy floor)."""
+    row = s.get(m.Article, article_id)
+    assert row is not None
+    return row
