@@ -4,7 +4,8 @@ States (``Unit.state``):
 
 - ``new``: never judged yet;
 - ``ok``: the crawl found articles (or the list pages were unchanged, 304);
-- ``down``: nothing could be fetched (network or HTTP errors, crashed or timed-out crawl);
+- ``down``: nothing could be fetched (network or HTTP errors, crashed or timed-out crawl),
+  or the crawl ended without recording its run (its closing write failed);
 - ``broken``: pages load but the site no longer looks as the parser expects: list pages
   that yield no article link (or whose links were all found only by generic link finding),
   articles whose title/date/body cannot be found (or that
@@ -28,6 +29,7 @@ from typing import Any
 from ops.backoff import BackoffPolicy
 from storage.models import CrawlRun, Unit
 
+UNRECORDED = "the crawl ended without recording its run (its log says why)"
 STATES = ("new", "ok", "down", "broken", "stale", "moved")
 FAILING = frozenset({"down", "broken"})
 BAD = frozenset({"down", "broken", "stale", "moved"})
@@ -116,6 +118,8 @@ def judge(
     if run is None:
         return Verdict("down", "no crawl run was recorded")
     stats = run.stats or {}
+    if run.status == "running" and not stats:
+        return Verdict("down", UNRECORDED)
     if stats.get("moved_to"):
         return Verdict("moved", f"permanent redirect to {stats['moved_to']}")
     list_pages = _num(stats, "list_pages")

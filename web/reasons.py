@@ -116,6 +116,10 @@ HEALTH: list[tuple[re.Pattern[str], Callable[[re.Match[str], str], str]]] = [
     ),
     (re.compile(r"nothing could be fetched"), lambda m, lang: _g("nothing could be fetched", lang)),
     (
+        re.compile(r"the crawl ended without recording its run \(its log says why\)"),
+        lambda m, lang: _g("the crawl ended without recording its run (its log says why)", lang),
+    ),
+    (
         re.compile(r"permanent redirect to (\S+)"),
         lambda m, lang: _g("permanent redirect to %(url)s", lang, url=m[1]),
     ),

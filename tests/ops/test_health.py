@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ops.backoff import BackoffPolicy, in_backoff
-from ops.health import HealthRules, apply_verdict, judge
+from ops.health import UNRECORDED, HealthRules, apply_verdict, judge
 from storage.models import CrawlRun, Unit
 
 NOW = datetime(2025, 7, 1, 3, 0, tzinfo=UTC)
@@ -74,6 +74,14 @@ def test_down_when_nothing_could_be_fetched() -> None:
     state, reason = verdict(r)
     assert state == "down" and "timeout" in reason and "3 errors" in reason
     assert verdict(None)[0] == "down"
+
+
+def test_a_run_the_crawl_never_closed_is_not_called_unreachable() -> None:
+    """A crawl whose closing write failed leaves its run 'running' with no figures: the
+    verdict says so instead of 'nothing could be fetched'."""
+    state, reason = verdict(CrawlRun(unit_id="u", status="running", pages=0, errors=0))
+    assert state == "down" and reason == UNRECORDED and "fetched" not in reason
+    assert verdict(run("running"))[0] == "ok"  # figures recorded: judged by them
 
 
 def test_broken_when_list_pages_yield_nothing() -> None:

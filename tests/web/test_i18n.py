@@ -83,6 +83,10 @@ def test_reasons_in_vietnamese(reason: str, vi: str) -> None:
             "1 trên 1 bài thiếu tiêu đề, ngày đăng hoặc nội dung (1 trong số đó không phải bài"
             " viết: trang báo lỗi hoặc trang chuyên mục)",
         ),
+        (
+            "the crawl ended without recording its run (its log says why)",
+            "lần thu thập đã kết thúc mà không ghi lại được kết quả (xem nhật ký của nó)",
+        ),
         ("Connection refused (4 errors)", "Connection refused (4 lỗi)"),
         ("Connection refused", "Connection refused"),  # the crawler's own text, as written
     ],
