@@ -26,10 +26,11 @@ from dedup.caches import FingerprintCache, ViewCache
 from dedup.clusters import LINKED, recluster
 from dedup.config import DedupConfig
 from dedup.decide import DocView, blend, decide
-from dedup.fingerprint import Fingerprint, Fingerprinter, body_hash, estimates
+from dedup.fingerprint import Fingerprint, Fingerprinter, estimates
 from dedup.index import LSHIndex
 from dedup.prepared import Prepared
 from storage import models as m
+from storage.articles import content_hash
 from storage.db import Store
 from storage.models import utcnow
 
@@ -44,10 +45,6 @@ MIN_EXACT_WORDS = 25
 
 def content_hash_of(title: str, body_text: str) -> str:
     """The pipeline's content hash (title and body, matching form), same function it uses."""
-    try:
-        from storage.articles import content_hash
-    except ImportError:  # pragma: no cover - the lead's module is always there in the product
-        return body_hash(f"{title}\n{body_text}")
     return content_hash(title, body_text)
 
 
@@ -66,6 +63,7 @@ class DedupEngine:
         self.fp = Fingerprinter(num_perm=self.config.num_perm, k=self.config.shingle)
         self.index = LSHIndex(self.config.num_perm, self.config.bands)
         self._watermark: datetime | None = None
+        self._window = False  # indexes a given window of articles only (see index_window)
         self._views = ViewCache()
         self._fps = FingerprintCache()  # kept equal to the stored column
         path = self.index_path()
@@ -116,7 +114,7 @@ class DedupEngine:
     def save(self) -> Path | None:
         """Write the index snapshot (see :meth:`index_path`); return its path."""
         path = self.index_path()
-        if path is None:
+        if path is None or self._window:
             return None
         self.index.meta = {
             "store": self._store_key(),
@@ -129,6 +127,12 @@ class DedupEngine:
     def close(self) -> None:
         """Persist the index when configured."""
         self.save()
+
+    def index_window(self, rows: Iterator[tuple[int, bytes | None, datetime]]) -> int:
+        """Index only these (id, fingerprint, changed_at) rows and never catch up or save:
+        an engine that compares a window of articles with each other (:mod:`dedup.sweep`)."""
+        self._window = True
+        return self._add_rows(rows)
 
     def _fingerprints(
         self, session: Session, stmt: Select[Any], **params: Any
@@ -166,6 +170,8 @@ class DedupEngine:
     def catch_up(self, session: Session, skip: int = 0) -> int:
         """Index articles other processes stored since this index was built (or last caught
         up), except article ``skip`` (the one being processed)."""
+        if self._window:
+            return 0
         params: dict[str, Any] = {"max_id": self.index.max_id, "me": skip}
         if self._watermark is None:
             return self._add_rows(self._fingerprints(session, reads.NEW_SINCE, **params))

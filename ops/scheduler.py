@@ -41,6 +41,7 @@ from domain.records import Unit
 from domain.registry import Registry, load_registry, shipped_data_dir, shipped_units_dir
 from domain.timezone import VN_TZ
 from ops.deadruns import sweep_dead_runs
+from ops.dedup_sweep import add_sweep_job
 from ops.jobs import CrawlJob, install
 from ops.leader import LeaderSettings, Leadership
 from ops.logging import NO_UNIT, event
@@ -65,6 +66,7 @@ class SchedulerSettings:
     interval_seconds: float | None = None  # replaces every unit's schedule (tests, demos)
     jitter_seconds: int | None = None  # replaces every unit's jitter
     leader: LeaderSettings = field(default_factory=LeaderSettings)
+    dedup_sweep_minutes: float | None = None  # None: ops.dedup_sweep's default for the store
 
 
 @dataclass
@@ -200,6 +202,7 @@ class CrawlScheduler:
             },
             timezone=VN_TZ,
         )
+        self.dedup_sweeper = add_sweep_job(self.scheduler, store, self.settings.dedup_sweep_minutes)
 
     def registry(self) -> Registry:
         """The units as last loaded."""
@@ -242,6 +245,8 @@ class CrawlScheduler:
             self.scheduler.pause()
         if self.job.batches is not None:
             self.job.batches.drop("not_leader")
+        if self.dedup_sweeper is not None:
+            self.dedup_sweeper.forget()
 
     def shutdown(self, wait: bool = True, kill: bool = False) -> None:
         """Stop firing; wait for running crawls (or kill them with ``kill``); step down."""

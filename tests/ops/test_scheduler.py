@@ -99,6 +99,7 @@ class Harness:
                 jitter_seconds=0,
                 watch_interval=kw.get("watch", 0.3),
                 misfire_grace_seconds=30,
+                dedup_sweep_minutes=kw.get("sweep", 0.0),
             ),
         )
         self.running.append(sched)

@@ -58,30 +58,43 @@ def run_cmd(app: AppContext, unit_id: str | None, batch: int) -> None:
     Prints {"articles": N, "duplicate": N, "review": N}.
     """
     from dedup import DedupEngine
+    from dedup.sweep import reprocess
     from storage import models as m
 
     store = app.store()
-    # the whole store: start from an empty index so each article meets only older ones
+    # with --unit, the index of every other article; else each article meets the rest
     engine = DedupEngine(store, load=bool(unit_id))
     with store.session() as s:
         stmt = select(m.Article.id).order_by(m.Article.first_seen, m.Article.id)
         if unit_id:
             stmt = stmt.where(m.Article.unit_id == unit_id)
         ids = list(s.scalars(stmt))
-    seen: dict[int, str] = {}
-    n = 0
-    for i in range(0, len(ids), batch):
-        with store.session() as s:
-            part = select(m.Article).where(m.Article.id.in_(ids[i : i + batch]))
-            for art in s.scalars(part.order_by(m.Article.first_seen, m.Article.id)):
-                for c in engine.process(s, art):
-                    seen[c.id] = c.verdict
-                n += 1
+    counts = reprocess(store, engine, ids, batch)
     engine.save()
-    verdicts = list(seen.values())
-    counts = {
-        "articles": n,
-        "duplicate": verdicts.count("duplicate"),
-        "review": verdicts.count("review"),
-    }
     click.echo(json.dumps(counts))
+
+
+@cli.command("sweep")
+@click.option(
+    "--minutes",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Compare the articles changed in the last N minutes with each other.",
+)
+@click.option("--batch", type=int, default=200, show_default=True, help="Articles per transaction.")
+@pass_app
+def sweep_cmd(app: AppContext, minutes: float, batch: int) -> None:
+    """Compare recently changed articles with each other again: the pairs two crawl
+    processes writing at the same moment could not see (the scheduler's leader does this
+    every few minutes on PostgreSQL). Editors' decisions are kept.
+
+    Prints {"articles": N, "duplicate": N, "review": N}.
+    """
+    from datetime import timedelta
+
+    from dedup.sweep import sweep
+    from storage.models import utcnow
+
+    since = utcnow() - timedelta(minutes=minutes)
+    click.echo(json.dumps(sweep(app.store(), since, batch=batch)))

@@ -54,6 +54,14 @@ from vnfeeds.context import AppContext, pass_app
     help="Seconds between checks of the unit files and of paused units.",
 )
 @click.option(
+    "--dedup-sweep-minutes",
+    type=click.FloatRange(min=0),
+    envvar="VNFEEDS_DEDUP_SWEEP_MINUTES",
+    help="The leader compares the articles of the last minutes with each other every N "
+    "minutes: the duplicates concurrent crawl processes missed (default 10 on PostgreSQL, "
+    "0 = off, the default on SQLite).",
+)
+@click.option(
     "--interval-seconds",
     type=float,
     help="Crawl every unit every N seconds, ignoring the units' schedules (tests, demos).",
@@ -112,6 +120,7 @@ def cli(
     timeout: float,
     misfire_grace: int,
     watch_interval: float,
+    dedup_sweep_minutes: float | None,
     interval_seconds: float | None,
     jitter: int | None,
     leader_ttl: float,
@@ -182,6 +191,7 @@ def cli(
             misfire_grace_seconds=misfire_grace,
             watch_interval=watch_interval,
             interval_seconds=interval_seconds,
+            dedup_sweep_minutes=dedup_sweep_minutes,
             jitter_seconds=jitter,
             leader=LeaderSettings(ttl=leader_ttl, check=leader_check),
         ),
