@@ -315,3 +315,15 @@ def _sync(
         cl = imap.get(identity_key(m.Cluster, c))
         if cl is not None:
             session.expunge(cl)
+
+
+def auto_decision(cand: m.DuplicateCandidate, now: datetime) -> m.Decision:
+    """The decision row recording that a score linked or unlinked a pair."""
+    action = "auto-link" if cand.status in LINKED else "auto-unlink"
+    return m.Decision(
+        candidate_id=cand.id,
+        action=action,
+        editor="auto",
+        at=now,
+        detail={"score": round(cand.score, 4), "a_id": cand.a_id, "b_id": cand.b_id},
+    )

@@ -23,10 +23,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from dedup import reads, writes
 from dedup.caches import FingerprintCache, ViewCache
-from dedup.clusters import LINKED, recluster
+from dedup.clusters import LINKED, auto_decision, recluster
 from dedup.config import DedupConfig
 from dedup.decide import DocView, blend, decide
 from dedup.fingerprint import Fingerprint, Fingerprinter, estimates
+from dedup.holes import IdHoles
 from dedup.index import LSHIndex
 from dedup.prepared import Prepared
 from storage import models as m
@@ -66,6 +67,7 @@ class DedupEngine:
         self._window = False  # indexes a given window of articles only (see index_window)
         self._views = ViewCache()
         self._fps = FingerprintCache()  # kept equal to the stored column
+        self._holes = IdHoles()
         path = self.index_path()
         if not load:
             pass  # an empty index: the caller re-processes articles in order
@@ -82,7 +84,7 @@ class DedupEngine:
         except (OSError, ValueError, KeyError, SyntaxError) as e:
             log.warning("dedup index %s unreadable (%s); rebuilding", path, e)
             return False
-        want = {"store": self._store_key(), "k": self.config.shingle}
+        want = {"store": self.store.identity(), "k": self.config.shingle}
         if (idx.num_perm, idx.bands) != (self.config.num_perm, self.config.bands) or any(
             idx.meta.get(k) != v for k, v in want.items()
         ):
@@ -107,17 +109,13 @@ class DedupEngine:
             return Path(url.database).with_name(Path(url.database).name + ".dedup-index.npz")
         return None
 
-    def _store_key(self) -> str:
-        """The database's identity (``Store.identity``)."""
-        return self.store.identity()
-
     def save(self) -> Path | None:
         """Write the index snapshot (see :meth:`index_path`); return its path."""
         path = self.index_path()
         if path is None or self._window:
             return None
         self.index.meta = {
-            "store": self._store_key(),
+            "store": self.store.identity(),
             "k": self.config.shingle,
             "watermark": self._watermark.isoformat() if self._watermark else None,
         }
@@ -143,12 +141,17 @@ class DedupEngine:
             stmt, params, execution_options={"yield_per": 5000}
         )
 
-    def _add_rows(self, rows: Iterator[tuple[int, bytes | None, datetime]]) -> int:
+    def _add_rows(
+        self, rows: Iterator[tuple[int, bytes | None, datetime]], seen: list[int] | None = None
+    ) -> int:
+        """Index these (id, fingerprint, changed_at) rows; their ids go to ``seen``."""
         ids: list[int] = []
         sigs: list[np.ndarray] = []
         n = 0
         kept = self._fps  # empty during a rebuild: nothing to refresh
         for aid, raw, changed in rows:
+            if seen is not None:
+                seen.append(aid)
             if self._watermark is None or changed > self._watermark:
                 self._watermark = changed
             if kept:  # what another process changed: what is kept takes the stored value
@@ -172,16 +175,25 @@ class DedupEngine:
         up), except article ``skip`` (the one being processed)."""
         if self._window:
             return 0
-        params: dict[str, Any] = {"max_id": self.index.max_id, "me": skip}
+        old, seen = self.index.max_id, list[int]()
+        params: dict[str, Any] = {"max_id": old, "me": skip}
         if self._watermark is None:
-            return self._add_rows(self._fingerprints(session, reads.NEW_SINCE, **params))
-        params["mark"] = self._watermark
-        return self._add_rows(self._fingerprints(session, reads.CHANGED_SINCE, **params))
+            reads_ = [self._fingerprints(session, reads.NEW_SINCE, **params)]
+        else:
+            params["mark"] = self._watermark
+            reads_ = [self._fingerprints(session, reads.CHANGED_SINCE, **params)]
+        if holes := self._holes.pending(skip):
+            reads_.append(self._fingerprints(session, reads.HOLES, ids=holes))
+        n = sum(self._add_rows(rows, seen) for rows in reads_)
+        self._holes.filled(seen)
+        self._holes.note(old, self.index.max_id, seen)
+        return n
 
     def rebuild(self) -> int:
         """Rebuild the index from the stored fingerprints (computing missing ones); return its size."""
         self.index.clear()
         self._fps.clear()
+        self._holes.clear()
         self._watermark = None
         stale: list[int] = []
 
@@ -320,12 +332,14 @@ class DedupEngine:
                 flipped.append(cand)
             if cand.verdict != "distinct" or cand.status not in AUTO_STATUSES:
                 out.append(cand)
+        self._holes.note(self.index.max_id, article.id)
+        self._holes.filled((article.id,))
         if fp.n_shingles:
             self.index.insert(article.id, fp.values)
         self.index.max_id = max(self.index.max_id, article.id)
         if flipped:
             session.flush()
-            session.add_all(self._auto_decision(c, now) for c in flipped)
+            session.add_all(auto_decision(c, now) for c in flipped)
         if relink or article.cluster_id is not None:
             self._views.rekey(recluster(session, {article.id, *relink}, now), now)
         session.flush()
@@ -346,28 +360,9 @@ class DedupEngine:
         missing = [k[0] for k in keys if k[0] not in found]
         if missing:
             for a in conn.execute(reads.VIEW_ROWS, {"ids": missing}):
-                found[a.id] = self._view(a)
+                found[a.id] = DocView.from_row(a, self.config.shingle)
+                self._views.put((a.id, a.content_hash, a.changed_at), found[a.id])
         return [(k[0], found[k[0]]) for k in keys if k[0] in found]
-
-    def _view(self, a: Any) -> DocView:
-        """The decision view of a stored article, cached while its content is unchanged."""
-        key = (a.id, a.content_hash, a.changed_at)
-        v = self._views.get(key)
-        if v is None:
-            v = DocView.from_row(a, self.config.shingle)
-            self._views.put(key, v)
-        return v
-
-    @staticmethod
-    def _auto_decision(cand: m.DuplicateCandidate, now: datetime) -> m.Decision:
-        action = "auto-link" if cand.status in LINKED else "auto-unlink"
-        return m.Decision(
-            candidate_id=cand.id,
-            action=action,
-            editor="auto",
-            at=now,
-            detail={"score": round(cand.score, 4), "a_id": cand.a_id, "b_id": cand.b_id},
-        )
 
     def _candidate_ids(self, session: Session, article: m.Article, fp: Fingerprint) -> set[int]:
         """Exact matches plus index candidates whose stored fingerprint is close enough."""

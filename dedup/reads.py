@@ -42,6 +42,10 @@ CHANGED_SINCE = (
     )
     .order_by(A.id)
 )
+#: ids skipped over while another process had them uncommitted (``dedup.holes``)
+HOLES = select(*ROW_FPS).where(
+    A.id.in_(bindparam("ids", expanding=True)), A.fingerprint.is_not(None)
+)
 SAME_URL = select(A.id).where(A.canonical_url == bindparam("url"), A.id != bindparam("me"))
 SAME_URL_OR_HASH = select(A.id).where(
     or_(A.canonical_url == bindparam("url"), A.content_hash == bindparam("digest")),

@@ -1,4 +1,5 @@
-"""The dedup sweep: pairs two crawl processes writing at once missed, found again."""
+"""Crawl processes writing at once (PostgreSQL): the ids a catch-up skipped over are read
+again (``dedup.holes``), and the sweep finds the pairs two processes missed."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from storage.db import Store
 from storage.models import utcnow
 from storage.repository import sync_registry
 from tests.conftest import _reset_pg
-from tests.dedup.conftest import SEED, T0, edited_copy_body, make_article
+from tests.dedup.conftest import SEED, T0, edited_copy_body, make_article, notice
 from vnfeeds.cli import cli
 
 COPY_TITLE = "Tin từ cơ sở: " + SEED.title
@@ -69,6 +70,28 @@ def test_two_processes_storing_copies_at_once_miss_them_and_the_sweep_finds_them
     assert (x, y) == tuple(sorted((a_id, b_id))) and verdict != "distinct"
     assert counts["articles"] == 2 and counts[verdict] == 1
     assert status == {"duplicate": "auto", "review": "pending"}[verdict]
+
+
+def test_an_id_another_process_had_uncommitted_is_caught_up_once_committed(
+    pg_dstore: Store,
+) -> None:
+    """Process Q inserts article 1 and is slow to commit; process P meanwhile stores and
+    indexes article 2, so its largest id is 2. Once Q commits, P's next catch-up still
+    reads article 1 (a hole it noted), and P's copy of it (article 3) meets it."""
+    proc_p, proc_q = DedupEngine(pg_dstore), DedupEngine(pg_dstore)
+    other = notice(9, 12, "Nguyễn Văn An")
+    with pg_dstore.session() as sq:
+        r = make_article(sq, "hoabinh-soct", 1, lead=SEED.lead)
+        proc_q.process(sq, r)
+        with pg_dstore.session() as sp:
+            x = make_article(sp, "hoabinh-portal", 2, title=other["title"], body=other["body_text"])
+            proc_p.process(sp, x)
+        assert (r.id, x.id) == (1, 2) and 1 in proc_p._holes
+    with pg_dstore.session() as sp:
+        y = make_article(sp, "phutho-soct", 1, title=COPY_TITLE, body=edited_copy_body())
+        (cand,) = proc_p.process(sp, y)
+        assert (cand.a_id, cand.b_id) == (1, y.id) and cand.verdict != "distinct"
+    assert len(proc_p._holes) == 0
 
 
 def test_a_sweep_looks_only_at_its_window_and_keeps_editors_decisions(dstore: Store) -> None:
