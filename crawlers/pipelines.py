@@ -140,13 +140,18 @@ class StorePipeline:
         return item
 
     def _more_coming(self) -> bool:
-        """True while pages are being fetched or wait for the parse workers: more items come
-        soon. Else (the end of a crawl, or a wait on a slow host) the batch is written now
-        instead of waiting."""
+        """True while pages are being fetched, wait for the parse workers or are on their way
+        from them to the store: more items come soon. Else (the end of a crawl, or a wait on
+        a slow host) the batch is written now instead of waiting."""
         engine = self.crawler.engine if self.crawler is not None else None
         if engine is None:
             return True
         if engine.downloader.active:
+            return True
+        # a fetched page stays active in the scraper until its items are stored: more
+        # active pages than waiting items are pages still being parsed or handed on
+        slot = engine.scraper.slot
+        if slot is not None and (slot.queue or len(slot.active) > len(self._batch)):
             return True
         parser = getattr(engine.spider, "parser", None)
         return isinstance(parser, ParsePool) and parser.busy()
