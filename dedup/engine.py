@@ -35,18 +35,13 @@ from storage.articles import content_hash
 from storage.db import Store
 from storage.models import utcnow
 
-__all__ = ["DedupEngine", "content_hash_of"]
+__all__ = ["DedupEngine"]
 
 log = logging.getLogger(__name__)
 #: statuses an automatic pass may rewrite; any other status is an editor's
 AUTO_STATUSES = ("pending", "auto", "cleared")
 #: exact content-hash matches are only trusted for bodies at least this long (words)
 MIN_EXACT_WORDS = 25
-
-
-def content_hash_of(title: str, body_text: str) -> str:
-    """The pipeline's content hash (title and body, matching form), same function it uses."""
-    return content_hash(title, body_text)
 
 
 def _status_for(verdict: str) -> str:
@@ -175,7 +170,7 @@ class DedupEngine:
         up), except article ``skip`` (the one being processed)."""
         if self._window:
             return 0
-        old, seen = self.index.max_id, list[int]()
+        old, seen = self.index.max_id, list[int]()  # ids read, for the holes
         params: dict[str, Any] = {"max_id": old, "me": skip}
         if self._watermark is None:
             reads_ = [self._fingerprints(session, reads.NEW_SINCE, **params)]
@@ -239,7 +234,7 @@ class DedupEngine:
         raw = fp.to_bytes()
         if a.id is not None:
             self._fps.put(a.id, raw)
-        digest = a.content_hash or content_hash_of(a.title, a.body_text)
+        digest = a.content_hash or content_hash(a.title, a.body_text)
         if a.fingerprint == raw and a.content_hash == digest:  # stored with the row
             return fp
         state = inspect(a)

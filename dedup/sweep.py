@@ -65,5 +65,5 @@ def sweep(
             .where(A.changed_at >= since)
             .order_by(A.changed_at, A.id)
         ).all()
-    engine.index_window(iter(tuple(r) for r in rows))
+    engine.index_window(tuple(r) for r in rows)
     return reprocess(store, engine, [r[0] for r in rows], batch)
