@@ -1,6 +1,6 @@
 """The crawl pipeline against raw Scrapy on the same replica pages, side by side.
 
-    python -m bench.pipeline [--pairs N] [--seed N]
+    python -m bench.pipeline [--pairs N] [--seed N] [--set NAME=VALUE …]
 
 Serves the replica sites on loopback (``replicas``; their units ask for no delay
 and 4 requests per host), then runs, interleaved over ``--pairs`` pairs (the order
@@ -15,7 +15,9 @@ no AutoThrottle, no delay; robots.txt is still fetched and obeyed by both):
 Each run is timed from the replica server's answer to its first request to the process'
 exit, so both sides are timed the same way, start-up is left out and whatever work is
 still queued when the last page arrives (storing, dedup, closing) is counted; the
-whole-process wall time is printed too. Printed per pair and as medians: pages/s of each
+whole-process wall time is printed too. ``--set NAME=VALUE`` (repeatable) gives our crawl a
+setting raw Scrapy does not get, to see what one part costs (``VNFEEDS_DEDUP=False``: the
+pipeline without dedup); the output then says so, and its ratio is not the issue's. Printed per pair and as medians: pages/s of each
 (pages = requests the server answered), the ratio ours/raw (median of the pair ratios),
 articles/s (articles stored over ours' window), each process' peak RSS (from ``wait4``)
 and the peak of the sum over it and its children (the parse workers, a fork server if
@@ -159,10 +161,9 @@ def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:
     )
 
 
-def _ours(srv: ReplicaServer, units: Path, work: Path, env: dict[str, str], n: int) -> Run:
-    db = work / f"ours-{n}" / "vnfeeds.sqlite3"
-    db.parent.mkdir()
-    cmd = [
+def ours_cmd(db: Path, units: Path, extra: tuple[str, ...] = ()) -> list[str]:
+    """Our crawl's command line: a fresh store, politeness off, ``extra`` settings (``--set``)."""
+    return [
         sys.executable,
         "-m",
         "vnfeeds",
@@ -175,8 +176,21 @@ def _ours(srv: ReplicaServer, units: Path, work: Path, env: dict[str, str], n: i
         "--no-lock",
         "-q",
         *(f"--set={k}={v}" for k, v in POLITENESS_OFF.items()),
+        *(f"--set={kv}" for kv in extra),
     ]
-    run = _run(cmd, srv, env)
+
+
+def _ours(
+    srv: ReplicaServer,
+    units: Path,
+    work: Path,
+    env: dict[str, str],
+    n: int,
+    extra: tuple[str, ...] = (),
+) -> Run:
+    db = work / f"ours-{n}" / "vnfeeds.sqlite3"
+    db.parent.mkdir()
+    run = _run(ours_cmd(db, units, extra), srv, env)
     with sqlite3.connect(db) as con:
         run.articles = con.execute("select count(*) from articles").fetchone()[0]
     return run
@@ -218,11 +232,26 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.pipeline", description=__doc__)
     ap.add_argument("--pairs", type=int, default=5, help="measured pairs (default 5)")
     ap.add_argument("--seed", type=int, default=1, help="replica corpus seed")
+    ap.add_argument(
+        "--set",
+        dest="extra",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for our crawl only (repeatable), e.g. VNFEEDS_DEDUP=False "
+        "to see what a part of the pipeline costs; the figures are then not the issue's ratio",
+    )
     args = ap.parse_args(argv)
+    for kv in args.extra:
+        if "=" not in kv:
+            ap.error(f"--set {kv!r}: expected NAME=VALUE")
+    extra = tuple(args.extra)
     env = dict(os.environ, VNFEEDS_SCRAPY_LOG_LEVEL="ERROR")
     env.pop("VNFEEDS_DB", None)
     env.pop("VNFEEDS_SITES", None)
     print(f"machine: {_machine()}")
+    if extra:
+        print(f"our crawl with: {' '.join(extra)} (not the issue's pipeline: a what-if figure)")
     with (
         tempfile.TemporaryDirectory(prefix="vnfeeds-bench-") as tmp,
         ReplicaServer(0, seed=args.seed) as srv,
@@ -230,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         srv.requests = _TimedRequests()
         units = srv.write_units(work / "units.toml")
-        warm = _ours(srv, units, work, env, 0)
+        warm = _ours(srv, units, work, env, 0, extra)
         urls_file = work / "urls.txt"
         urls_file.write_text("\n".join(_urls(srv.requests)) + "\n", encoding="utf-8")
         raw_cmd = [sys.executable, "-m", "bench.raw_scrapy", str(urls_file), str(units)]
@@ -241,11 +270,11 @@ def main(argv: list[str] | None = None) -> int:
         raw: list[Run] = []
         for i in range(1, args.pairs + 1):
             if i % 2:
-                ours.append(_ours(srv, units, work, env, i))
+                ours.append(_ours(srv, units, work, env, i, extra))
                 raw.append(_run(raw_cmd, srv, env))
             else:
                 raw.append(_run(raw_cmd, srv, env))
-                ours.append(_ours(srv, units, work, env, i))
+                ours.append(_ours(srv, units, work, env, i, extra))
             o, r = ours[-1], raw[-1]
             print(f"pair {i}: ours {_fmt(o)}; {o.articles} articles")
             print(f"        raw  {_fmt(r)}; ratio {o.pages_per_s / r.pages_per_s:.3f}")

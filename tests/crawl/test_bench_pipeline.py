@@ -101,3 +101,21 @@ def test_the_raw_side_makes_no_log_record_ours_would_not(tmp_path: Path) -> None
     finally:
         scrapy_logger.setLevel(before[0])
         logging.root.setLevel(before[1])
+
+
+def test_our_crawl_takes_the_what_if_settings_after_politeness_off(tmp_path: Path) -> None:
+    cmd = pipeline.ours_cmd(tmp_path / "a.sqlite3", tmp_path / "u.toml", ("VNFEEDS_DEDUP=False",))
+    sets = [a for a in cmd if a.startswith("--set=")]
+    assert sets == [
+        *(f"--set={k}={v}" for k, v in pipeline.POLITENESS_OFF.items()),
+        "--set=VNFEEDS_DEDUP=False",
+    ]
+    assert cmd[cmd.index("--db") + 1] == str(tmp_path / "a.sqlite3")
+    assert "--set=VNFEEDS_DEDUP=False" not in pipeline.ours_cmd(tmp_path / "b", tmp_path / "u")
+
+
+def test_a_what_if_setting_without_a_value_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        pipeline.main(["--pairs", "1", "--set", "VNFEEDS_DEDUP"])
+    assert exc.value.code == 2
+    assert "expected NAME=VALUE" in capsys.readouterr().err
