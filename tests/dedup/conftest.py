@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from storage.db import Store
 from storage.models import Article
 from storage.repository import sync_registry
 from storage.urls import canonical_url
+from tests.conftest import _reset_pg
 
 UNITS = """
 [[unit]]
@@ -93,6 +94,17 @@ def registry(tmp_path: Path) -> Registry:
     reg = load_registry(f)
     assert not reg.problems, reg.problems
     return reg
+
+
+@pytest.fixture
+def pg_dstore(pg_url: str, registry: Registry) -> Iterator[Store]:
+    """A PostgreSQL store with the three units (for concurrent writers)."""
+    _reset_pg(pg_url)
+    store = Store(pg_url)
+    with store.session() as s:
+        sync_registry(s, registry)
+    yield store
+    store.dispose()
 
 
 @pytest.fixture

@@ -4,21 +4,16 @@ again (``dedup.holes``), and the sweep finds the pairs two processes missed."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import delete, select, update
 
 from dedup import DedupConfig, DedupEngine
 from dedup.sweep import sweep
-from domain.registry import Registry
 from storage import models as m
 from storage.db import Store
 from storage.models import utcnow
-from storage.repository import sync_registry
-from tests.conftest import _reset_pg
 from tests.dedup.conftest import SEED, T0, edited_copy_body, make_article, notice
 from vnfeeds.cli import cli
 
@@ -36,17 +31,6 @@ def _pairs(store: Store) -> list[tuple[int, int, str, str]]:
             )
         ).all()
     return [tuple(r) for r in rows]
-
-
-@pytest.fixture
-def pg_dstore(pg_url: str, registry: Registry) -> Iterator[Store]:
-    """A PostgreSQL store with the three units (the miss needs concurrent writers)."""
-    _reset_pg(pg_url)
-    store = Store(pg_url)
-    with store.session() as s:
-        sync_registry(s, registry)
-    yield store
-    store.dispose()
 
 
 def test_two_processes_storing_copies_at_once_miss_them_and_the_sweep_finds_them(
