@@ -10,9 +10,8 @@ link changed.  Pairs an editor decided keep the editor's status whatever the sco
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from dedup.fingerprint import Fingerprint, Fingerprinter, estimates
 from dedup.holes import IdHoles
 from dedup.index import LSHIndex
 from dedup.prepared import Prepared
+from dedup.snapshot import load_snapshot, save_snapshot, snapshot_path
 from storage import models as m
 from storage.articles import content_hash
 from storage.db import Store
@@ -37,11 +37,13 @@ from storage.models import utcnow
 
 __all__ = ["DedupEngine"]
 
-log = logging.getLogger(__name__)
 #: statuses an automatic pass may rewrite; any other status is an editor's
 AUTO_STATUSES = ("pending", "auto", "cleared")
 #: exact content-hash matches are only trusted for bodies at least this long (words)
 MIN_EXACT_WORDS = 25
+#: a rebuild that read no row marks changes from its start less this (other writers'
+#: clocks a little behind ours)
+FIRST_MARK_SLACK = timedelta(minutes=5)
 
 
 def _status_for(verdict: str) -> str:
@@ -66,55 +68,24 @@ class DedupEngine:
         path = self.index_path()
         if not load:
             pass  # an empty index: the caller re-processes articles in order
-        elif path and path.exists() and self._load(path):
+        elif path and path.exists() and (got := load_snapshot(path, store, self.config)):
+            self.index, self._watermark = got
             with store.session() as s:
                 self.catch_up(s)
         else:
             self.rebuild()
 
     # ------------------------------------------------------------ the index
-    def _load(self, path: Path) -> bool:
-        try:
-            idx = LSHIndex.load(path)
-        except (OSError, ValueError, KeyError, SyntaxError) as e:
-            log.warning("dedup index %s unreadable (%s); rebuilding", path, e)
-            return False
-        want = {"store": self.store.identity(), "k": self.config.shingle}
-        if (idx.num_perm, idx.bands) != (self.config.num_perm, self.config.bands) or any(
-            idx.meta.get(k) != v for k, v in want.items()
-        ):
-            return False
-        self.index = idx
-        wm = idx.meta.get("watermark")
-        self._watermark = datetime.fromisoformat(wm) if wm else None
-        return True
-
     def index_path(self) -> Path | None:
-        """Where the index snapshot lives: ``config.index``; by default next to a SQLite file.
-
-        ``none`` (or a store without a file, e.g. PostgreSQL, unless configured) means no
-        snapshot: the index is rebuilt from the stored fingerprints on start.
-        """
-        if self.config.index.lower() in ("none", "off", "false", "0"):
-            return None
-        if self.config.index:
-            return Path(self.config.index)
-        url = self.store.engine.url
-        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-            return Path(url.database).with_name(Path(url.database).name + ".dedup-index.npz")
-        return None
+        """Where the index snapshot lives (:func:`dedup.snapshot.snapshot_path`)."""
+        return snapshot_path(self.store, self.config)
 
     def save(self) -> Path | None:
         """Write the index snapshot (see :meth:`index_path`); return its path."""
         path = self.index_path()
         if path is None or self._window:
             return None
-        self.index.meta = {
-            "store": self.store.identity(),
-            "k": self.config.shingle,
-            "watermark": self._watermark.isoformat() if self._watermark else None,
-        }
-        self.index.save(path)
+        save_snapshot(path, self.index, self.store, self.config, self._watermark)
         return path
 
     def close(self) -> None:
@@ -185,7 +156,13 @@ class DedupEngine:
         return n
 
     def rebuild(self) -> int:
-        """Rebuild the index from the stored fingerprints (computing missing ones); return its size."""
+        """Rebuild the index from the stored fingerprints (computing missing ones); return its size.
+
+        The change mark is the newest ``changed_at`` read, or (an empty store) the rebuild's
+        start less :data:`FIRST_MARK_SLACK`: other processes' later changes to articles this
+        engine goes on to index are caught up with either way.
+        """
+        started = utcnow()
         self.index.clear()
         self._fps.clear()
         self._holes.clear()
@@ -210,6 +187,8 @@ class DedupEngine:
                     fixed.append((a.id, self._fingerprint(a).to_bytes(), a.changed_at))
                 n += self._add_rows(iter(fixed))
         self.index.merge()
+        if self._watermark is None:
+            self._watermark = started - FIRST_MARK_SLACK
         self.save()
         return n
 

@@ -13,7 +13,7 @@ from dedup import review as rv
 from dedup.fingerprint import Fingerprint
 from storage import models as m
 from storage.db import Store
-from tests.dedup.conftest import SEED, edited_copy_body, make_article, notice
+from tests.dedup.conftest import SEED, edited_copy_body, make_article, notice, seed_body
 
 
 def _cluster(s: object, aid: int) -> tuple[int | None, int | None]:
@@ -257,3 +257,44 @@ def test_fingerprint_of_a_row_with_unflushed_changes_goes_through_the_session(
         assert _stored_fp(s, aid) == (fp, digest)
         row = s.get(m.Article, aid)
         assert row is not None and row.author == "Phòng Quản lý"
+
+
+def test_an_engine_started_on_an_empty_store_sees_another_process_rewrite_its_article(
+    dstore: Store,
+) -> None:
+    """Started on an empty store, the engine reads no row to take a change mark from; an
+    article it indexed and another process then rewrote (to a story a new copy repeats)
+    must still be caught up with, or the copy would miss it."""
+    mine = DedupEngine(dstore)  # the store is empty: nothing to read
+    with dstore.session() as s:
+        a = make_article(s, "hoabinh-soct", 1, body="Một bài khác hẳn. " * 40)
+        assert mine.process(s, a) == []
+        a_id = a.id
+    other = DedupEngine(dstore)  # another process rewrites it with the seed story
+    with dstore.session() as s:
+        row = s.get(m.Article, a_id)
+        assert row is not None
+        row.lead, row.body_text, row.content_hash = SEED.lead, seed_body(), ""
+        row.changed_at = m.utcnow()
+        s.flush()
+        other.process(s, row)
+    with dstore.session() as s:
+        copy = make_article(
+            s, "phutho-soct", 1, title="Tin từ cơ sở: " + SEED.title, body=edited_copy_body()
+        )
+        found = mine.process(s, copy)
+        assert [(c.a_id, c.b_id) for c in found] == [(a_id, copy.id)]
+
+
+def test_a_snapshot_without_a_change_mark_is_rebuilt(dstore: Store, tmp_path: Path) -> None:
+    """A snapshot saved without a mark (an empty store, before rebuilds set one) cannot say
+    since when to catch up with changes: the engine rebuilds instead of loading it."""
+    cfg = DedupConfig(index=str(tmp_path / "dedup-index.npz"))
+    with dstore.session() as s:
+        a = make_article(s, "hoabinh-soct", 1)
+        DedupEngine(dstore, cfg).process(s, a)
+    eng = DedupEngine(dstore, cfg)
+    eng._watermark = None
+    eng.save()
+    again = DedupEngine(dstore, cfg)
+    assert again._watermark is not None and len(again.index) == 1
