@@ -38,7 +38,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
 from domain.records import Unit
-from domain.registry import Registry, load_registry, shipped_data_dir, shipped_units_dir
+from domain.registry import Registry, load_registry
 from domain.timezone import VN_TZ
 from ops.deadruns import sweep_dead_runs
 from ops.dedup_sweep import add_sweep_job
@@ -46,6 +46,7 @@ from ops.jobs import CrawlJob, install
 from ops.leader import LeaderSettings, Leadership
 from ops.logging import NO_UNIT, event
 from ops.overview import JOB_PREFIX, JOBS_TABLE, job_id
+from ops.reload import merge_registry, watched_files
 from storage.db import Store
 from storage.models import Unit as UnitRow
 from storage.repository import sync_registry_in
@@ -131,35 +132,6 @@ def unit_trigger(unit: Unit, settings: SchedulerSettings) -> tuple[BaseTrigger, 
         trigger = IntervalTrigger(minutes=minutes, jitter=jitter or None, timezone=VN_TZ)
     fp = hashlib.sha1(f"{desc} jitter {jitter}".encode()).hexdigest()[:12]
     return trigger, fp
-
-
-def _watched_files(sites: Path | None) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for root in (shipped_data_dir(), sites or shipped_units_dir()):
-        paths = sorted(root.rglob("*.toml")) if root.is_dir() else [root]
-        for p in paths:
-            try:
-                out[str(p)] = p.stat().st_mtime_ns
-            except OSError:
-                out[str(p)] = -1
-    return out
-
-
-def merge_registry(old: Registry | None, new: Registry) -> Registry:
-    """``new``, plus the old definition of units a broken file or entry would drop."""
-    for p in new.problems:
-        event(log, "unit_file_problem", p.unit or NO_UNIT, logging.WARNING, problem=str(p))
-    if old is None:
-        return new
-    broken_files = {p.file for p in new.problems if not p.unit}
-    broken_units = {p.unit for p in new.problems if p.unit}
-    for uid, unit in old.units.items():
-        src = old.sources.get(f"unit:{uid}")
-        if uid not in new.units and (uid in broken_units or src in broken_files):
-            new.units[uid] = unit
-            new.sources[f"unit:{uid}"] = src or "?"
-            event(log, "unit_kept", uid, logging.WARNING, reason="its unit file has problems")
-    return new
 
 
 class CrawlScheduler:
@@ -328,7 +300,7 @@ class CrawlScheduler:
     def check(self) -> SyncResult | None:
         """Reload if a unit file changed or a unit was paused/resumed; wake the scheduler."""
         result = None
-        if _watched_files(self.sites) != self._mtimes:
+        if watched_files(self.sites) != self._mtimes:
             result = self.reload("files_changed")
         elif self._paused_units() != self._paused:
             result = self.sync_jobs()
@@ -338,7 +310,7 @@ class CrawlScheduler:
     def reload(self, reason: str) -> SyncResult:
         """Re-read the units, upsert them into the store, sync the jobs."""
         with self._lock:
-            self._mtimes = _watched_files(self.sites)
+            self._mtimes = watched_files(self.sites)
             self._registry = merge_registry(self._registry, self.loader(self.sites))
             self._sync_units(self._registry)
             result = self.sync_jobs()
