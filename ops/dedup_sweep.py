@@ -15,6 +15,7 @@ import logging
 import threading
 from datetime import datetime, timedelta
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -31,6 +32,8 @@ MARGIN = timedelta(minutes=5)
 #: the period on PostgreSQL when none is configured
 DEFAULT_MINUTES = 10.0
 JOB_ID = "dedup-sweep"
+#: the sweep's own one-thread executor: crawl jobs holding every worker do not delay it
+EXECUTOR = "dedup-sweep"
 
 
 def default_minutes(store: Store) -> float:
@@ -78,11 +81,13 @@ def add_sweep_job(
     scheduler: BaseScheduler, store: Store, minutes: float | None
 ) -> DedupSweeper | None:
     """Add the sweep every ``minutes`` (None: :func:`default_minutes`; 0: none) as a job of
-    the ``local`` job store: it fires only while the scheduler runs, that is while it leads."""
+    the ``local`` job store: it fires only while the scheduler runs, that is while it leads.
+    It runs on a thread of its own (:data:`EXECUTOR`), not in the crawl jobs' pool."""
     minutes = default_minutes(store) if minutes is None else minutes
     if minutes <= 0:
         return None
     sweeper = DedupSweeper(store, minutes)
     trigger = IntervalTrigger(seconds=minutes * 60, timezone=VN_TZ)
-    scheduler.add_job(sweeper, trigger, id=JOB_ID, name=JOB_ID, jobstore="local")
+    scheduler.add_executor(ThreadPoolExecutor(1), alias=EXECUTOR)
+    scheduler.add_job(sweeper, trigger, id=JOB_ID, name=JOB_ID, jobstore="local", executor=EXECUTOR)
     return sweeper

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select, update
 
@@ -70,3 +73,28 @@ def test_each_sweep_goes_back_to_where_the_previous_began(store: Store) -> None:
     assert started is not None and sweeper.since(utcnow()) == started - MARGIN
     sweeper.forget()
     assert sweeper.last_start is None
+
+
+def test_the_sweep_runs_while_crawl_jobs_hold_every_worker(store: Store) -> None:
+    """One crawl worker, busy with a long crawl: the sweep still runs on its own thread."""
+    sched = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)})
+    sched.add_jobstore("memory", alias="local")
+    crawl_running, release = threading.Event(), threading.Event()
+
+    def long_crawl() -> None:
+        crawl_running.set()
+        release.wait(30)
+
+    sched.add_job(long_crawl, "date", id="crawl:busy")
+    sweeper = add_sweep_job(sched, store, 0.005)  # every 0.3 s
+    assert sweeper is not None
+    sched.start()
+    try:
+        assert crawl_running.wait(10)
+        deadline = time.monotonic() + 10
+        while sweeper.last_start is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sweeper.last_start is not None, "the sweep waited for the crawl's worker"
+    finally:
+        release.set()
+        sched.shutdown()
