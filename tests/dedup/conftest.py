@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from domain.registry import Registry, load_registry
 from replicas.seed import load_seed
 from storage.db import Store
-from storage.models import Article
+from storage.models import Article, DuplicateCandidate
 from storage.repository import sync_registry
 from storage.urls import canonical_url
 from tests.conftest import _reset_pg
@@ -175,3 +176,17 @@ def seed_pair(store: Store, registry: Registry, editor: str, password: str) -> t
         eng.process(s, a)
         (cand,) = eng.process(s, b)
         return cand.id, a.id, b.id
+
+
+def stored_pairs(store: Store) -> list[tuple[int, int, str, str]]:
+    """Every stored pair as ``(a_id, b_id, verdict, status)``."""
+    with store.session() as s:
+        rows = s.execute(
+            select(
+                DuplicateCandidate.a_id,
+                DuplicateCandidate.b_id,
+                DuplicateCandidate.verdict,
+                DuplicateCandidate.status,
+            )
+        ).all()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]

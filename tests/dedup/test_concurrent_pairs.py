@@ -8,13 +8,13 @@ from __future__ import annotations
 import threading
 import time
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, text, update
 from sqlalchemy.orm import Session
 
 from dedup import DedupConfig, DedupEngine
 from storage import models as m
 from storage.db import Store
-from tests.dedup.conftest import SEED, edited_copy_body, make_article
+from tests.dedup.conftest import SEED, edited_copy_body, make_article, stored_pairs
 
 REVIEW = DedupConfig(high=0.99, low=0.5)  # the pair goes to review: no cluster row moves
 COPY_TITLE = "Tin từ cơ sở: " + SEED.title
@@ -86,25 +86,12 @@ def _concurrently(store: Store, a_id: int, b_id: int, before_commit: str = "") -
     return outcome
 
 
-def _pairs(store: Store) -> list[tuple[int, int, str, str]]:
-    with store.session() as s:
-        rows = s.execute(
-            select(
-                m.DuplicateCandidate.a_id,
-                m.DuplicateCandidate.b_id,
-                m.DuplicateCandidate.status,
-                m.DuplicateCandidate.verdict,
-            )
-        ).all()
-    return [tuple(r) for r in rows]
-
-
 def test_the_second_writer_of_one_pair_takes_the_first_ones_row(pg_dstore: Store) -> None:
     a_id, b_id = _stored_pair_missing(pg_dstore)
     outcome = _concurrently(pg_dstore, a_id, b_id)
     assert not [e for e in outcome if isinstance(e, Exception)], outcome
     assert outcome == [(a_id, b_id, "pending", "review")]
-    assert _pairs(pg_dstore) == [(a_id, b_id, "pending", "review")]
+    assert stored_pairs(pg_dstore) == [(a_id, b_id, "review", "pending")]
 
 
 def test_an_editors_decision_committed_first_stands(pg_dstore: Store) -> None:
@@ -113,7 +100,7 @@ def test_an_editors_decision_committed_first_stands(pg_dstore: Store) -> None:
     a_id, b_id = _stored_pair_missing(pg_dstore)
     outcome = _concurrently(pg_dstore, a_id, b_id, before_commit="editor")
     assert outcome == [(a_id, b_id, "distinct", "review")]
-    assert _pairs(pg_dstore) == [(a_id, b_id, "distinct", "review")]
+    assert stored_pairs(pg_dstore) == [(a_id, b_id, "review", "distinct")]
 
 
 def test_a_pair_recorded_on_sqlite_goes_in_once(dstore: Store) -> None:
@@ -123,4 +110,4 @@ def test_a_pair_recorded_on_sqlite_goes_in_once(dstore: Store) -> None:
         with dstore.session() as s:
             (cand,) = DedupEngine(dstore, REVIEW).process(s, _row(s, article_id))
             assert (cand.a_id, cand.b_id) == (a_id, b_id)
-    assert _pairs(dstore) == [(a_id, b_id, "pending", "review")]
+    assert stored_pairs(dstore) == [(a_id, b_id, "review", "pending")]

@@ -7,30 +7,24 @@ import json
 from datetime import timedelta
 
 from click.testing import CliRunner
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
 from dedup import DedupConfig, DedupEngine
 from dedup.sweep import sweep
 from storage import models as m
 from storage.db import Store
 from storage.models import utcnow
-from tests.dedup.conftest import SEED, T0, edited_copy_body, make_article, notice
+from tests.dedup.conftest import (
+    SEED,
+    T0,
+    edited_copy_body,
+    make_article,
+    notice,
+    stored_pairs,
+)
 from vnfeeds.cli import cli
 
 COPY_TITLE = "Tin từ cơ sở: " + SEED.title
-
-
-def _pairs(store: Store) -> list[tuple[int, int, str, str]]:
-    with store.session() as s:
-        rows = s.execute(
-            select(
-                m.DuplicateCandidate.a_id,
-                m.DuplicateCandidate.b_id,
-                m.DuplicateCandidate.verdict,
-                m.DuplicateCandidate.status,
-            )
-        ).all()
-    return [tuple(r) for r in rows]
 
 
 def test_two_processes_storing_copies_at_once_miss_them_and_the_sweep_finds_them(
@@ -47,10 +41,10 @@ def test_two_processes_storing_copies_at_once_miss_them_and_the_sweep_finds_them
             b = make_article(sb, "phutho-soct", 1, title=COPY_TITLE, body=edited_copy_body())
             assert proc_b.process(sb, b) == []
         a_id, b_id = a.id, b.id
-    assert _pairs(pg_dstore) == []  # the miss
+    assert stored_pairs(pg_dstore) == []  # the miss
 
     counts = sweep(pg_dstore, T0 - timedelta(minutes=5))
-    ((x, y, verdict, status),) = _pairs(pg_dstore)
+    ((x, y, verdict, status),) = stored_pairs(pg_dstore)
     assert (x, y) == tuple(sorted((a_id, b_id))) and verdict != "distinct"
     assert counts["articles"] == 2 and counts[verdict] == 1
     assert status == {"duplicate": "auto", "review": "pending"}[verdict]
@@ -94,16 +88,16 @@ def test_a_sweep_looks_only_at_its_window_and_keeps_editors_decisions(dstore: St
 
     # a window holding only b: a is not in its index, and is no exact copy
     got = sweep(dstore, T0 + timedelta(hours=1), config=cfg)
-    assert got == {"articles": 1, "duplicate": 0, "review": 0} and _pairs(dstore) == []
+    assert got == {"articles": 1, "duplicate": 0, "review": 0} and stored_pairs(dstore) == []
     got = sweep(dstore, T0 - timedelta(hours=1), config=cfg)
     assert got == {"articles": 2, "duplicate": 0, "review": 1}
-    ((x, y, verdict, status),) = _pairs(dstore)
+    ((x, y, verdict, status),) = stored_pairs(dstore)
     assert (x, y, verdict, status) == (a.id, b.id, "review", "pending")
 
     with dstore.session() as s:  # an editor's decision stands through a sweep
         s.execute(update(m.DuplicateCandidate).values(status="distinct", decided_by="editor"))
     sweep(dstore, T0 - timedelta(hours=1), config=cfg)
-    assert [p[3] for p in _pairs(dstore)] == ["distinct"]
+    assert [p[3] for p in stored_pairs(dstore)] == ["distinct"]
     after = snapshot.stat().st_mtime_ns if snapshot and snapshot.exists() else None
     assert after == before  # a sweep's window index is never saved as the store's snapshot
 
