@@ -13,20 +13,19 @@ no AutoThrottle, no delay; robots.txt is still fetched and obeyed by both):
   settings) on the URLs ours fetched in a warm-up run.
 
 Each run is timed from the replica server's answer to its first request to the process'
-exit, so both sides are timed the same way, start-up is left out and whatever work is
-still queued when the last page arrives (storing, dedup, closing) is counted; the
-whole-process wall time is printed too. ``--set NAME=VALUE`` (repeatable) gives our crawl a
-setting raw Scrapy does not get, to see what one part costs (``VNFEEDS_DEDUP=False``: the
-pipeline without dedup); the output then says so, and its ratio is not the issue's. Printed per pair and as medians: pages/s of each
-(pages = requests the server answered), the ratio ours/raw (median of the pair ratios),
-articles/s (articles stored over ours' window), each process' peak RSS (from ``wait4``)
-and the peak of the sum over it and its children (the parse workers, a fork server if
-any), the CPU seconds (user + system) of all those processes, start-up included, with ours
-per stored article and the crawl process' own share (read from ``/proc`` 10 times a
-second: a process' last 0.1 s may be missed), and the seconds from the last answered
-request to the exit (the work still queued behind the fetching). A script that prints
-figures; it judges nothing.
-"""
+exit, so both sides are timed the same way, start-up is left out and whatever work is still
+queued when the last page arrives (storing, dedup, closing) is counted; the whole-process
+wall time is printed too. ``--set NAME=VALUE`` (repeatable) gives our crawl a setting raw
+Scrapy does not get, to see what one part costs (``VNFEEDS_DEDUP=False``: the pipeline
+without dedup); the output then says so, and its ratio is not the issue's. Printed per pair
+and as medians: pages/s of each (pages = requests the server answered), the ratio ours/raw
+(median of the pair ratios), articles/s (articles stored over ours' window), each process'
+peak RSS (from ``wait4``) and the peak of the sum over it and its children (the parse
+workers, a fork server if any), the CPU seconds (user + system) of all those processes,
+start-up included, with ours per stored article and the crawl process' own share (read from
+``/proc`` 10 times a second: a process' last 0.1 s may be missed), and the seconds from the
+last answered request to the exit (the work still queued behind the fetching). A script that
+prints figures; it judges nothing."""
 
 from __future__ import annotations
 

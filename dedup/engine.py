@@ -291,16 +291,17 @@ class DedupEngine:
             cand = existing.get(other_id)
             if cand is None and v.verdict == "distinct":
                 continue
-            if cand is None and new:  # no other writer can know a row not yet committed
+            if cand is None:
                 a_id, b_id = sorted((article.id, other_id))
-                cand = m.DuplicateCandidate(a_id=a_id, b_id=b_id, created_at=now, status="pending")
-                session.add(cand)
-                was_linked = False
-            elif cand is None:
-                a_id, b_id = sorted((article.id, other_id))
-                cand, theirs = writes.claim_pair(
-                    session, a_id, b_id, float(v.score), v.verdict, now
-                )
+                if new:  # no other writer can know a row not yet committed
+                    cand = m.DuplicateCandidate(
+                        a_id=a_id, b_id=b_id, created_at=now, status="pending"
+                    )
+                    session.add(cand)
+                    theirs = False
+                else:
+                    status = _status_for(v.verdict)
+                    cand, theirs = writes.claim_pair(session, a_id, b_id, v, status, now)
                 was_linked = theirs and cand.status in LINKED
             else:
                 was_linked = cand.status in LINKED

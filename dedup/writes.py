@@ -7,11 +7,12 @@ unflushed of the row: an ORM flush costs more than the statement it emits.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
+from dedup.decide import Verdict
 from storage import models as m
 
 _A = cast(Table, m.Article.__table__)
@@ -38,23 +39,21 @@ INSERT_PAIR = (
 
 
 def claim_pair(
-    session: Session, a_id: int, b_id: int, score: float, verdict: str, now: datetime
+    session: Session, a_id: int, b_id: int, v: Verdict, status: str, now: datetime
 ) -> tuple[m.DuplicateCandidate, bool]:
-    """The pair's row, inserted unless another writer stored it first; and whether it is
-    that writer's (an existing row). For a pair of two stored articles, which another process
-    (its crawl re-reading one of them, a sweep) may record at the same moment: on
+    """The pair's row, inserted whole (``v``, ``status``) unless another writer stored it
+    first; and whether it is that writer's. For a pair of two stored articles, which another
+    process (its crawl re-reading one of them, a sweep) may record at the same moment: on
     PostgreSQL the insert waits for that writer's commit and then leaves its row alone,
     instead of failing the whole transaction on the unique pair. The row is read back
     locked (``FOR UPDATE``, PostgreSQL), so its status is not changed under us."""
-    values = {"a_id": a_id, "b_id": b_id, "score": score, "verdict": verdict, "reasons": []}
-    conn = session.connection()
-    inserted = conn.execute(
-        INSERT_PAIR, {**values, "status": "pending", "created_at": now}
-    ).scalar()
-    row = session.scalars(
+    row: dict[str, Any] = {"a_id": a_id, "b_id": b_id, "score": float(v.score)}
+    row |= {"verdict": v.verdict, "reasons": list(v.reasons), "status": status, "created_at": now}
+    inserted = session.connection().execute(INSERT_PAIR, row).scalar()
+    cand = session.scalars(
         select(m.DuplicateCandidate)
         .where(m.DuplicateCandidate.a_id == a_id, m.DuplicateCandidate.b_id == b_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    return row, inserted is None
+    return cand, inserted is None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, event, text, update
 from sqlalchemy.orm import Session
 
 from dedup import DedupConfig, DedupEngine
@@ -106,8 +106,19 @@ def test_an_editors_decision_committed_first_stands(pg_dstore: Store) -> None:
 def test_a_pair_recorded_on_sqlite_goes_in_once(dstore: Store) -> None:
     """The same re-reading one after the other (SQLite has one writer): one row."""
     a_id, b_id = _stored_pair_missing(dstore)
-    for article_id in (b_id, a_id):
-        with dstore.session() as s:
-            (cand,) = DedupEngine(dstore, REVIEW).process(s, _row(s, article_id))
-            assert (cand.a_id, cand.b_id) == (a_id, b_id)
+    writes: list[str] = []
+
+    def note(_c: object, _cur: object, sql: str, *_: object) -> None:
+        if "duplicate_candidates" in sql and sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            writes.append(sql.split()[0].upper())
+
+    event.listen(dstore.engine, "before_cursor_execute", note)
+    try:
+        for article_id in (b_id, a_id):
+            with dstore.session() as s:
+                (cand,) = DedupEngine(dstore, REVIEW).process(s, _row(s, article_id))
+                assert (cand.a_id, cand.b_id) == (a_id, b_id)
+    finally:
+        event.remove(dstore.engine, "before_cursor_execute", note)
     assert stored_pairs(dstore) == [(a_id, b_id, "review", "pending")]
+    assert writes == ["INSERT"], "the claimed pair goes in whole: no UPDATE after its INSERT"
