@@ -93,7 +93,7 @@ def test_an_article_judged_no_article_is_a_dead_link_for_a_while(store: Store) -
         assert failed_pending(s, "u", "list", "http://u.vn/p2", "HTTP 500", give_up=True)
         assert failed_pending(
             s, "u", "article", "http://www.u.vn/a?utm_source=x", "no article", give_up=True,
-            dead=True,
+            dead=True, now=now,  # the test's clock: ``later`` below is counted from it
         )  # fmt: skip
     with store.session() as s:
         assert dead_link_sets(s, "u", now)[0] == {"https://u.vn/a"}
