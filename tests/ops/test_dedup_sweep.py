@@ -17,7 +17,7 @@ from storage.db import Store
 from storage.models import utcnow
 from tests.dedup.conftest import SEED, edited_copy_body, make_article
 from tests.ops.conftest import Plan
-from tests.ops.test_scheduler import Harness, wait_for
+from tests.ops.scheduling import Harness, wait_for
 
 
 def _pairs(store: Store) -> int:

@@ -6,7 +6,7 @@ import time
 
 from ops.leader import LeaderSettings, Leadership
 from storage.db import Store
-from tests.ops.test_scheduler import wait_for
+from tests.ops.scheduling import wait_for
 
 
 def test_one_leader_and_a_clean_handover(store: Store) -> None:

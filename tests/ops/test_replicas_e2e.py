@@ -22,8 +22,8 @@ from replicas.server import ReplicaServer
 from storage.db import Store
 from storage.models import CrawlRun, Unit
 from tests.conftest import NewDbUrl
+from tests.ops.scheduling import wait_for
 from tests.ops.test_alerts import Webhook
-from tests.ops.test_scheduler import wait_for
 from vnfeeds.cli import cli
 
 UNIT = "phutho-soct"

@@ -16,7 +16,7 @@ import pytest
 from ops.overview import next_run_times
 from storage.db import Store
 from tests.ops.conftest import Plan, fake_command, write_units
-from tests.ops.test_scheduler import runs_of, wait_for
+from tests.ops.scheduling import runs_of, wait_for
 
 
 class Proc:

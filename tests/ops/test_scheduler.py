@@ -4,38 +4,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from domain.registry import load_registry
 from domain.timezone import VN_TZ as TZ
-from ops.backoff import BackoffPolicy
-from ops.jobs import CrawlJob, JobSettings
 from ops.leader import leader_alive
 from ops.overview import next_run_times, set_paused, unit_statuses
-from ops.scheduler import CrawlScheduler, SchedulerSettings, cron_day_of_week, unit_trigger
+from ops.scheduler import SchedulerSettings, cron_day_of_week, unit_trigger
 from storage.db import Store
-from storage.models import CrawlRun, Unit
-from tests.ops.conftest import Plan, fake_command, write_units
-
-
-def wait_for(cond: Callable[[], bool], timeout: float = 10.0, step: float = 0.1) -> bool:
-    """Poll ``cond`` until true or timeout; returns its last value."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return True
-        time.sleep(step)
-    return cond()
-
-
-def runs_of(store: Store, unit: str) -> int:
-    with store.session() as s:
-        return int(s.scalar(select(func.count()).where(CrawlRun.unit_id == unit)) or 0)
+from storage.models import Unit
+from tests.ops.conftest import Plan, write_units
+from tests.ops.scheduling import Harness, runs_of, wait_for
 
 
 @pytest.mark.parametrize(
@@ -68,47 +51,6 @@ def test_cron_schedule_fires_on_monday_vietnam_time(tmp_path: Path) -> None:
     assert nxt.date().isoformat() == "2025-07-07"
     _, fp_fast = unit_trigger(unit, SchedulerSettings(interval_seconds=1))
     assert fp != fp_fast
-
-
-class Harness:
-    """Schedulers on one database, each with its own Store (a restart = a new one)."""
-
-    def __init__(self, tmp_path: Path, plan: Plan, db: str) -> None:
-        self.db = db
-        self.units = write_units(tmp_path / "units.toml", ["unit-a", "unit-b"])
-        self.plan = plan
-        self.running: list[CrawlScheduler] = []
-
-    def start(self, **kw: float) -> CrawlScheduler:
-        store = Store(self.db)
-        settings = JobSettings(
-            db_url=self.db,
-            sites=self.units,
-            timeout=20,
-            crawl_command=fake_command(self.plan),
-            backoff=BackoffPolicy(base_seconds=1, cap_seconds=2, jitter=0),
-        )
-        sched: CrawlScheduler
-        job = CrawlJob(store, settings, lambda: sched.registry())
-        sched = CrawlScheduler(
-            store,
-            job,
-            sites=self.units,
-            settings=SchedulerSettings(
-                interval_seconds=kw.get("interval", 1.0),
-                jitter_seconds=0,
-                watch_interval=kw.get("watch", 0.3),
-                misfire_grace_seconds=30,
-                dedup_sweep_minutes=kw.get("sweep", 0.0),
-            ),
-        )
-        self.running.append(sched)
-        return sched
-
-    def stop(self, sched: CrawlScheduler) -> None:
-        sched.shutdown(wait=True)
-        sched.store.dispose()
-        self.running.remove(sched)
 
 
 @pytest.fixture
