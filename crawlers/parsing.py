@@ -314,8 +314,13 @@ class ParsePool:
         return len(self._queued)
 
     def _shutdown(self) -> None:
+        """Stop the workers. With no page in a worker it waits for them to end (they are
+        idle: a few milliseconds), so the pool's own thread has ended too and the command
+        keeps its quick exit (:func:`vnfeeds.exiting.exit_now` takes the interpreter's slow
+        one while any such thread runs); with pages still in a worker (a crawl stopped
+        early) it does not wait for them."""
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=not self._queued, cancel_futures=True)
             self._executor = None
 
     def close(self) -> None:
