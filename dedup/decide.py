@@ -221,6 +221,19 @@ def _title_swaps(ta: list[str], tb: list[str]) -> list[tuple[list[str], list[str
     ]
 
 
+def surely_distinct(a: DocView, b: DocView, config: DedupConfig | None = None) -> bool:
+    """True when :func:`decide` would call the pair distinct with score 0, known from the
+    sentences alone: each text has at least :data:`MIN_SENTENCES`, they share none (the
+    score is then the square root of text × 0) and the pair is not one canonical URL. The
+    engine skips such pairs without the text score: it keeps no distinct pair it had not
+    stored before."""
+    cfg = config or DedupConfig()
+    if cfg.low <= 0 or (a.canonical_url and a.canonical_url == b.canonical_url):
+        return False
+    sa, sb = a.sentences, b.sentences
+    return min(len(sa), len(sb)) >= MIN_SENTENCES and sa.isdisjoint(sb)
+
+
 def decide(a: DocView, b: DocView, config: DedupConfig | None = None) -> Verdict:
     """Score a pair and choose its band, with reasons a person can check."""
     cfg = config or DedupConfig()

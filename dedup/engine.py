@@ -24,7 +24,7 @@ from dedup import reads, writes
 from dedup.caches import FingerprintCache, ViewCache
 from dedup.clusters import LINKED, auto_decision, recluster
 from dedup.config import DedupConfig
-from dedup.decide import DocView, blend, decide
+from dedup.decide import DocView, blend, decide, surely_distinct
 from dedup.fingerprint import Fingerprint, Fingerprinter, estimates
 from dedup.holes import IdHoles
 from dedup.index import LSHIndex
@@ -287,8 +287,10 @@ class DedupEngine:
         flipped: list[m.DuplicateCandidate] = []
         out: list[m.DuplicateCandidate] = []
         for other_id, other_view in self._views_of(session, others):
-            v = decide(view, other_view, self.config)
             cand = existing.get(other_id)
+            if cand is None and surely_distinct(view, other_view, self.config):
+                continue  # decide's verdict: distinct, not kept
+            v = decide(view, other_view, self.config)
             if cand is None and v.verdict == "distinct":
                 continue
             if cand is None:

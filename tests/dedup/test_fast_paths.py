@@ -8,7 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.decide import shared_keys
+from dedup.config import DedupConfig
+from dedup.decide import DocView, decide, shared_keys, surely_distinct
 from dedup.fingerprint import Fingerprint, estimates, shingle_keys
 
 NUM_PERM = 16  # small signatures: equal values are common, as between near copies
@@ -72,3 +73,50 @@ def test_shingle_keys_are_the_digests_as_integers(sh: set[str]) -> None:
     keys = shingle_keys(sh)
     assert keys.dtype == plain.dtype
     assert keys.tolist() == plain.tolist()
+
+
+def _corpus_views() -> list[DocView]:
+    from replicas.corpus import Corpus
+
+    c = Corpus(1)
+    base = {u.id: f"http://{u.id}.test" for u in c.units}
+    return [
+        DocView(
+            title=s.title,
+            lead=s.lead,
+            body="\n".join(s.paragraphs),
+            published=s.published,
+            canonical_url=c.url(s, base),
+        )
+        for ss in c.stories.values()
+        for s in ss
+    ]
+
+
+def test_surely_distinct_pairs_are_the_ones_decide_calls_distinct_at_score_zero() -> None:
+    """Over pairs of the replica corpus (cross-posted copies, edited copies, templated
+    notices, unrelated stories), every pair the shortcut skips is one decide calls
+    distinct with score 0; it fires on most unrelated pairs and on no duplicate."""
+    views = _corpus_views()[:160]
+    fired = kept = 0
+    for i, a in enumerate(views):
+        for b in views[i + 1 :]:
+            v = decide(a, b)
+            if surely_distinct(a, b):
+                fired += 1
+                assert (v.verdict, v.score) == ("distinct", 0.0), (a.title, b.title, v)
+            elif v.verdict != "distinct":
+                kept += 1
+    assert fired > 5000 and kept > 0, (fired, kept)
+
+
+def test_surely_distinct_leaves_one_url_short_texts_and_a_zero_threshold_to_decide() -> None:
+    a, b = _corpus_views()[:2]
+    assert surely_distinct(a, b) and surely_distinct(b, a)
+    same_url = DocView(title=b.title, lead=b.lead, body=b.body, canonical_url=a.canonical_url)
+    assert not surely_distinct(a, same_url)
+    assert decide(a, same_url).verdict == "duplicate"
+    short = DocView(title=b.title, lead="", body="Một câu ngắn.")
+    assert not surely_distinct(a, short)
+    assert not surely_distinct(a, b, DedupConfig(low=0.0))
+    assert len(decide(a, b, DedupConfig(low=0.0)).reasons) > 2  # decide looks past the score
