@@ -38,6 +38,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
@@ -226,38 +228,57 @@ def _fmt(run: Run) -> str:
     )
 
 
+@contextmanager
+def served_replicas(seed: int, prefix: str) -> Iterator[tuple[ReplicaServer, Path, Path]]:
+    """The replica sites served on loopback with a timed request log, a work directory
+    (removed at the end) and the units file of the sites."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp, ReplicaServer(0, seed=seed) as srv:
+        work = Path(tmp)
+        srv.requests = _TimedRequests()
+        yield srv, work, srv.write_units(work / "units.toml")
+
+
+def add_set_option(ap: argparse.ArgumentParser, help_text: str) -> None:
+    """The repeatable ``--set NAME=VALUE`` option (into ``args.extra``)."""
+    ap.add_argument(
+        "--set", dest="extra", action="append", default=[], metavar="NAME=VALUE", help=help_text
+    )
+
+
+def checked_sets(ap: argparse.ArgumentParser, values: list[str]) -> tuple[str, ...]:
+    """The ``--set`` values, each checked to be ``NAME=VALUE`` (else a usage error)."""
+    for kv in values:
+        if "=" not in kv:
+            ap.error(f"--set {kv!r}: expected NAME=VALUE")
+    return tuple(values)
+
+
+def crawl_env() -> dict[str, str]:
+    """This process' environment for a measured crawl: Scrapy's log quiet, and no store
+    or units file of the caller's (the command line gives them)."""
+    env = dict(os.environ, VNFEEDS_SCRAPY_LOG_LEVEL="ERROR")
+    env.pop("VNFEEDS_DB", None)
+    env.pop("VNFEEDS_SITES", None)
+    return env
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the pairs and print the figures."""
     ap = argparse.ArgumentParser(prog="python -m bench.pipeline", description=__doc__)
     ap.add_argument("--pairs", type=int, default=5, help="measured pairs (default 5)")
     ap.add_argument("--seed", type=int, default=1, help="replica corpus seed")
-    ap.add_argument(
-        "--set",
-        dest="extra",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a Scrapy setting for our crawl only (repeatable), e.g. VNFEEDS_DEDUP=False "
+    add_set_option(
+        ap,
+        "a Scrapy setting for our crawl only (repeatable), e.g. VNFEEDS_DEDUP=False "
         "to see what a part of the pipeline costs; the figures are then not the issue's ratio",
     )
     args = ap.parse_args(argv)
-    for kv in args.extra:
-        if "=" not in kv:
-            ap.error(f"--set {kv!r}: expected NAME=VALUE")
-    extra = tuple(args.extra)
-    env = dict(os.environ, VNFEEDS_SCRAPY_LOG_LEVEL="ERROR")
-    env.pop("VNFEEDS_DB", None)
-    env.pop("VNFEEDS_SITES", None)
+    extra = checked_sets(ap, args.extra)
+    env = crawl_env()
     print(f"machine: {_machine()}")
     if extra:
         print(f"our crawl with: {' '.join(extra)} (not the issue's pipeline: a what-if figure)")
-    with (
-        tempfile.TemporaryDirectory(prefix="vnfeeds-bench-") as tmp,
-        ReplicaServer(0, seed=args.seed) as srv,
-    ):
-        work = Path(tmp)
-        srv.requests = _TimedRequests()
-        units = srv.write_units(work / "units.toml")
+    with served_replicas(args.seed, "vnfeeds-bench-") as (srv, work, units):
         warm = _ours(srv, units, work, env, 0, extra)
         urls_file = work / "urls.txt"
         urls_file.write_text("\n".join(_urls(srv.requests)) + "\n", encoding="utf-8")

@@ -23,13 +23,20 @@ import os
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.pipeline import _machine, _TimedRequests, ours_cmd
+from bench.pipeline import (
+    _machine,
+    _TimedRequests,
+    add_set_option,
+    checked_sets,
+    crawl_env,
+    ours_cmd,
+    served_replicas,
+)
 from replicas.server import ReplicaServer
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -181,11 +188,8 @@ def crawl_timeline(
     log = srv.requests
     assert isinstance(log, _TimedRequests)
     srv.reset_requests()
-    env = dict(os.environ, VNFEEDS_SCRAPY_LOG_LEVEL="ERROR")
-    env.pop("VNFEEDS_DB", None)
-    env.pop("VNFEEDS_SITES", None)
     cmd = ours_cmd(db, units, extra)
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     readings: list[tuple[Sample, dict[int, float]]] = []
     nice: dict[int, int] = {}  # the last seen of each process (the spare lowers its own)
     done = threading.Event()
@@ -234,33 +238,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--no-warm-up", dest="warm", action="store_false", help="no unmeasured crawl first"
     )
-    ap.add_argument(
-        "--set",
-        dest="extra",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a Scrapy setting for the crawl (repeatable)",
-    )
+    add_set_option(ap, "a Scrapy setting for the crawl (repeatable)")
     args = ap.parse_args(argv)
     if args.step <= 0:
         ap.error("--step must be positive")
-    for kv in args.extra:
-        if "=" not in kv:
-            ap.error(f"--set {kv!r}: expected NAME=VALUE")
+    extra = checked_sets(ap, args.extra)
     print(f"machine: {_machine()}")
-    with (
-        tempfile.TemporaryDirectory(prefix="vnfeeds-timeline-") as tmp,
-        ReplicaServer(0, seed=args.seed) as srv,
-    ):
-        work = Path(tmp)
-        srv.requests = _TimedRequests()
-        units = srv.write_units(work / "units.toml")
+    with served_replicas(args.seed, "vnfeeds-timeline-") as (srv, work, units):
         if args.warm:
-            crawl_timeline(srv, units, work / "warm.sqlite3", args.step, tuple(args.extra))
-        table, last = crawl_timeline(
-            srv, units, work / "ours.sqlite3", args.step, tuple(args.extra)
-        )
+            crawl_timeline(srv, units, work / "warm.sqlite3", args.step, extra)
+        table, last = crawl_timeline(srv, units, work / "ours.sqlite3", args.step, extra)
     print_table(table, last)
     return 0
 

@@ -30,6 +30,7 @@ from replicas.server import ReplicaServer
 from storage.db import Store
 from storage.models import Article, CrawlRun, Unit
 from tests.ops.conftest import SINCE, expected_articles
+from tests.ops.scheduling import wait_for as poll
 from tests.scrapyd_nodes import ScrapydNode
 
 UNITS = int(os.environ.get("VNFEEDS_SCALE_TEST_UNITS", "100"))
@@ -41,13 +42,10 @@ PER_UNIT = 20.0
 BATCH = int(os.environ.get("VNFEEDS_SCALE_TEST_BATCH", "1"))
 
 
-def wait_for(check: Callable[[], bool], timeout: float, every: float = 0.5) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(every)
-    return check()
+def wait_for(check: Callable[[], bool], timeout: float) -> bool:
+    """:func:`tests.ops.scheduling.wait_for`, polling every half second (the checks read
+    logs and the store while a whole fleet crawls)."""
+    return poll(check, timeout, step=0.5)
 
 
 class Scheduler:
