@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import Any, NamedTuple
 
 from replicas.server import ReplicaServer, RequestRecord
 
@@ -87,12 +87,18 @@ class Run:
         return self.pages / self.window if self.window > 0 else 0.0
 
 
-def _tree(root: int) -> tuple[int, dict[int, float]]:
-    """Resident bytes of a process and all its descendants, and each one's CPU seconds so
-    far (user + system), from ``/proc``."""
+class Proc(NamedTuple):
+    """One process as ``/proc/<pid>/stat`` shows it."""
+
+    rss: int  # resident bytes
+    cpu: float  # CPU seconds so far (user + system)
+    nice: int
+
+
+def process_tree(root: int) -> dict[int, Proc]:
+    """A process and all its descendants, from ``/proc`` (those gone by then are left out)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    cpu: dict[int, float] = {}
+    procs: dict[int, Proc] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -103,15 +109,22 @@ def _tree(root: int) -> tuple[int, dict[int, float]]:
             continue
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * _PAGE
-        cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICK
-    total, todo, mine = 0, [root], {}
+        cpu = (int(fields[11]) + int(fields[12])) / _TICK
+        procs[pid] = Proc(int(fields[21]) * _PAGE, cpu, int(fields[16]))
+    mine, todo = {}, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
-        mine[pid] = cpu.get(pid, 0.0)
+        if pid in procs:
+            mine[pid] = procs[pid]
         todo += children.get(pid, [])
-    return total, mine
+    return mine
+
+
+def _tree(root: int) -> tuple[int, dict[int, float]]:
+    """Resident bytes of a process and all its descendants, and each one's CPU seconds so
+    far (user + system), from ``/proc``."""
+    procs = process_tree(root)
+    return sum(p.rss for p in procs.values()), {pid: p.cpu for pid, p in procs.items()}
 
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")

@@ -35,6 +35,7 @@ from bench.pipeline import (
     checked_sets,
     crawl_env,
     ours_cmd,
+    process_tree,
     served_replicas,
 )
 from replicas.server import ReplicaServer
@@ -62,36 +63,6 @@ class Row:
     pages: int  # requests answered during the step
     articles: int  # articles stored during the step
     busy: dict[str, float]  # % of one core over the step, per part
-
-
-def proc_stat(pid: int) -> tuple[int, float, int] | None:
-    """(parent pid, CPU seconds, nice) of a process from ``/proc``; None once it is gone."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = raw[raw.rindex(")") + 2 :].split()
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK, int(fields[16])
-
-
-def descendants(root: int) -> dict[int, tuple[float, int]]:
-    """CPU seconds and nice of ``root`` and every process under it, from ``/proc``."""
-    stats: dict[int, tuple[int, float, int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            info = proc_stat(int(entry.name))
-            if info is not None:
-                stats[int(entry.name)] = info
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, _, _) in stats.items():
-        children.setdefault(ppid, []).append(pid)
-    out, todo = {}, [root]
-    while todo:
-        pid = todo.pop()
-        if pid in stats:
-            out[pid] = stats[pid][1:]
-        todo += children.get(pid, [])
-    return out
 
 
 def names_of(root: int, nice: dict[int, int]) -> dict[int, str]:
@@ -195,14 +166,14 @@ def crawl_timeline(
     done = threading.Event()
 
     def read() -> None:
-        procs = descendants(proc.pid)
-        for pid, (_, n) in procs.items():
-            nice[pid] = n
+        procs = process_tree(proc.pid)
+        for pid, p in procs.items():
+            nice[pid] = p.nice
         s = Sample(time.monotonic(), articles=_articles(db))
         own = os.times()
         s.cpu[SELF] = own.user + own.system
         s.cpu[IDLE], s.cpu[STEAL] = _machine_idle()
-        readings.append((s, {pid: c for pid, (c, _) in procs.items()}))
+        readings.append((s, {pid: p.cpu for pid, p in procs.items()}))
 
     def watch() -> None:
         read()

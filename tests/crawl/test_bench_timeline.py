@@ -10,6 +10,7 @@ import time
 import pytest
 
 from bench import timeline
+from bench.pipeline import process_tree
 from bench.timeline import Sample
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux /proc")
@@ -50,7 +51,7 @@ def test_the_summary_splits_the_window_at_the_last_page(capsys: pytest.CaptureFi
     assert "CPU seconds after: crawl 0.90, idle 0.10" in out
 
 
-def test_descendants_and_names_tell_the_spare_by_its_priority() -> None:
+def test_the_process_tree_and_names_tell_the_spare_by_its_priority() -> None:
     """A child at nice 19 is the spare, one at normal priority a worker; both are found
     under this process with their CPU."""
     sleep = "import os, sys, time\nos.nice(int(sys.argv[1]))\nprint(flush=True)\ntime.sleep(30)"
@@ -62,10 +63,10 @@ def test_descendants_and_names_tell_the_spare_by_its_priority() -> None:
         for k in kids:
             assert k.stdout is not None
             k.stdout.readline()  # its priority is set
-        procs = timeline.descendants(os.getpid())
+        procs = process_tree(os.getpid())
         assert {k.pid for k in kids} <= set(procs)
-        assert procs[os.getpid()][0] > 0  # this process' CPU seconds so far
-        names = timeline.names_of(os.getpid(), {pid: n for pid, (_, n) in procs.items()})
+        assert procs[os.getpid()].cpu > 0  # this process' CPU seconds so far
+        names = timeline.names_of(os.getpid(), {pid: p.nice for pid, p in procs.items()})
         assert names[os.getpid()] == "crawl"
         assert names[kids[0].pid].startswith("worker ")
         assert names[kids[1].pid] == "spare 1"
@@ -74,4 +75,4 @@ def test_descendants_and_names_tell_the_spare_by_its_priority() -> None:
             k.kill()
             k.wait()
     time.sleep(0.1)
-    assert not {k.pid for k in kids} & set(timeline.descendants(os.getpid()))
+    assert not {k.pid for k in kids} & set(process_tree(os.getpid()))
