@@ -230,8 +230,8 @@ def surely_distinct(a: DocView, b: DocView, config: DedupConfig | None = None) -
     cfg = config or DedupConfig()
     if cfg.low <= 0 or (a.canonical_url and a.canonical_url == b.canonical_url):
         return False
-    sa, sb = a.sentences, b.sentences
-    return min(len(sa), len(sb)) >= MIN_SENTENCES and sa.isdisjoint(sb)
+    _, common, small = sentence_overlap(a, b)  # the same figures decide reads
+    return small >= MIN_SENTENCES and common == 0
 
 
 def decide(a: DocView, b: DocView, config: DedupConfig | None = None) -> Verdict:

@@ -120,3 +120,30 @@ def test_surely_distinct_leaves_one_url_short_texts_and_a_zero_threshold_to_deci
     assert not surely_distinct(a, short)
     assert not surely_distinct(a, b, DedupConfig(low=0.0))
     assert len(decide(a, b, DedupConfig(low=0.0)).reasons) > 2  # decide looks past the score
+
+
+_sentence = st.lists(
+    st.sampled_from(["tin", "họp", "sở", "tỉnh", "năm", "2024", "dự", "án"]), min_size=4, max_size=7
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    a=st.lists(_sentence, min_size=1, max_size=6),
+    b=st.lists(_sentence, min_size=1, max_size=6),
+    same_url=st.booleans(),
+)
+def test_surely_distinct_agrees_with_decide_on_any_texts(
+    a: list[str], b: list[str], same_url: bool
+) -> None:
+    """Not only the replicas' phrasing: on texts made of a few words in any order (many
+    shared shingles, sentences shared or not, fewer or more than three), whenever the
+    shortcut fires decide says distinct at score 0."""
+    va = DocView(title="A", lead="", body=". ".join(a) + ".", canonical_url="http://x/a")
+    vb = DocView(
+        title="B", lead="", body=". ".join(b) + ".",
+        canonical_url="http://x/a" if same_url else "http://x/b",
+    )  # fmt: skip
+    if surely_distinct(va, vb):
+        v = decide(va, vb)
+        assert (v.verdict, v.score) == ("distinct", 0.0), v
