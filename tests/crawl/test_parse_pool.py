@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -137,18 +138,22 @@ def test_an_idle_pool_ends_its_workers_and_its_thread_when_closed() -> None:
     by the time ``close`` returns: a thread left joining them would turn the command's
     quick exit into the interpreter's slow one (``vnfeeds.exiting``)."""
 
+    threads: list[threading.Thread] = []  # the pool's own thread (typeshed types it oddly)
+
     async def run() -> list[int]:
         pool = ParsePool(1, SHAPE, spare=1)
         try:
             for body, url in _pages():
                 await pool.extract(body, url, platform="nukeviet", overrides={}, encoding=None)
             assert pool._executor is not None
+            threads.append(pool._executor._executor_manager_thread)  # type: ignore[arg-type]
             return list(pool._executor._processes)
         finally:
             pool.close()
 
     workers = asyncio.run(run())
     assert workers  # one or two: a pool started from a fork server starts them as needed
+    assert threads[0] is not None and not threads[0].is_alive(), "the pool's thread runs on"
     assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")], "workers left"
     assert not exiting._others_running(), "a thread of the pool is still running"
 
