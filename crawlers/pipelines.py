@@ -3,9 +3,12 @@
 Articles are written in batches: up to ``VNFEEDS_STORE_BATCH`` items in one transaction
 (fewer when their pages add up to half of Scrapy's ``SCRAPER_SLOT_MAX_ACTIVE_SIZE``: a
 waiting item holds its response, and a full slot pauses the downloads), written at the
-latest ``VNFEEDS_STORE_BATCH_WAIT`` seconds after the batch's first item arrived, and at
-once when no page is being fetched and none waits for the parse workers (the end of the
-crawl, or a wait on a slow host: nothing more is coming soon). Each
+latest ``VNFEEDS_STORE_BATCH_WAIT`` seconds after the batch's first item arrived, and as
+soon as no page is being fetched and none waits for the parse workers (the end of the
+crawl, or a wait on a slow host: nothing more is coming soon). That is checked when an
+item arrives and, while a batch waits, every :data:`RECHECK` seconds: the page that ends
+the fetching may bring no item (a 404, a page without an article), and the pages of a
+batch just written stay in Scrapy's scraper for a few more turns of the reactor. Each
 item's ``process_item`` completes (stored, or dropped with its error) only when its batch
 is written, so Scrapy's item signals and stats keep their meaning. A
 batch is written in one call, never left open across reactor turns, so the crawl's other
@@ -17,6 +20,7 @@ own: the others are stored, the bad one is dropped with its cause.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +46,9 @@ from storage.db import Store, error_line, storage_failure
 from storage.progress import done_pendings, failed_pending
 
 log = logging.getLogger(__name__)
+
+#: seconds between checks of a waiting batch for "nothing more is coming"
+RECHECK = 0.01
 
 
 @dataclass
@@ -79,6 +86,7 @@ class StorePipeline:
         self.storage_down: str | None = None  # set once the store itself failed
         self._batch: list[_Entry] = []
         self._timer: CallLaterResult | None = None
+        self._deadline = 0.0  # when the waiting batch is written at the latest (monotonic)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -134,7 +142,8 @@ class StorePipeline:
         ):
             self._write_batch()
         elif self._timer is None:
-            self._timer = call_later(self.batch_wait, self._write_batch)
+            self._deadline = time.monotonic() + self.batch_wait
+            self._timer = call_later(min(RECHECK, self.batch_wait), self._recheck)
         outcome = await maybe_deferred_to_future(entry.done)
         self.stats.inc_value(f"vnfeeds/{unit_id}/{outcome}")
         return item
@@ -155,6 +164,15 @@ class StorePipeline:
             return True
         parser = getattr(engine.spider, "parser", None)
         return isinstance(parser, ParsePool) and parser.busy()
+
+    def _recheck(self) -> None:
+        """Write the waiting batch once nothing more is coming or its wait is over."""
+        self._timer = None
+        left = self._deadline - time.monotonic()
+        if left <= 0 or not self._more_coming():
+            self._write_batch()
+        else:
+            self._timer = call_later(min(RECHECK, left), self._recheck)
 
     def _write_batch(self) -> None:
         """Write the waiting items in one transaction, each alone when that fails."""

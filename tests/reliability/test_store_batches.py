@@ -218,6 +218,34 @@ def test_a_batch_waits_for_pages_still_with_the_parse_workers(
         store.dispose()
 
 
+def test_a_batch_is_written_when_the_last_page_brings_no_article(
+    faults: FaultServer, tmp_path: Path, db_url: str
+) -> None:
+    """The page that ends the fetching brings no item (a 404): nothing arrives to write the
+    waiting batch, yet it is written as soon as nothing more is coming, not after its
+    wait (``ONE_BATCH``: 30 s). Before, the crawl sat out the whole wait."""
+
+    def slow_gone(h: FaultHandler, path: str) -> tuple[int, dict[str, str], bytes] | None:
+        if path.endswith("/a/2"):
+            time.sleep(1.0)  # article 1 is stored and waits while this one is fetched
+            return (404, {}, b"gone")
+        return None
+
+    faults.sites[SITE] = Site(pages=1, per_page=2, fault=slow_gone)
+    units = tmp_path / "units.toml"
+    units.write_text(unit_toml(SITE, faults.list_url(SITE)), encoding="utf-8")
+    started = time.monotonic()
+    res = run_vnfeeds(db_url, units, "crawl", "-q", SITE, env=ONE_BATCH)
+    took = time.monotonic() - started
+    store = Store(resolve_db_url(db_url))
+    try:
+        stored, run = _state(store)
+        assert stored == {f"{SITE}/a/1"} and run.new == 1, res.stderr[-2000:]
+        assert took < 20, f"the batch waited for its wait: the crawl took {took:.1f} s"
+    finally:
+        store.dispose()
+
+
 def _has_run(store: Store) -> bool:
     with store.session() as s:
         return s.scalar(select(m.CrawlRun.id).limit(1)) is not None
