@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
+from sqlalchemy import select
 
 from crawlers.shared import crawl_store
 from storage import models as m
@@ -91,6 +92,10 @@ class RunRecorder:
     def _close_runs(self, reason: str) -> None:
         now = datetime.now(UTC)
         with self.store.session() as s:
+            # every run and unit read at once: each ``s.get`` below is then found in the
+            # session (no query, no flush), and the changes are written in one flush
+            s.scalars(select(m.CrawlRun).where(m.CrawlRun.id.in_(self.run_ids.values()))).all()
+            s.scalars(select(m.Unit).where(m.Unit.id.in_(self.run_ids))).all()
             for unit_id, run_id in self.run_ids.items():
                 run = s.get(m.CrawlRun, run_id)
                 if run is None:

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from domain.registry import Registry
@@ -76,14 +76,13 @@ def alert_transition(store: Store, alerts: AlertConfig, t: Transition) -> None:
     notify(alerts, t, unit_name=name, failures=failures)
 
 
+def _latest_run_of(unit_id: str) -> Select[tuple[CrawlRun]]:
+    return select(CrawlRun).where(CrawlRun.unit_id == unit_id).order_by(CrawlRun.id.desc()).limit(1)
+
+
 def _latest_run(store: Store, unit_id: str) -> CrawlRun | None:
     with store.session() as s:
-        return s.scalar(
-            select(CrawlRun)
-            .where(CrawlRun.unit_id == unit_id)
-            .order_by(CrawlRun.id.desc())
-            .limit(1)
-        )
+        return s.scalar(_latest_run_of(unit_id))
 
 
 def verdicts_of_latest_runs(
@@ -93,12 +92,14 @@ def verdicts_of_latest_runs(
     out: dict[str, Verdict] = {}
     now = utcnow()
     rules = HealthRules.from_env()
-    for uid in unit_ids:
-        run = _latest_run(store, uid)
-        if run is None:
-            out[uid] = judge(None, now=now, last_new_at=None, watched_since=None, cadence_days=14)
-            continue
-        with store.session() as s:
+    with store.session() as s:  # one for all: a crawl's summary judges every unit it ran
+        for uid in unit_ids:
+            run = s.scalar(_latest_run_of(uid))
+            if run is None:
+                out[uid] = judge(
+                    None, now=now, last_new_at=None, watched_since=None, cadence_days=14
+                )
+                continue
             out[uid] = _verdict(s, registry, uid, run, rules, now)[0]
     return out
 
