@@ -270,6 +270,7 @@ class StorePipeline:
             encoding=item.get("encoding"),
             article_id=row.id,
             now=now,
+            new_article=outcome == "new",
         )
         topics = assign_topics(
             art,

@@ -242,16 +242,25 @@ def store_raw_page(
     encoding: str | None,
     article_id: int | None,
     now: datetime,
+    new_article: bool = False,
 ) -> int:
     """Keep the fetched page compressed (only a new version adds a row); ``body`` may come
     already packed (:func:`pack_page`). Returns the row's id.
+
+    ``new_article``: ``article_id`` was created in this transaction, so no stored page is
+    a version of it and the page goes in without looking for one (a stored page of the same
+    bytes would be another article's: it keeps pointing there).
 
     Written as plain statements on the session's connection (no ORM object): a page row is
     never read back in the same session.
     """
     sha = body.sha256 if isinstance(body, PackedPage) else hashlib.sha256(body).hexdigest()
     conn = session.connection()
-    same = conn.scalar(_RAW_SAME, {"unit_id": unit_id, "url": url, "sha256": sha})
+    same = (
+        None
+        if new_article
+        else conn.scalar(_RAW_SAME, {"unit_id": unit_id, "url": url, "sha256": sha})
+    )
     if same is not None:
         conn.execute(_RAW_SEEN, {"page_id": same, "seen_at": now, "of_article": article_id})
         return int(same)
