@@ -51,7 +51,7 @@ from replicas.server import ReplicaServer, RequestRecord
 POLITENESS_OFF = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"}
 
 
-class _TimedRequests(list[RequestRecord]):
+class TimedRequests(list[RequestRecord]):
     """The server's request log, with the monotonic time of each answer."""
 
     def __init__(self) -> None:
@@ -142,7 +142,7 @@ def _watch_tree(pid: int, peak: list[int], cpu: dict[int, float], done: threadin
 def _run(cmd: list[str], srv: ReplicaServer, env: dict[str, str]) -> Run:
     """Run ``cmd`` to the end; the server's log of its requests gives pages and window."""
     log = srv.requests
-    assert isinstance(log, _TimedRequests)
+    assert isinstance(log, TimedRequests)
     srv.reset_requests()
     start = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -219,7 +219,8 @@ def _urls(records: list[RequestRecord]) -> list[str]:
     ]
 
 
-def _machine() -> str:
+def machine() -> str:
+    """This machine in one line: host, CPUs and their model, Python, load averages."""
     cpu = "?"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -247,7 +248,7 @@ def served_replicas(seed: int, prefix: str) -> Iterator[tuple[ReplicaServer, Pat
     (removed at the end) and the units file of the sites."""
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp, ReplicaServer(0, seed=seed) as srv:
         work = Path(tmp)
-        srv.requests = _TimedRequests()
+        srv.requests = TimedRequests()
         yield srv, work, srv.write_units(work / "units.toml")
 
 
@@ -288,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     extra = checked_sets(ap, args.extra)
     env = crawl_env()
-    print(f"machine: {_machine()}")
+    print(f"machine: {machine()}")
     if extra:
         print(f"our crawl with: {' '.join(extra)} (not the issue's pipeline: a what-if figure)")
     with served_replicas(args.seed, "vnfeeds-bench-") as (srv, work, units):

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.pipeline import (
-    _machine,
-    _TimedRequests,
+    TimedRequests,
     add_set_option,
     checked_sets,
     crawl_env,
+    machine,
     ours_cmd,
     process_tree,
     served_replicas,
@@ -157,7 +157,7 @@ def crawl_timeline(
     """Run one crawl, sampling it every ``step`` seconds; its rows and when (after the
     first) its last page was answered."""
     log = srv.requests
-    assert isinstance(log, _TimedRequests)
+    assert isinstance(log, TimedRequests)
     srv.reset_requests()
     cmd = ours_cmd(db, units, extra)
     proc = subprocess.Popen(cmd, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.step <= 0:
         ap.error("--step must be positive")
     extra = checked_sets(ap, args.extra)
-    print(f"machine: {_machine()}")
+    print(f"machine: {machine()}")
     with served_replicas(args.seed, "vnfeeds-timeline-") as (srv, work, units):
         if args.warm:
             crawl_timeline(srv, units, work / "warm.sqlite3", args.step, extra)
