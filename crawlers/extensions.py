@@ -92,12 +92,16 @@ class RunRecorder:
     def _close_runs(self, reason: str) -> None:
         now = datetime.now(UTC)
         with self.store.session() as s:
-            # every run and unit read at once: each ``s.get`` below is then found in the
-            # session (no query, no flush), and the changes are written in one flush
-            s.scalars(select(m.CrawlRun).where(m.CrawlRun.id.in_(self.run_ids.values()))).all()
-            s.scalars(select(m.Unit).where(m.Unit.id.in_(self.run_ids))).all()
+            # every run and unit read at once, the changes written in one flush at the end
+            runs = {
+                r.id: r
+                for r in s.scalars(
+                    select(m.CrawlRun).where(m.CrawlRun.id.in_(self.run_ids.values()))
+                )
+            }
+            units = {u.id: u for u in s.scalars(select(m.Unit).where(m.Unit.id.in_(self.run_ids)))}
             for unit_id, run_id in self.run_ids.items():
-                run = s.get(m.CrawlRun, run_id)
+                run = runs.get(run_id)
                 if run is None:
                     continue
                 run.finished_at = now
@@ -126,7 +130,7 @@ class RunRecorder:
                     run.status = "partial"
                 else:
                     run.status = "ok"
-                unit = s.get(m.Unit, unit_id)
+                unit = units.get(unit_id)
                 if unit is not None:
                     if moved_to and unit.moved_to != moved_to:
                         unit.moved_to, unit.moved_at = moved_to, now
