@@ -155,21 +155,15 @@ def _real_views() -> list[DocView]:
     """The stored real pages of four department sites (tests/fixtures/realsites, each site's
     README says where they came from), read as generic pages."""
     from crawlers.extract import extract_page
+    from storage.urls import canonical_url
 
     root = Path(__file__).resolve().parents[1] / "fixtures" / "realsites"
     views = []
     for f in sorted(root.glob("*/*/index.html.gz")):
         url = f"http://{f.parent.parent.name}/{f.parent.name}/"
         a = extract_page(gzip.decompress(f.read_bytes()), url, platform="generic")
-        views.append(
-            DocView(
-                title=a.title,
-                lead=a.lead,
-                body=a.body_text,
-                published=a.published,
-                canonical_url=a.canonical_url or url,
-            )
-        )
+        a.canonical_url = canonical_url(a.canonical_url or url)  # as the stored row has it
+        views.append(DocView.from_row(a))  # as the engine reads a stored article
     return views
 
 
